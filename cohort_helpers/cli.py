@@ -1,0 +1,136 @@
+"""The ``cohort`` command.
+
+Sub-commands (``cohort --help`` lists them):
+
+``cohort data list|fetch``                  reference data registry
+``cohort run --member NAME --out DIR``      execute the session notebooks
+``cohort datasets build|check|list|describe``  the synthetic cohort
+``cohort exercises build|check|answer-keys``   homework from solutions
+``cohort inventory LEDGER ... --member NAME --fiscal-year Y --out DIR``
+
+Each handler returns a process exit code: 0 success, 1 a check failed,
+2 bad input (with a message a participant can act on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import DEFAULT_MEMBER, __version__
+
+
+def _lazy(module: str, func: str):
+    """Handler that imports ``cohort_helpers.<module>`` only when called."""
+
+    def handler(args: argparse.Namespace) -> int:
+        mod = importlib.import_module(f"cohort_helpers.{module}")
+        return int(getattr(mod, func)(args) or 0)
+
+    return handler
+
+
+def _data_list(args: argparse.Namespace) -> int:
+    from . import data
+
+    rows = data.status(path=args.path, check=not args.no_check)
+    width = max(len(r["name"]) for r in rows)
+    print(f"{'name':<{width}}  {'found in':<16}  check / location")
+    for r in rows:
+        where = r["location"] or data.REGISTRY[r["name"]].where_to_get
+        print(f"{r['name']:<{width}}  {r['found_in']:<16}  {r['check']}")
+        print(f"{'':<{width}}  {'':<16}  {where}")
+    found = sum(r["found_in"] != "missing" for r in rows)
+    ok = sum(r["check"].startswith(("sha256 ok", "structure ok")) for r in rows)
+    print(f"{found} of {len(rows)} files found, {ok} verified.")
+    return 0 if ok == len(rows) or args.no_check and found == len(rows) else 1
+
+
+def _data_fetch(args: argparse.Namespace) -> int:
+    from . import data
+
+    results = data.fetch_all(progressbar=not args.quiet)
+    failed = 0
+    for name, got in results.items():
+        if isinstance(got, Exception):
+            failed += 1
+            print(f"{name}: NOT AVAILABLE\n{got}\n", file=sys.stderr)
+        else:
+            print(f"{name}: {got}")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="cohort",
+        description="Supply-chain GHG inventory cohort: data, notebooks, inventories.",
+    )
+    p.add_argument("--version", action="version", version=f"cohort-helpers {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    # data -----------------------------------------------------------------
+    d = sub.add_parser("data", help="reference data (EPA factors, BEA tables, Open CEDA)")
+    dsub = d.add_subparsers(dest="data_command", required=True)
+    dl = dsub.add_parser("list", help="every registered file, where found, whether it verifies")
+    dl.add_argument("--path", help="a data folder to look in first")
+    dl.add_argument("--no-check", action="store_true", help="skip SHA-256/structure checks")
+    dl.set_defaults(handler=_data_list)
+    df = dsub.add_parser("fetch", help="download missing files into the user cache")
+    df.add_argument("--quiet", action="store_true", help="no progress bars")
+    df.set_defaults(handler=_data_fetch)
+
+    # run ------------------------------------------------------------------
+    r = sub.add_parser("run", help="execute every session notebook for one member")
+    r.add_argument("--member", default=DEFAULT_MEMBER, help=f"cohort member (default {DEFAULT_MEMBER})")
+    r.add_argument("--out", default=None, help="output folder (default build/<member>)")
+    r.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    r.set_defaults(handler=_lazy("runner", "cli_run"))
+
+    # datasets -------------------------------------------------------------
+    ds = sub.add_parser("datasets", help="the synthetic cohort in datasets/")
+    dssub = ds.add_subparsers(dest="datasets_command", required=True)
+    b = dssub.add_parser("build", help="regenerate the synthetic cohort (deterministic)")
+    b.add_argument("--out", default=None, help="folder to write (default: the repository's datasets/)")
+    dssub.add_parser("check", help="exit 0 only if datasets/ equals a fresh build, byte for byte")
+    dssub.add_parser("list", help="one tab-separated line per ledger file")
+    dssub.add_parser("describe", help="excluded shares and purchase mix per member-year")
+    for name in ("build", "check", "list", "describe"):
+        dssub.choices[name].set_defaults(handler=_lazy("synth", "cli_datasets"))
+
+    # exercises ------------------------------------------------------------
+    ex = sub.add_parser("exercises", help="homework: exercises generated from solutions")
+    exsub = ex.add_subparsers(dest="exercises_command", required=True)
+    exsub.add_parser("build", help="write exercises/ from solutions/")
+    exsub.add_parser("check", help="exit non-zero when exercises/ is out of date")
+    ak = exsub.add_parser("answer-keys", help="execute solutions and render them to HTML")
+    ak.add_argument("--out", default="build/answer_keys")
+    ak.add_argument("--member", default=DEFAULT_MEMBER)
+    for name in ("build", "check", "answer-keys"):
+        exsub.choices[name].set_defaults(handler=_lazy("exercises", "cli_exercises"))
+
+    # inventory ------------------------------------------------------------
+    inv = sub.add_parser("inventory", help="a reconciled, classified Scope 3 inventory from ledgers")
+    inv.add_argument("ledgers", nargs="+", help="accounts-payable export(s): CSV or XLSX")
+    inv.add_argument("--member", required=True)
+    inv.add_argument("--fiscal-year", type=int, required=True)
+    inv.add_argument("--mapping", help="column mapping (YAML); default: the member's own")
+    inv.add_argument("--overrides", help="classification overrides (CSV)")
+    inv.add_argument("--factors", default="sef_v1.3", help="factor set name or SEF-layout file")
+    inv.add_argument("--out", required=True)
+    inv.set_defaults(handler=_lazy("inventory", "cli_inventory"))
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cohort`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
