@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     # run ------------------------------------------------------------------
     r = sub.add_parser("run", help="execute every session notebook for one member")
-    r.add_argument("--member", default=DEFAULT_MEMBER, help=f"cohort member (default {DEFAULT_MEMBER})")
+    r.add_argument(
+        "--member", default=DEFAULT_MEMBER, help=f"cohort member (default {DEFAULT_MEMBER})"
+    )
     r.add_argument("--out", default=None, help="output folder (default build/<member>)")
     r.add_argument("--no-html", action="store_true", help="skip the HTML export")
     r.set_defaults(handler=_lazy("runner", "cli_run"))
@@ -92,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     ds = sub.add_parser("datasets", help="the synthetic cohort in datasets/")
     dssub = ds.add_subparsers(dest="datasets_command", required=True)
     b = dssub.add_parser("build", help="regenerate the synthetic cohort (deterministic)")
-    b.add_argument("--out", default=None, help="folder to write (default: the repository's datasets/)")
+    b.add_argument(
+        "--out", default=None, help="folder to write (default: the repository's datasets/)"
+    )
     dssub.add_parser("check", help="exit 0 only if datasets/ equals a fresh build, byte for byte")
     dssub.add_parser("list", help="one tab-separated line per ledger file")
     dssub.add_parser("describe", help="excluded shares and purchase mix per member-year")
@@ -111,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
         exsub.choices[name].set_defaults(handler=_lazy("exercises", "cli_exercises"))
 
     # inventory ------------------------------------------------------------
-    inv = sub.add_parser("inventory", help="a reconciled, classified Scope 3 inventory from ledgers")
+    inv = sub.add_parser(
+        "inventory", help="a reconciled, classified Scope 3 inventory from ledgers"
+    )
     inv.add_argument("ledgers", nargs="+", help="accounts-payable export(s): CSV or XLSX")
     inv.add_argument("--member", required=True)
     inv.add_argument("--fiscal-year", type=int, required=True)

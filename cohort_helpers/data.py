@@ -138,7 +138,9 @@ class RefFile:
 
 _EPA = "https://pasteur.epa.gov/uploads/10.23719/1531143/"
 _USEEIO_CS = "https://raw.githubusercontent.com/cornerstone-data/useeior/90f4d7a022a3ecb2043535c30b473cd1068078a8/data/"
-_USEEIO = "https://raw.githubusercontent.com/USEPA/useeior/1565a70b7da2e50ff7ab5fc344fc0ba95f307a8a/data/"
+_USEEIO = (
+    "https://raw.githubusercontent.com/USEPA/useeior/1565a70b7da2e50ff7ab5fc344fc0ba95f307a8a/data/"
+)
 _SCF = "https://raw.githubusercontent.com/USEPA/supply-chain-factors/ac7920126ee6b909065de9e35c4a82461f02b384/Data%20Quality/"
 
 _FILES = [
@@ -709,7 +711,14 @@ def _ceda_from_grid(rows: list[list[str]], file: Path) -> pd.DataFrame:
         nonempty = [c for c in cells if c]
         if len(nonempty) >= 2 and len(nonempty) <= 3 and i < 60:
             key = nonempty[0].rstrip(":").lower()
-            if key in {"release date", "ceda version", "license", "base year", "price type", "currency"}:
+            if key in {
+                "release date",
+                "ceda version",
+                "license",
+                "base year",
+                "price type",
+                "currency",
+            }:
                 meta[key.replace(" ", "_")] = nonempty[-1]
         if "Country Code" in cells:
             codes_at = i
@@ -744,7 +753,9 @@ def _ceda_from_grid(rows: list[list[str]], file: Path) -> pd.DataFrame:
                     raise DataFormatError(
                         f"{file}, line {k}, column {codes_row[j]}: {v!r} is not a number"
                     ) from None
-            records.append((iso, country, codes_row[j], names_row[j] if j < len(names_row) else "", unit, val))
+            records.append(
+                (iso, country, codes_row[j], names_row[j] if j < len(names_row) else "", unit, val)
+            )
     out = pd.DataFrame(
         records,
         columns=["country_code", "country", "bea_code", "sector_name", "unit", "kg_co2e_per_usd"],

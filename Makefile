@@ -1,0 +1,57 @@
+# One command runs the main job, one runs all tests; each sets itself up.
+#   make run    execute every session notebook for the default member (build/<member>/)
+#   make test   the whole test suite (lint, library, notebooks, exercises, datasets)
+#   make lab    JupyterLab on this repository with the project's environment
+#   make data   rebuild the synthetic cohort in datasets/
+#   make bench  the 1,000,000-line pipeline benchmark
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+MEMBER ?= cedar_valley
+OUT    ?= build
+# pytest-xdist workers; 2 cores on the reference machines
+JOBS   ?= 2
+
+.PHONY: run test lab data bench lint clean preflight
+
+# (Re)create the environment only when pyproject.toml changed.
+$(STAMP): pyproject.toml
+	@echo ">> setting up $(VENV) (first run takes a few minutes)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c "import cohort_helpers, papermill, nbval" \
+		|| { echo "set-up failed: see the pip messages above"; exit 1; }
+	@touch $(STAMP)
+
+# Fails within seconds, before any set-up, when reference data can't be had.
+preflight:
+	@PYTHONPATH=. $(PYTHON) -m cohort_helpers.data preflight
+
+run: preflight $(STAMP)
+	$(BIN)/cohort run --member $(MEMBER) --out $(OUT)/$(MEMBER)
+	@if $(BIN)/python -c "import cohort_helpers.exercises" 2>/dev/null; then \
+		$(BIN)/cohort exercises answer-keys --member $(MEMBER) --out $(OUT)/answer_keys; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+		--nbval-lax --nbval-current-env -p no:cacheprovider \
+		tests notebooks solutions
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+data: $(STAMP)
+	$(BIN)/cohort datasets build
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_pipeline.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,207 @@
+"""Execute the session notebooks for one cohort member (what ``make run`` does).
+
+Each notebook in ``notebooks/`` is run with papermill (parameters ``member``
+and ``output_dir``), saved executed to ``<out>/<name>.ipynb`` and rendered to
+``<out>/<name>.html``. A notebook declares the countries it applies to in its
+metadata (``"cohort": {"countries": ["US", "NO"]}``); others are skipped for
+that member.
+
+Examples
+--------
+>>> from cohort_helpers.runner import run_member
+>>> results = run_member("cedar_valley", "build/cedar_valley")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import DEFAULT_MEMBER, paths
+
+#: Kernel used for every execution: the interpreter running this code.
+KERNEL_NAME = "python3"
+
+
+@dataclass
+class NotebookRun:
+    """Outcome of executing one notebook."""
+
+    notebook: str
+    status: str  # "ok", "failed" or "skipped"
+    seconds: float
+    executed: Path | None = None
+    html: Path | None = None
+    message: str = ""
+
+
+def notebooks_dir() -> Path:
+    root = paths.repo_root()
+    if root is None:
+        raise FileNotFoundError(
+            "Session notebooks are run from a source checkout of the curriculum; "
+            "this copy of cohort_helpers is installed elsewhere."
+        )
+    return root / "notebooks"
+
+
+def session_notebooks(folder: Path | None = None) -> list[Path]:
+    """The session notebooks in run order (``0N_*.ipynb``)."""
+    folder = folder or notebooks_dir()
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def notebook_countries(path: Path) -> list[str]:
+    """Countries a notebook applies to (metadata ``cohort.countries``; default US and NO)."""
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    return list(meta.get("cohort", {}).get("countries", ["US", "NO"]))
+
+
+def member_country(member: str) -> str:
+    """``"US"`` or ``"NO"`` for a bundled member; ``"US"`` if the cohort isn't available."""
+    try:
+        from . import members
+    except ImportError:  # pragma: no cover - cohort module not there yet
+        return "US"
+    try:
+        return str(members.member_profile(member)["country"])
+    except Exception:
+        return "US"
+
+
+def to_html(executed: Path, html: Path) -> None:
+    """Render an executed notebook to a standalone HTML page."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    html.write_text(body, encoding="utf-8")
+
+
+def execute(
+    notebook: Path,
+    out_dir: Path,
+    parameters: dict,
+    *,
+    html: bool = True,
+    cwd: Path | None = None,
+) -> NotebookRun:
+    """Execute one notebook with papermill into ``out_dir``; never raises on cell errors."""
+    import papermill as pm
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = out_dir / notebook.name
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(cwd or notebook.parent),
+            progress_bar=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        return NotebookRun(
+            notebook.name,
+            "failed",
+            time.perf_counter() - t0,
+            executed,
+            None,
+            f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
+        )
+    page = None
+    if html:
+        page = executed.with_suffix(".html")
+        to_html(executed, page)
+    return NotebookRun(notebook.name, "ok", time.perf_counter() - t0, executed, page)
+
+
+def run_member(
+    member: str = DEFAULT_MEMBER,
+    out: str | Path | None = None,
+    *,
+    html: bool = True,
+    notebooks: list[Path] | None = None,
+) -> list[NotebookRun]:
+    """Execute every applicable session notebook for ``member`` into ``out``.
+
+    Parameters
+    ----------
+    member : str
+        Cohort member slug.
+    out : path-like, optional
+        Output folder; default ``build/<member>``. Each notebook writes its own
+        files under ``<out>/<notebook stem>/``.
+    html : bool
+        Also render each executed notebook to HTML.
+
+    Returns
+    -------
+    list of NotebookRun
+    """
+    out = Path(out) if out else paths.default_output_dir(member)
+    out = out.resolve()
+    country = member_country(member)
+    runs = []
+    for nb in notebooks if notebooks is not None else session_notebooks():
+        if country not in notebook_countries(nb):
+            runs.append(NotebookRun(nb.name, "skipped", 0.0, message=f"not for {country} members"))
+            continue
+        print(f"  running {nb.name} for {member} ...", flush=True)
+        params = {"member": member, "output_dir": str(out / nb.stem)}
+        run = execute(nb, out, params, html=html)
+        print(f"    {run.status} in {run.seconds:.1f} s {run.message}", flush=True)
+        runs.append(run)
+    return runs
+
+
+def print_summary(member: str, out: Path) -> None:
+    """Headline figures for the member, once the inventory engine exists."""
+    try:
+        from .inventory import headline
+    except ImportError:
+        print("(No inventory summary yet: the inventory engine is not installed.)")
+        return
+    try:
+        print(headline(member))
+    except Exception as exc:  # the summary must never hide the run's result
+        print(f"(No inventory summary: {exc.__class__.__name__}: {exc})")
+
+
+def cli_run(args: argparse.Namespace) -> int:
+    """``cohort run --member NAME --out DIR``."""
+    from . import data
+
+    # Fail fast, before any kernel starts, when reference data is missing.
+    for name, ref in data.REGISTRY.items():
+        if ref.url is None:
+            continue
+        try:
+            data.fetch_file(name)
+        except data.DataNotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    member = args.member
+    out = Path(args.out) if args.out else paths.default_output_dir(member)
+    nbs = session_notebooks()
+    if not nbs:
+        print("No session notebooks found in notebooks/.", file=sys.stderr)
+        return 1
+    print(f"Executing {len(nbs)} notebook(s) for {member} into {out}/")
+    runs = run_member(member, out, html=not args.no_html, notebooks=nbs)
+    failed = [r for r in runs if r.status == "failed"]
+    ok = [r for r in runs if r.status == "ok"]
+    print(
+        f"\n{len(ok)} notebook(s) executed, {len(failed)} failed, "
+        f"{sum(r.status == 'skipped' for r in runs)} skipped. Output: {out}/"
+    )
+    for r in failed:
+        print(f"  FAILED {r.notebook}: {r.message} (see {r.executed})", file=sys.stderr)
+    print_summary(member, out)
+    return 1 if failed else 0
