@@ -41,7 +41,7 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
-		--nbval-lax --nbval-current-env -p no:cacheprovider \
+		--nbval-lax --nbval-current-env -p no:cacheprovider --ignore=tests/fixtures \
 		tests notebooks solutions
 
 lab: $(STAMP)

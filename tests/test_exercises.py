@@ -1,0 +1,398 @@
+"""Exercises generated from solutions: placeholders, build/check, answer keys, and execution.
+
+The notebook tests (``-m notebooks``) execute notebooks with papermill:
+the demo homework in ``tests/fixtures/homework/`` end to end, and every
+``solutions/0N_*.ipynb`` as sessions land (solution: all checks correct;
+exercise: runs to the end, every task *not yet done*).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from cohort_helpers import DEFAULT_MEMBER, checks, cli, paths
+from cohort_helpers import exercises as ex
+from cohort_helpers.exercises import ExerciseError
+
+DEMO_DIR = Path(__file__).parent / "fixtures" / "homework"
+DEMO = DEMO_DIR / "00_demo.ipynb"
+DEMO_TASKS = ["task_1", "task_2", "task_3"]
+ROOT = paths.repo_root()
+STATUS_LINE = re.compile(r"^(\w+): (correct|wrong|not yet done)$", re.MULTILINE)
+
+
+def statuses(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(task, status) for every check report in an executed notebook's outputs."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = (
+                out.get("text", "")
+                if out.output_type == "stream"
+                else out.get("data", {}).get("text/plain", "")
+            )
+            found += STATUS_LINE.findall(text)
+    return found
+
+
+def execute(path: Path, out: Path, cwd: Path) -> nbformat.NotebookNode:
+    import papermill as pm
+
+    nb = nbformat.read(path, as_version=4)
+    params = {"member": DEFAULT_MEMBER, "output_dir": str(out.parent / f"{path.stem}_files")}
+    return pm.execute_notebook(
+        str(path),
+        str(out),
+        parameters=params if ex.has_parameters_cell(nb) else {},
+        kernel_name="python3",
+        cwd=str(cwd),
+        progress_bar=False,
+    )
+
+
+# ------------------------------------------------------------------ placeholders
+
+
+@pytest.mark.parametrize(
+    ("code", "names"),
+    [
+        ("x = 1", ["x"]),
+        ("a, (b, *c) = f()", ["a", "b", "c"]),
+        ("t: float = 1.0\nt += 2\nu: int", ["t"]),
+        ("for i, row in df.iterrows():\n    total = row.x\n", ["i", "row", "total"]),
+        (
+            "if ok:\n    y = 1\nelse:\n    z = 2\ntry:\n    w = 3\nexcept E:\n    v = 4",
+            ["y", "z", "w", "v"],
+        ),
+        ("with open(p) as fh:\n    data = fh.read()", ["fh", "data"]),
+        ("def f(x):\n    inner = x\n    return inner\nclass C:\n    attr = 1", ["f", "C"]),
+        ('import numpy as np\ndf["col"] = 1\nobj.attr = 2\nprint(x)', []),
+        ("x = 1\nx = 2\ny = x", ["x", "y"]),
+    ],
+)
+def test_assigned_names(code, names):
+    assert ex.assigned_names(code) == names
+
+
+def test_code_placeholder_assigns_ellipsis_returns_or_is_a_bare_ellipsis():
+    assert (
+        ex.code_placeholder(["a = 1", "b = a"], "task 1")
+        == "# YOUR CODE HERE (task 1)\na = ...\nb = ..."
+    )
+    assert (
+        ex.code_placeholder(["    return 2"], "task 2", "    ")
+        == "    # YOUR CODE HERE (task 2)\n    return ..."
+    )
+    assert ex.code_placeholder(['print("hi")'], "task 3") == "# YOUR CODE HERE (task 3)\n..."
+
+
+def test_strip_solutions_keeps_code_around_blocks_and_numbers_tasks():
+    src = "a = 1\n### BEGIN SOLUTION\nb = a\n### END SOLUTION\nc = 2\n### BEGIN SOLUTION\nd = 3\n### END SOLUTION"
+    out, n = ex.strip_solutions(src, "code", 4, "nb, cell 1")
+    assert n == 2
+    assert (
+        out
+        == "a = 1\n# YOUR CODE HERE (task 4)\nb = ...\nc = 2\n# YOUR CODE HERE (task 5)\nd = ..."
+    )
+
+
+def test_strip_solutions_inside_a_function_body_keeps_it_valid_python():
+    src = "def share(x):\n    ### BEGIN SOLUTION\n    return x / x.sum()\n    ### END SOLUTION\n"
+    out, _ = ex.strip_solutions(src, "code", 1, "nb")
+    namespace: dict = {}
+    exec(compile(out, "exercise", "exec"), namespace)
+    assert namespace["share"](1) is Ellipsis
+
+
+def test_strip_solutions_labels_and_markdown():
+    code, _ = ex.strip_solutions(
+        "### BEGIN SOLUTION (task 3b)\nx = 1\n### END SOLUTION", "code", 1, "nb"
+    )
+    assert code.startswith("# YOUR CODE HERE (task 3b)")
+    md, n = ex.strip_solutions(
+        "Answer:\n<!-- BEGIN SOLUTION -->\nBecause **steel**.\n<!-- END SOLUTION -->\nThanks.",
+        "markdown",
+        7,
+        "nb",
+    )
+    assert (md, n) == ("Answer:\n_YOUR ANSWER HERE (task 7)_\nThanks.", 1)
+    md2, _ = ex.strip_solutions(
+        "<!-- BEGIN SOLUTION (task 2) -->\nx\n<!-- END SOLUTION -->", "markdown", 1, "nb"
+    )
+    assert md2 == "_YOUR ANSWER HERE (task 2)_"
+
+
+@pytest.mark.parametrize(
+    ("src", "words"),
+    [
+        ("### BEGIN SOLUTION\nx = 1", "without END"),
+        ("x = 1\n### END SOLUTION", "without BEGIN"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "inside another"),
+        ("### BEGIN SOLUTION\nx = (1 +\n### END SOLUTION\n  2)", "whole Python statements"),
+    ],
+)
+def test_strip_solutions_rejects_broken_markers_with_file_and_line(src, words):
+    with pytest.raises(ExerciseError, match=words) as info:
+        ex.strip_solutions(src, "code", 1, "02_spend.ipynb, cell 4")
+    assert "02_spend.ipynb, cell 4, line" in str(info.value)
+
+
+# -------------------------------------------------------------- make_exercise
+
+
+def demo_exercise() -> nbformat.NotebookNode:
+    return nbformat.reads(ex.render_exercise(DEMO, "solutions/00_demo.ipynb"), as_version=4)
+
+
+def test_exercise_from_demo_has_notice_placeholders_and_no_instructor_cells():
+    nb = demo_exercise()
+    title, notice = nb.cells[:2]
+    assert (
+        title.id == "title"
+        and title.metadata["cohort"]["generated_from"] == "solutions/00_demo.ipynb"
+    )
+    assert notice.id == ex.NOTICE_CELL_ID and notice.cell_type == "markdown"
+    assert "generated from `solutions/00_demo.ipynb`" in notice.source.lower()
+    assert "edit that file" in notice.source
+    assert nb.metadata["cohort"]["generated_from"] == "solutions/00_demo.ipynb"
+    ids = [c.id for c in nb.cells]
+    assert "teaching-note" not in ids and "instructor-asserts" not in ids
+    text = ex.render_exercise(DEMO)
+    assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    assert "groupby" not in text and "steel (331110)" not in text  # the answers are gone
+    by_id = {c.id: c.source for c in nb.cells}
+    assert (
+        by_id["answer-1"]
+        == "# YOUR CODE HERE (task 1)\nemissions_kg = ...\ntotal_t = ...\ncheck.task_1(total_t)"
+    )
+    assert by_id["answer-3"].startswith("# YOUR CODE HERE (task 3)\nbig = ...")
+    assert by_id["answer-4"] == "_YOUR ANSWER HERE (task 4)_"
+    assert by_id["use-2"].startswith("if checks.done(by_code):")  # untouched
+
+
+def test_exercise_is_deterministic_and_strips_outputs(tmp_path):
+    nb = nbformat.read(DEMO, as_version=4)
+    for n, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.execution_count = n + 1
+        cell.outputs = [new_output("stream", name="stdout", text="noise\n")]
+        cell.metadata["execution"] = {"iopub.status.busy": "2024-01-01T00:00:00"}
+    nb.metadata["papermill"] = {"duration": 1.0}
+    executed = tmp_path / "00_demo.ipynb"
+    nbformat.write(nb, executed)
+    label = "homework/00_demo.ipynb"
+    assert (
+        ex.render_exercise(executed, label) == ex.render_exercise(DEMO) == ex.render_exercise(DEMO)
+    )
+    text = ex.render_exercise(DEMO)
+    assert text.endswith("}\n") and '"outputs": []' in text and "noise" not in text
+
+
+def test_exercise_cell_must_stay_valid_python():
+    # markers at column 0 around an indented body: the placeholder would lose the indentation
+    src = "%matplotlib inline\nif True:\n### BEGIN SOLUTION\n    y = 1\n### END SOLUTION"
+    with pytest.raises(ExerciseError, match="cell 1: the exercise cell is not valid Python"):
+        ex.make_exercise(new_notebook(cells=[new_code_cell(src)]), "solutions/00_x.ipynb")
+
+
+def test_notebook_metadata_is_kept_and_volatile_parts_dropped():
+    nb = new_notebook(
+        cells=[new_code_cell("x = 1")],
+        metadata={"cohort": {"countries": ["NO"]}, "papermill": {"duration": 2.0}},
+    )
+    out = ex.make_exercise(nb, "solutions/05_x.ipynb")
+    assert out.metadata["cohort"] == {"countries": ["NO"], "generated_from": "solutions/05_x.ipynb"}
+    assert "papermill" not in out.metadata
+    assert nb.metadata["cohort"] == {"countries": ["NO"]}  # the input is not changed
+    assert out.cells[0].id == ex.NOTICE_CELL_ID  # no title cell: the notice comes first
+
+
+def test_old_notebook_format_without_cell_ids_stays_without_ids():
+    nb = new_notebook(cells=[new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")])
+    nb.nbformat_minor = 4
+    for cell in nb.cells:
+        del cell["id"]
+    out = ex.make_exercise(nb, "solutions/00_x.ipynb")
+    nbformat.validate(out)
+    assert all("id" not in c for c in out.cells)
+
+
+# ------------------------------------------------------------------ build / check
+
+
+def make_solutions(tmp_path: Path) -> tuple[Path, Path]:
+    sol, exd = tmp_path / "solutions", tmp_path / "exercises"
+    sol.mkdir()
+    shutil.copy(DEMO, sol / "00_demo.ipynb")
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Two"),
+            new_code_cell("### BEGIN SOLUTION\ny = 2\n### END SOLUTION"),
+        ]
+    )
+    nbformat.write(nb, sol / "02_two.ipynb")
+    (sol / "README.md").write_text("not a notebook")
+    return sol, exd
+
+
+def test_build_then_check_is_clean_and_check_names_every_problem(tmp_path):
+    sol, exd = make_solutions(tmp_path)
+    assert [d.problem for d in ex.check(sol, exd)] == ["missing", "missing"]
+    report = ex.build(sol, exd)
+    assert report.written == ["00_demo.ipynb", "02_two.ipynb"]
+    assert ex.check(sol, exd) == []
+    mtime = os.stat(exd / "00_demo.ipynb").st_mtime_ns
+    again = ex.build(sol, exd)
+    assert again.written == [] and again.unchanged == ["00_demo.ipynb", "02_two.ipynb"]
+    assert os.stat(exd / "00_demo.ipynb").st_mtime_ns == mtime
+
+    (exd / "00_demo.ipynb").write_text(
+        (exd / "00_demo.ipynb").read_text().replace("task 1", "task one")
+    )
+    (exd / "02_two.ipynb").unlink()
+    (exd / "99_mine.ipynb").write_text("{}")
+    diffs = {d.name: d for d in ex.check(sol, exd)}
+    assert {n: d.problem for n, d in diffs.items()} == {
+        "00_demo.ipynb": "out of date",
+        "02_two.ipynb": "missing",
+        "99_mine.ipynb": "extra",
+    }
+    assert "task one" in diffs["00_demo.ipynb"].detail
+
+
+def test_build_removes_generated_exercises_whose_solution_is_gone(tmp_path):
+    sol, exd = make_solutions(tmp_path)
+    ex.build(sol, exd)
+    (exd / "99_mine.ipynb").write_text("{}")
+    (sol / "02_two.ipynb").unlink()
+    report = ex.build(sol, exd)
+    assert report.removed == ["02_two.ipynb"]
+    assert (exd / "99_mine.ipynb").exists()  # not generated: left alone (check reports it)
+
+
+def test_build_with_no_solutions_is_fine(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    assert ex.build(tmp_path / "solutions", tmp_path / "exercises") == ex.BuildReport()
+    assert ex.check(tmp_path / "solutions", tmp_path / "exercises") == []
+
+
+def test_cli_build_and_check(tmp_path, monkeypatch, capsys):
+    make_solutions(tmp_path)
+    monkeypatch.setattr(paths, "repo_root", lambda: tmp_path)
+    assert cli.main(["exercises", "check"]) == 1
+    assert "exercises/00_demo.ipynb: missing" in capsys.readouterr().err
+    assert cli.main(["exercises", "build"]) == 0
+    assert "wrote exercises/02_two.ipynb" in capsys.readouterr().out
+    assert cli.main(["exercises", "check"]) == 0
+    (tmp_path / "solutions" / "03_bad.ipynb").write_text(
+        nbformat.writes(new_notebook(cells=[new_code_cell("### BEGIN SOLUTION\nx = 1")]))
+    )
+    assert cli.main(["exercises", "build"]) == 2
+    assert "03_bad.ipynb, cell 1, line 1: BEGIN SOLUTION without END" in capsys.readouterr().err
+
+
+def test_cli_outside_a_checkout_is_bad_input(monkeypatch, capsys):
+    monkeypatch.setattr(paths, "repo_root", lambda: None)
+    assert ex.cli_exercises(argparse.Namespace(exercises_command="check")) == 2
+    assert "source checkout" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(ROOT is None, reason="not a source checkout")
+def test_repository_exercises_are_up_to_date(capsys):
+    """`cohort exercises check` on the repository itself (CI runs the same)."""
+    code = cli.main(["exercises", "check"])
+    assert code == 0, capsys.readouterr().err
+
+
+# --------------------------------------------------------- notebooks: the demo
+
+
+@pytest.mark.notebooks
+def test_demo_exercise_runs_to_the_end_with_every_task_not_yet_done(tmp_path):
+    exd = tmp_path / "exercises"
+    ex.build(DEMO_DIR, exd)
+    nb = execute(exd / "00_demo.ipynb", tmp_path / "executed.ipynb", cwd=DEMO_DIR)
+    found = statuses(nb)
+    assert {task for task, _ in found} == set(DEMO_TASKS)
+    assert {s for _, s in found} == {"not yet done"}
+    answer_1 = next(c for c in nb.cells if c.id == "answer-1")
+    assert len(statuses(nbformat.from_dict({"cells": [answer_1]}))) == 1  # shown once, not twice
+
+
+@pytest.mark.notebooks
+def test_demo_answer_key_runs_with_every_check_correct_and_renders_html(tmp_path):
+    sol = tmp_path / "solutions"
+    shutil.copytree(DEMO_DIR, sol, ignore=shutil.ignore_patterns("__pycache__"))
+    broken = new_notebook(cells=[new_code_cell('raise ValueError("boom")')])
+    nbformat.write(broken, sol / "01_broken.ipynb")
+    keys = ex.answer_keys(tmp_path / "keys", member="oak_hill", solutions_dir=sol)
+    assert [(k.solution.name, k.status) for k in keys] == [
+        ("00_demo.ipynb", "ok"),
+        ("01_broken.ipynb", "failed"),
+    ]
+    demo, failed = keys
+    assert demo.html == tmp_path / "keys" / "00_demo.html" and demo.html.stat().st_size > 1000
+    assert (tmp_path / "keys" / "00_demo_files").is_dir()
+    nb = nbformat.read(demo.notebook, as_version=4)
+    found = statuses(nb)
+    assert {s for _, s in found} == {"correct"} and {t for t, _ in found} == set(DEMO_TASKS)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "oak_hill" in injected.source
+
+    assert "ValueError: boom" in failed.message
+    assert failed.html is not None and "boom" in failed.html.read_text()  # rendered up to the error
+    assert not (tmp_path / "keys" / "01_broken_files").exists()  # no parameters cell: no params
+
+
+# ---------------------------------------------- notebooks: the real sessions
+
+
+def solution_params() -> list:
+    found = ex.solution_notebooks(ROOT / "solutions") if ROOT else []
+    return [pytest.param(p, id=p.stem) for p in found] or [
+        pytest.param(
+            None,
+            marks=pytest.mark.skip(
+                reason="no solutions/0N_*.ipynb yet; the demo tests cover the machinery"
+            ),
+        )
+    ]
+
+
+def registered_task_names(solution: Path) -> set[str] | None:
+    session = int(solution.name[:2])
+    checks.load_session_modules()
+    if session not in checks.registered_sessions():
+        return None
+    return {t.name for t in checks.tasks_for(session, DEFAULT_MEMBER)}
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("solution", solution_params())
+def test_solution_runs_with_every_check_correct(solution, tmp_path):
+    nb = execute(solution, tmp_path / solution.name, cwd=solution.parent)
+    found = statuses(nb)
+    assert {s for _, s in found} <= {"correct"}, found
+    expected = registered_task_names(solution)
+    if expected is not None:
+        assert {t for t, _ in found} == expected
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("solution", solution_params())
+def test_exercise_runs_to_the_end_with_every_task_not_yet_done(solution, tmp_path):
+    exercise = tmp_path / solution.name
+    exercise.write_text(ex.render_exercise(solution), encoding="utf-8")
+    nb = execute(exercise, tmp_path / f"executed_{solution.name}", cwd=ROOT / "exercises")
+    found = statuses(nb)
+    assert {s for _, s in found} <= {"not yet done"}, found
+    expected = registered_task_names(solution)
+    if expected is not None:
+        assert {t for t, _ in found} == expected
