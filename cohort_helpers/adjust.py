@@ -1,0 +1,861 @@
+"""Price year, currency and price basis: turning ledger spend into factor-ready spend.
+
+Factors are kg CO2e per USD of one year (2022 for SEF v1.3) at one price
+basis. Spend of year Y in another currency needs up to three adjustments:
+
+1. **Currency** (:func:`to_usd`): annual-average exchange rates, with the
+   direction always explicit (``"NOK per USD"``, ``"USD per GBP"``).
+2. **Price year** (:func:`deflate_spend`): ``spend_to = spend_Y x P_to / P_Y``
+   with the BEA gross-output price index of the line's sector (``"bea"``, what
+   EPA uses; joined through the factor's ``bea_code``) or one index for all
+   (``"cpi_u"``).
+3. **Price basis** (:func:`price_basis_choice`): ledger spend is at purchaser
+   price, so use "with margins" factors; producer-price factors (Open CEDA)
+   either carry a "margins not included" flag or are scaled by SEF margin
+   ratios (:func:`apply_margin_ratios`, an approximation, labelled).
+
+:func:`to_factor_dollars` does 1 and 2 for a factor set. The rule for
+**country factors** (Open CEDA with a country row other than USA) is
+*convert currency only*: the spend is converted to USD at the annual average
+rate of the spend year (``fx_year="spend"``; or of the factor's dollar year,
+``fx_year="factor"``) and no US price index is applied, because the country
+row already reflects that country's prices and a US sector index says nothing
+about them. The price-year gap (e.g. NOK 2021 spend with 2022 factors) is left
+unadjusted and stated in the result's ``attrs["note"]``.
+
+No public figures are embedded here: CPI-U and exchange rates are passed in,
+or read from ``datasets/public/cpi_u.csv`` and
+``datasets/public/exchange_rates.csv`` (:func:`cpi_u`, :func:`exchange_rates`).
+
+Examples
+--------
+>>> import pandas as pd
+>>> cpi = pd.Series({2019: 255.657, 2022: 292.655})
+>>> round(cpi_ratio(2019, 2022, cpi=cpi).item(), 6)
+1.144717
+>>> to_usd(8599.1, "NOK", 2021, {"NOK per USD": {2021: 8.5991}}).round(2).item()
+1000.0
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import factors as _factors
+from .paths import datasets_dir
+
+__all__ = [
+    "PriceBasisChoice",
+    "apply_margin_ratios",
+    "cpi_ratio",
+    "cpi_u",
+    "deflate_spend",
+    "exchange_rates",
+    "normalise_rates",
+    "price_basis_choice",
+    "price_index_ratio",
+    "price_index_table",
+    "to_factor_dollars",
+    "to_usd",
+]
+
+Method = Literal["bea", "cpi_u"]
+
+
+# --------------------------------------------------------------------------
+# Public figures: loaders (files committed under datasets/public/)
+# --------------------------------------------------------------------------
+
+
+def _public_file(name: str, path: str | os.PathLike | None) -> Path:
+    file = Path(path) if path else datasets_dir() / "public" / name
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"{file} was not found. Pass the figures explicitly (e.g. "
+            + (
+                "cpi=pd.Series({2019: 255.657, 2022: 292.655})"
+                if name.startswith("cpi")
+                else 'rates={"NOK per USD": {2021: 8.5991}}'
+            )
+            + f") or add datasets/public/{name} (see the docstring of this function for its columns)."
+        )
+    return file
+
+
+def cpi_u(path: str | os.PathLike | None = None) -> pd.Series:
+    """CPI-U annual averages (BLS, 1982-84 = 100) from ``datasets/public/cpi_u.csv``.
+
+    The CSV needs a ``year`` column and one value column (``cpi_u``,
+    ``value`` or ``index``, or the only other numeric column).
+
+    Returns
+    -------
+    Series
+        Index ``year`` (int), name ``"cpi_u"``.
+
+    Examples
+    --------
+    >>> cpi_u().loc[2022]  # doctest: +SKIP
+    292.655
+    """
+    file = _public_file("cpi_u.csv", path)
+    return _cpi_series(pd.read_csv(file), str(file))
+
+
+def _cpi_series(cpi: Any, where: str = "cpi") -> pd.Series:
+    if cpi is None:
+        return cpi_u()
+    if isinstance(cpi, pd.DataFrame):
+        cols = {c.lower().strip(): c for c in cpi.columns}
+        if "year" not in cols:
+            raise ValueError(f"{where}: expected a 'year' column, got {list(cpi.columns)}.")
+        val = next((cols[c] for c in ("cpi_u", "cpi-u", "value", "index") if c in cols), None)
+        if val is None:
+            others = [c for c in cpi.columns if c != cols["year"]]
+            nums = [c for c in others if pd.api.types.is_numeric_dtype(cpi[c])]
+            if len(nums) != 1:
+                raise ValueError(
+                    f"{where}: expected a value column 'cpi_u' (or 'value'), got {list(cpi.columns)}."
+                )
+            val = nums[0]
+        s = pd.Series(cpi[val].to_numpy(dtype=float), index=cpi[cols["year"]].astype(int))
+    else:
+        s = pd.Series(cpi, dtype=float)
+        s.index = s.index.astype(int)
+    s.index.name = "year"
+    return s.sort_index().rename("cpi_u")
+
+
+_PAIR = re.compile(r"^\s*([A-Za-z]{3})\s+per\s+([A-Za-z]{3})\s*$")
+
+
+def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Annual average exchange rates from ``datasets/public/exchange_rates.csv``.
+
+    Accepted layouts (direction is always explicit, never guessed):
+
+    - long: ``year``, ``pair`` (text ``"NOK per USD"``), ``rate``;
+    - long: ``year``, ``currency``, ``units_per_usd`` or ``usd_per_unit``;
+    - wide: ``year`` and one column per pair named like ``"NOK per USD"``.
+
+    Returns
+    -------
+    DataFrame
+        The canonical form of :func:`normalise_rates`.
+
+    Examples
+    --------
+    >>> exchange_rates().query("currency == 'NOK' and year == 2021")  # doctest: +SKIP
+      currency  year    rate    quote  usd_per_unit
+    0      NOK  2021  8.5991  per_usd      0.116291
+    """
+    file = _public_file("exchange_rates.csv", path)
+    return normalise_rates(pd.read_csv(file))
+
+
+def _pair_rows(pair: str, years: Any, values: Any) -> pd.DataFrame:
+    m = _PAIR.match(str(pair))
+    if not m:
+        raise ValueError(
+            f"Exchange-rate label {pair!r} is not of the form 'NOK per USD' or 'USD per GBP' "
+            "(units of the first currency per one unit of the second; one side must be USD)."
+        )
+    a, b = m.group(1).upper(), m.group(2).upper()
+    if (a == "USD") == (b == "USD"):
+        raise ValueError(f"Exchange-rate label {pair!r}: exactly one side must be USD.")
+    cur, quote = (a, "per_usd") if b == "USD" else (b, "usd_per")
+    return pd.DataFrame(
+        {
+            "currency": cur,
+            "year": np.asarray(years, dtype=int),
+            "rate": np.asarray(values, dtype=float),
+            "quote": quote,
+        }
+    )
+
+
+def normalise_rates(rates: Any) -> pd.DataFrame:
+    """Exchange rates in one canonical form, direction explicit.
+
+    Parameters
+    ----------
+    rates : mapping, DataFrame or None
+        ``{"NOK per USD": {2021: 8.5991}, "USD per GBP": {2021: 1.3757}}``, a
+        DataFrame in a layout of :func:`exchange_rates`, an already canonical
+        table, or ``None`` to read ``datasets/public/exchange_rates.csv``.
+
+    Returns
+    -------
+    DataFrame
+        ``currency`` (ISO 4217), ``year``, ``rate`` (as quoted), ``quote``
+        (``"per_usd"``: units of currency per USD; ``"usd_per"``: USD per
+        unit) and ``usd_per_unit``.
+
+    Examples
+    --------
+    >>> normalise_rates({"USD per GBP": {2022: 1.2369}})[["currency", "quote"]].iloc[0].tolist()
+    ['GBP', 'usd_per']
+    """
+    if rates is None:
+        return exchange_rates()
+    if isinstance(rates, Mapping):
+        parts = [
+            _pair_rows(k, list(pd.Series(v).index), list(pd.Series(v))) for k, v in rates.items()
+        ]
+        out = pd.concat(parts, ignore_index=True)
+    elif isinstance(rates, pd.DataFrame):
+        cols = {str(c).lower().strip(): c for c in rates.columns}
+        if {"currency", "year", "rate", "quote"} <= set(cols):
+            out = rates[[cols[c] for c in ("currency", "year", "rate", "quote")]].copy()
+            out.columns = ["currency", "year", "rate", "quote"]
+        elif "year" in cols and "pair" in cols and ("rate" in cols or "value" in cols):
+            val = cols.get("rate", cols.get("value"))
+            out = pd.concat(
+                [
+                    _pair_rows(p, g[cols["year"]], g[val])
+                    for p, g in rates.groupby(cols["pair"], sort=False)
+                ],
+                ignore_index=True,
+            )
+        elif (
+            "year" in cols
+            and "currency" in cols
+            and ({"units_per_usd", "usd_per_unit"} & set(cols))
+        ):
+            q = "units_per_usd" if "units_per_usd" in cols else "usd_per_unit"
+            out = pd.DataFrame(
+                {
+                    "currency": rates[cols["currency"]].astype(str).str.upper().to_numpy(),
+                    "year": rates[cols["year"]].astype(int).to_numpy(),
+                    "rate": rates[cols[q]].astype(float).to_numpy(),
+                    "quote": "per_usd" if q == "units_per_usd" else "usd_per",
+                }
+            )
+        elif "year" in cols and any(_PAIR.match(str(c)) for c in rates.columns):
+            pairs = [c for c in rates.columns if _PAIR.match(str(c))]
+            out = pd.concat(
+                [_pair_rows(p, rates[cols["year"]], rates[p]) for p in pairs], ignore_index=True
+            ).dropna(subset=["rate"])
+        else:
+            raise ValueError(
+                f"Exchange-rate table columns {list(rates.columns)} not understood. Use "
+                "year + pair ('NOK per USD') + rate; or year + currency + units_per_usd "
+                "(or usd_per_unit); or year + one column per pair named 'NOK per USD'."
+            )
+    else:
+        raise TypeError(
+            "rates must be a dict like {'NOK per USD': {2021: 8.5991}} or a DataFrame; "
+            f"got {type(rates).__name__}."
+        )
+    out["currency"] = out["currency"].astype(str).str.upper()
+    out["year"] = out["year"].astype(int)
+    out["rate"] = out["rate"].astype(float)
+    if not out["quote"].isin(["per_usd", "usd_per"]).all():
+        raise ValueError("Exchange-rate 'quote' must be 'per_usd' or 'usd_per'.")
+    if (out["rate"] <= 0).any() or out["rate"].isna().any():
+        bad = out[~(out["rate"] > 0)].iloc[0]
+        raise ValueError(f"Exchange rate for {bad['currency']} {bad['year']} is not positive.")
+    dup = out.duplicated(["currency", "year"], keep=False)
+    if dup.any():
+        d = out[dup].iloc[0]
+        raise ValueError(f"More than one exchange rate for {d['currency']} in {d['year']}.")
+    out["usd_per_unit"] = np.where(out["quote"] == "per_usd", 1.0 / out["rate"], out["rate"])
+    return out.sort_values(["currency", "year"], ignore_index=True)
+
+
+def _broadcast(x: Any, n: int, name: str) -> np.ndarray:
+    arr = np.asarray(x.to_numpy() if isinstance(x, pd.Series | pd.Index) else x, dtype=object)
+    if arr.ndim == 0:
+        return np.full(n, arr.item(), dtype=object)
+    if len(arr) != n:
+        raise ValueError(f"{name} has {len(arr)} values; expected 1 or {n}.")
+    return arr
+
+
+def to_usd(amount: Any, currency: Any, year: Any, rates: Any = None) -> pd.Series:
+    """Convert amounts to USD at annual average rates, vectorised.
+
+    ``usd = amount / rate`` for a ``"NOK per USD"`` rate and
+    ``usd = amount x rate`` for a ``"USD per GBP"`` rate; USD is unchanged.
+
+    Parameters
+    ----------
+    amount : scalar or array-like
+    currency, year : scalar or array-like (same length as ``amount``)
+    rates : see :func:`normalise_rates`
+
+    Raises
+    ------
+    KeyError
+        A currency/year has no rate; the message lists what is available.
+
+    Examples
+    --------
+    >>> to_usd([8599.1, 100], ["NOK", "GBP"], 2021,
+    ...        {"NOK per USD": {2021: 8.5991}, "USD per GBP": {2021: 1.3757}}).round(2).tolist()
+    [1000.0, 137.57]
+    """
+    amt = pd.Series(amount, dtype=float) if not isinstance(amount, pd.Series) else amount
+    n = len(amt)
+    cur = pd.Series(_broadcast(currency, n, "currency")).astype(str).str.strip().str.upper()
+    yr = pd.Series(_broadcast(year, n, "year"))
+    is_usd = (cur == "USD").to_numpy()
+    out = amt.to_numpy(dtype=float).copy()
+    if (~is_usd).any():
+        table = normalise_rates(rates)
+        keys = pd.DataFrame(
+            {"currency": cur[~is_usd].to_numpy(), "year": yr[~is_usd].astype(int).to_numpy()}
+        )
+        m = keys.merge(table, on=["currency", "year"], how="left", validate="many_to_one")
+        miss = m["rate"].isna()
+        if miss.any():
+            pairs = sorted(set(zip(m.loc[miss, "currency"], m.loc[miss, "year"], strict=True)))
+            avail = table.groupby("currency")["year"].agg(lambda s: f"{s.min()}-{s.max()}")
+            raise KeyError(
+                f"No exchange rate for {', '.join(f'{c} {y}' for c, y in pairs[:10])}. "
+                f"Available: {', '.join(f'{c} {r}' for c, r in avail.items()) or 'none'}. "
+                "Add the annual average rate (e.g. {'NOK per USD': {2021: 8.5991}})."
+            )
+        a = out[~is_usd]
+        out[~is_usd] = np.where(m["quote"] == "per_usd", a / m["rate"], a * m["rate"])
+    return pd.Series(out, index=amt.index, name="amount_usd")
+
+
+# --------------------------------------------------------------------------
+# Price indices
+# --------------------------------------------------------------------------
+
+
+def price_index_table(index: pd.DataFrame | None = None) -> pd.DataFrame:
+    """BEA price index as a wide table: ``bea_code`` rows x ``year`` columns (int).
+
+    Parameters
+    ----------
+    index : DataFrame, optional
+        Long (``bea_code``, ``year``, ``price_index``, as
+        :func:`cohort_helpers.data.read_price_index`) or already wide.
+        Default: the registered BEA detail price index (2017 = 100).
+
+    Examples
+    --------
+    >>> price_index_table()[2017].eq(100).all()  # doctest: +SKIP
+    True
+    """
+    if index is None:
+        index = _factors._reference("bea_price_index")
+    if {"bea_code", "year", "price_index"} <= set(index.columns):
+        wide = index.pivot(index="bea_code", columns="year", values="price_index")
+    else:
+        wide = index.copy()
+        wide.columns = [int(c) for c in wide.columns]
+    wide.index = wide.index.astype(str)
+    wide.columns = wide.columns.astype(int)
+    return wide.sort_index(axis=1)
+
+
+def _check_years(years: np.ndarray, available: pd.Index, what: str) -> None:
+    lo, hi = int(available.min()), int(available.max())
+    bad = sorted({int(y) for y in years if int(y) not in set(available)})
+    if bad:
+        raise ValueError(
+            f"{what}: year(s) {bad} are outside the available range {lo}-{hi}. "
+            f"Use years within {lo}-{hi}, or pass a longer index."
+        )
+
+
+def _years_array(years: Any, n: int, what: str) -> np.ndarray:
+    y = pd.to_numeric(pd.Series(_broadcast(years, n, what)), errors="coerce")
+    if y.isna().any():
+        raise ValueError(
+            f"{what}: {int(y.isna().sum())} value(s) have no year; every line needs a (fiscal) year."
+        )
+    return y.to_numpy(dtype=int)
+
+
+def _composite_rows(codes: list[str], wide: pd.DataFrame) -> pd.DataFrame:
+    """Index rows for codes listing several BEA sectors ('a, b'): output-weighted mean."""
+    weights = _factors._output_by_bea()
+    rows = {}
+    for code in codes:  # distinct multi-sector codes only (a handful)
+        comps = _factors._components(code)
+        if not comps or not all(c in wide.index for c in comps):
+            continue
+        w = weights.reindex(comps).to_numpy(dtype=float) if weights is not None else None
+        if w is None or not np.all(w > 0):
+            w = np.ones(len(comps))
+        rows[code] = (wide.loc[comps].mul(w, axis=0).sum() / w.sum()).to_numpy()
+    return pd.DataFrame.from_dict(rows, orient="index", columns=wide.columns)
+
+
+def price_index_ratio(
+    bea_codes: Any,
+    from_years: Any,
+    to_year: int = 2022,
+    index: pd.DataFrame | None = None,
+    *,
+    on_missing: Literal["raise", "nan"] = "raise",
+) -> pd.Series:
+    """Sector price ratio ``P[s, to_year] / P[s, from_year]`` per line, vectorised.
+
+    Parameters
+    ----------
+    bea_codes : array-like or Series
+        BEA detail codes (the factor's ``bea_code``). A code listing several
+        sectors (``"230301, 233210"``, as SEF construction rows and NAICS
+        prefix averages do) uses their output-weighted mean index (Use table
+        total commodity output; the index base year 2017 is the Use table year).
+    from_years : int or array-like
+        The spend's year per line.
+    to_year : int
+        The factor dollar year.
+    index : DataFrame, optional
+        See :func:`price_index_table`.
+    on_missing : {"raise", "nan"}
+        Codes without an index: raise (default) or NaN with a warning.
+
+    Raises
+    ------
+    ValueError
+        A year outside the index range (the message names it and the range).
+    KeyError
+        A code has no index (``on_missing="raise"``).
+
+    Examples
+    --------
+    >>> price_index_ratio(["327310"], 2022, 2022).item()  # doctest: +SKIP
+    1.0
+    """
+    wide = price_index_table(index)
+    n = len(bea_codes) if not np.isscalar(bea_codes) else 1
+    codes = pd.Series(_broadcast(bea_codes, n, "bea_codes"))
+    years = _years_array(from_years, n, "from_years")
+    _check_years(np.append(np.unique(years), to_year), wide.columns, "BEA price index")
+    codes = codes.where(codes.notna(), "").astype(str).str.strip()
+    pair = pd.MultiIndex.from_arrays([codes, years])
+    inv, uniq = pd.factorize(pair)
+    u_codes = uniq.get_level_values(0).astype(str)
+    multi = sorted({c for c in u_codes if "," in c})
+    table = pd.concat([wide, _composite_rows(multi, wide)]) if multi else wide
+    pos = table.index.get_indexer(u_codes)
+    missing = sorted({c for c, p in zip(u_codes, pos, strict=True) if p < 0})
+    if missing:
+        msg = (
+            f"No BEA price index for bea_code(s) {[m or '<blank>' for m in missing][:10]}. "
+            "Expected BEA detail codes such as '327310' or '1111A0' (take them from "
+            "factors.lookup(...).bea_code), or use method='cpi_u'."
+        )
+        if on_missing == "raise":
+            raise KeyError(msg)
+        warnings.warn(msg + " Their ratio is NaN.", stacklevel=2)
+    arr = table.to_numpy(dtype=float)
+    col_from = table.columns.get_indexer(uniq.get_level_values(1))
+    col_to = table.columns.get_loc(int(to_year))
+    safe = np.where(pos >= 0, pos, 0)
+    ratio_u = np.where(pos >= 0, arr[safe, col_to] / arr[safe, col_from], np.nan)
+    idx = bea_codes.index if isinstance(bea_codes, pd.Series) else None
+    return pd.Series(ratio_u[inv], index=idx, name="price_ratio")
+
+
+def cpi_ratio(from_years: Any, to_year: int = 2022, cpi: Any = None) -> pd.Series:
+    """CPI-U ratio ``CPI[to_year] / CPI[from_year]``, one index for every sector.
+
+    Parameters
+    ----------
+    from_years : int or array-like
+    to_year : int
+    cpi : Series, dict or DataFrame, optional
+        Annual CPI-U by year; default :func:`cpi_u` (``datasets/public/cpi_u.csv``).
+
+    Examples
+    --------
+    >>> cpi_ratio([2019], 2022, {2019: 255.657, 2022: 292.655}).round(4).tolist()
+    [1.1447]
+    """
+    s = _cpi_series(cpi)
+    n = 1 if np.isscalar(from_years) else len(from_years)
+    years = _years_array(from_years, n, "from_years")
+    _check_years(np.append(np.unique(years), to_year), s.index, "CPI-U")
+    ratio = s.loc[int(to_year)] / s.reindex(years).to_numpy()
+    idx = from_years.index if isinstance(from_years, pd.Series) else None
+    return pd.Series(ratio, index=idx, name="price_ratio")
+
+
+def _year_column(df: pd.DataFrame, year_col: str | None) -> str:
+    if year_col:
+        if year_col not in df.columns:
+            raise KeyError(f"No column {year_col!r}; the table has {list(df.columns)}.")
+        return year_col
+    for c in ("fiscal_year", "year"):
+        if c in df.columns:
+            return c
+    raise KeyError(
+        f"Need a 'fiscal_year' or 'year' column (or year_col=...); the table has {list(df.columns)}."
+    )
+
+
+def deflate_spend(
+    df: pd.DataFrame,
+    method: Method = "bea",
+    to_year: int = 2022,
+    *,
+    amount_col: str = "amount",
+    year_col: str | None = None,
+    bea_col: str = "bea_code",
+    index: pd.DataFrame | None = None,
+    cpi: Any = None,
+    on_missing: Literal["raise", "nan"] = "raise",
+    out_col: str = "amount_adjusted",
+) -> pd.DataFrame:
+    """Express each line's spend in ``to_year`` dollars.
+
+    ``amount_adjusted = amount x ratio`` with ``ratio = P[s, to_year] / P[s, Y]``
+    (``method="bea"``: the BEA sector index of the line's ``bea_code``) or
+    ``CPI[to_year] / CPI[Y]`` (``method="cpi_u"``). Ratios are computed once
+    per distinct (code, year).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Lines with ``amount``, ``fiscal_year`` (or ``year``) and, for
+        ``"bea"``, ``bea_code``. Amounts must already be in USD (:func:`to_usd`).
+    method : {"bea", "cpi_u"}
+    to_year : int
+        Usually the factor set's ``dollar_year``.
+    index, cpi : optional
+        The BEA index (default: registered file) / CPI-U (default:
+        ``datasets/public/cpi_u.csv``).
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``price_ratio`` and ``amount_adjusted``; ``attrs``
+        ``price_year`` and ``price_method``.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"amount": [100.0], "fiscal_year": [2019]})
+    >>> deflate_spend(lines, "cpi_u", cpi={2019: 255.657, 2022: 292.655})["amount_adjusted"].round(2).tolist()
+    [114.47]
+    """
+    if amount_col not in df.columns:
+        raise KeyError(f"No column {amount_col!r}; the table has {list(df.columns)}.")
+    ycol = _year_column(df, year_col)
+    if method == "bea":
+        if bea_col not in df.columns:
+            raise KeyError(
+                f"method='bea' needs a {bea_col!r} column (the factor's BEA code from "
+                "factors.lookup); or use method='cpi_u'."
+            )
+        ratio = price_index_ratio(df[bea_col], df[ycol], to_year, index, on_missing=on_missing)
+    elif method == "cpi_u":
+        ratio = cpi_ratio(df[ycol], to_year, cpi)
+    else:
+        raise ValueError(f"method must be 'bea' or 'cpi_u', got {method!r}.")
+    out = df.copy()
+    out["price_ratio"] = ratio.to_numpy()
+    out[out_col] = out[amount_col].to_numpy(dtype=float) * out["price_ratio"].to_numpy()
+    out.attrs.update(price_year=int(to_year), price_method=method)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Currency + price year for a factor set
+# --------------------------------------------------------------------------
+
+
+def to_factor_dollars(
+    df: pd.DataFrame,
+    factor_set: Any = None,
+    *,
+    rates: Any = None,
+    method: Method = "bea",
+    currency: str | None = None,
+    currency_rule: Literal["auto", "convert_then_deflate", "currency_only"] = "auto",
+    fx_year: Literal["spend", "factor"] = "spend",
+    amount_col: str = "amount",
+    year_col: str | None = None,
+    bea_col: str = "bea_code",
+    index: pd.DataFrame | None = None,
+    cpi: Any = None,
+) -> pd.DataFrame:
+    """Convert lines to the currency and dollar year of a factor set.
+
+    Rules
+    -----
+    ``"convert_then_deflate"`` (US factors, the default for them): convert to
+    USD at the spend year's annual average rate, then apply the US price index
+    (``method``) from the spend year to the set's ``dollar_year``.
+
+    ``"currency_only"`` (default for country factor sets such as
+    ``open_ceda_NOR``): convert at the annual average rate of the spend year
+    (``fx_year="spend"``) or of the factor year (``fx_year="factor"``); no
+    price index (``price_ratio = 1``). Any gap between spend year and factor
+    year is left unadjusted and noted in ``attrs["note"]``.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Lines with ``amount``, a year column, ``currency`` (or ``currency=``,
+        or ``df.attrs["currency"]``; default USD) and, for ``method="bea"``,
+        ``bea_code``.
+    factor_set : FactorSet or str, optional
+        Default ``"sef_v1.3"``.
+    rates : optional
+        See :func:`normalise_rates`; only needed for non-USD lines.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``amount_usd``, ``usd_per_unit``, ``price_ratio``,
+        ``amount_adjusted``; ``attrs`` ``price_year``, ``price_method``,
+        ``currency_rule``, ``note``.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"amount": [8599.1], "fiscal_year": [2021], "currency": ["NOK"]})
+    >>> out = to_factor_dollars(lines, "open_ceda:NOR", rates={"NOK per USD": {2021: 8.5991}})  # doctest: +SKIP
+    >>> out["amount_adjusted"].round(2).item()  # doctest: +SKIP
+    1000.0
+    """
+    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    rule = currency_rule
+    if rule == "auto":
+        rule = "currency_only" if fs.country not in (None, "USA") else "convert_then_deflate"
+    if rule not in ("convert_then_deflate", "currency_only"):
+        raise ValueError(
+            f"currency_rule must be 'auto', 'convert_then_deflate' or 'currency_only'; got {rule!r}."
+        )
+    ycol = _year_column(df, year_col)
+    if "currency" in df.columns:
+        cur = df["currency"].fillna(currency or df.attrs.get("currency") or "USD")
+    else:
+        cur = currency or df.attrs.get("currency") or "USD"
+    years = df[ycol] if not (rule == "currency_only" and fx_year == "factor") else fs.dollar_year
+    usd = to_usd(df[amount_col], cur, years, rates)
+    out = df.copy()
+    out["amount_usd"] = usd.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["usd_per_unit"] = np.where(
+            out[amount_col].to_numpy(dtype=float) != 0,
+            usd.to_numpy() / out[amount_col].to_numpy(dtype=float),
+            np.nan,
+        )
+    if rule == "currency_only":
+        out["price_ratio"] = 1.0
+        out["amount_adjusted"] = out["amount_usd"]
+        gap = sorted(set(pd.to_numeric(df[ycol]).astype(int)) - {fs.dollar_year})
+        note = (
+            f"{fs.name}: country factors, currency converted only (annual average rate of the "
+            f"{'spend' if fx_year == 'spend' else 'factor'} year), no US price index."
+            + (
+                f" Spend years {gap} differ from the factor year {fs.dollar_year}; "
+                "that price change is not adjusted."
+                if gap
+                else ""
+            )
+        )
+        method_used = "none (currency only)"
+    else:
+        tmp = deflate_spend(
+            out,
+            method,
+            fs.dollar_year,
+            amount_col="amount_usd",
+            year_col=ycol,
+            bea_col=bea_col,
+            index=index,
+            cpi=cpi,
+        )
+        out["price_ratio"] = tmp["price_ratio"].to_numpy()
+        out["amount_adjusted"] = tmp["amount_adjusted"].to_numpy()
+        note = (
+            f"Converted to USD at the spend year's annual average rate, then "
+            f"{'BEA sector price index' if method == 'bea' else 'CPI-U'} to {fs.dollar_year} USD."
+        )
+        method_used = method
+    out.attrs.update(
+        price_year=fs.dollar_year,
+        price_method=method_used,
+        currency_rule=rule,
+        currency="USD",
+        note=note,
+    )
+    return out
+
+
+# --------------------------------------------------------------------------
+# Price basis
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceBasisChoice:
+    """Which factors match spend of a given price basis, and what to do about it.
+
+    Attributes
+    ----------
+    spend_basis : str
+        ``"purchaser"`` (what a ledger records) or ``"producer"``.
+    factor_set : str
+        The set asked about.
+    factor_column : str
+        The factor to use: ``"sef_with_margins"``, ``"sef_without_margins"`` or
+        ``"factor_kg_per_usd"`` (the set's only column).
+    action : str
+        ``"ok"``; ``"switch_set"`` (use :attr:`recommended_set`);
+        ``"margins_not_included"`` (use as is and say so);
+        ``"apply_margin_ratios"`` (:func:`apply_margin_ratios`, an approximation).
+    recommended_set : str
+        The set to use.
+    note : str
+        Sentence for the notebook / report.
+    """
+
+    spend_basis: str
+    factor_set: str
+    factor_column: str
+    action: str
+    recommended_set: str
+    note: str
+
+
+def price_basis_choice(
+    spend_basis: Literal["purchaser", "producer"] = "purchaser",
+    factor_set: Any = None,
+    *,
+    approximate_margins: bool = False,
+) -> PriceBasisChoice:
+    """State which factor column fits the spend's price basis.
+
+    Parameters
+    ----------
+    spend_basis : {"purchaser", "producer"}
+        Ledgers and surveys record purchaser prices (what the government paid,
+        including transport and trade margins).
+    factor_set : FactorSet or str, optional
+        Default ``"sef_v1.3"``.
+    approximate_margins : bool
+        For producer-price factors and purchaser spend: recommend
+        :func:`apply_margin_ratios` instead of flagging "margins not included".
+
+    Examples
+    --------
+    >>> price_basis_choice("purchaser", "sef_v1.3").factor_column  # doctest: +SKIP
+    'sef_with_margins'
+    >>> price_basis_choice("purchaser", "open_ceda:NOR").action  # doctest: +SKIP
+    'margins_not_included'
+    """
+    if spend_basis not in ("purchaser", "producer"):
+        raise ValueError(f"spend_basis must be 'purchaser' or 'producer', got {spend_basis!r}.")
+    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    sef_layout = "sef_with_margins" in fs.table.columns
+    col = "factor_kg_per_usd"
+    if fs.price_basis == "purchaser" and sef_layout:
+        want = "with" if spend_basis == "purchaser" else "without"
+        col = f"sef_{want}_margins"
+        if fs.margins == want:
+            return PriceBasisChoice(
+                spend_basis, fs.name, col, "ok", fs.name,
+                f"{spend_basis.capitalize()}-price spend with {fs.name} ({want} margins): consistent.",
+            )  # fmt: skip
+        rec = (
+            fs.name.replace("_without_margins", "")
+            if want == "with"
+            else fs.name + "_without_margins"
+        )
+        return PriceBasisChoice(
+            spend_basis, fs.name, col, "switch_set", rec,
+            f"{spend_basis.capitalize()}-price spend needs the '{want} margins' factors; "
+            f"{fs.name} is '{fs.margins} margins'. Use {rec!r} "
+            + ("(with margins adds transport, wholesale and retail emissions)."
+               if want == "with" else "(cradle to factory gate)."),
+        )  # fmt: skip
+    if fs.price_basis == spend_basis:
+        return PriceBasisChoice(
+            spend_basis, fs.name, col, "ok", fs.name,
+            f"{spend_basis.capitalize()}-price spend with {spend_basis}-price factors ({fs.name}): consistent.",
+        )  # fmt: skip
+    if spend_basis == "purchaser":  # producer-price factors (e.g. Open CEDA)
+        if approximate_margins:
+            return PriceBasisChoice(
+                spend_basis, fs.name, col, "apply_margin_ratios", fs.name,
+                f"{fs.name} is at producer price. APPROXIMATION: each factor is scaled by the SEF "
+                "v1.3 ratio (with margins / without margins) of its code (adjust.apply_margin_ratios); "
+                "this assumes US margin structures and treats the producer factor as the "
+                "'without margins' factor.",
+            )  # fmt: skip
+        return PriceBasisChoice(
+            spend_basis, fs.name, col, "margins_not_included", fs.name,
+            f"{fs.name} is at producer price and the spend at purchaser price: transport, "
+            "wholesale and retail margins are NOT included, so emissions are understated for "
+            "goods. Say so with the results, or use approximate_margins=True.",
+        )  # fmt: skip
+    return PriceBasisChoice(
+        spend_basis, fs.name, col, "switch_set", "sef_v1.3_without_margins",
+        f"Producer-price spend with purchaser-price factors {fs.name}: use a producer-price or "
+        "'without margins' set.",
+    )  # fmt: skip
+
+
+def apply_margin_ratios(
+    lookup_result: pd.DataFrame,
+    sef_with: Any = "sef_v1.3",
+    sef_without: Any = "sef_v1.3_without_margins",
+) -> pd.DataFrame:
+    """Scale producer-price factors by SEF margin ratios (approximation, labelled).
+
+    ``factor_purchaser ~= factor_producer x SEF_with / SEF_without`` of the
+    same code (NAICS-6, prefix or BEA code, resolved as :func:`factors.lookup`
+    does). Codes without a SEF ratio keep their producer factor and are
+    flagged "margins not included".
+
+    Parameters
+    ----------
+    lookup_result : DataFrame
+        Output of :func:`cohort_helpers.factors.lookup` on a producer-price set.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``factor_producer_kg_per_usd``, ``margin_ratio``, the
+        scaled ``factor_kg_per_usd``, ``price_basis`` ``"purchaser (approx.)"``
+        and the approximation stated in ``flag``.
+
+    Examples
+    --------
+    >>> r = factors.lookup(["327310"], "open_ceda:NOR")  # doctest: +SKIP
+    >>> apply_margin_ratios(r)["margin_ratio"].round(3).item()  # doctest: +SKIP
+    1.02
+    """
+    need = {"code", "factor_kg_per_usd", "flag"}
+    if not need <= set(lookup_result.columns):
+        raise KeyError(f"apply_margin_ratios needs factors.lookup output (columns {sorted(need)}).")
+    codes = lookup_result["code"]
+    w = _factors.lookup(codes, sef_with, errors="ignore")["factor_kg_per_usd"].to_numpy()
+    wo = _factors.lookup(codes, sef_without, errors="ignore")["factor_kg_per_usd"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(wo > 0, w / wo, np.nan)
+    out = lookup_result.copy()
+    out["factor_producer_kg_per_usd"] = out["factor_kg_per_usd"]
+    out["margin_ratio"] = ratio
+    has = np.isfinite(ratio)
+    out["factor_kg_per_usd"] = np.where(
+        has, out["factor_kg_per_usd"] * np.where(has, ratio, 1), out["factor_kg_per_usd"]
+    )
+    out["price_basis"] = np.where(has, "purchaser (approx.)", out["price_basis"])
+    label_ok = "APPROXIMATION: producer factor x SEF v1.3 margin ratio (with/without margins)"
+    label_no = "no SEF margin ratio for this code: margins not included"
+    out["flag"] = np.where(has, label_ok, label_no)
+    out.attrs.update(
+        lookup_result.attrs, price_basis="purchaser (approx.)", margin_approximation=label_ok
+    )
+    return out

@@ -1,0 +1,1229 @@
+"""Emission factor sets: data, not code.
+
+A :class:`FactorSet` holds a table of kg CO2e per USD with everything needed
+to use it correctly: its dollar year, its price basis (purchaser or
+producer), whether margins are included, the gases, the source, the licence
+and the attribution. Sets are looked up by name in a registry:
+
+=============================== =============================================
+name                            what
+=============================== =============================================
+``"sef_v1.3"`` (default)        EPA SEF v1.3, with margins, purchaser price,
+                                kg CO2e per 2022 USD (use with ledger spend)
+``"sef_v1.3_without_margins"``  the same, cradle to factory gate
+``"sef_v1.3_bygas"``            with margins, plus per-gas factors
+``"open_ceda"`` (``country=``)  Open CEDA 2024 country row, *producer* price;
+                                attribution "CEDA by Watershed" required
+=============================== =============================================
+
+A newer EPA version (v1.4) or a national set gets in as a file in the SEF
+layout: ``load_factor_set("my_factors.csv")``, or
+``register_factor_set("sef_v1.4", "SupplyChain..._v1.4.0_....csv")``; the
+dollar year is read from the ``Unit`` column (``"kg CO2e/2024 USD"``).
+
+:func:`lookup` maps codes to factors, vectorised. A 6-digit NAICS code is an
+``"exact"`` match; a 2-5 digit code is a ``"prefix_average"`` over the 6-digit
+codes below it, weighted by national output (BEA Use table total commodity
+output of each code's ``bea_code``, shared equally by the NAICS codes of one
+BEA commodity); anything else is ``"missing"`` with a NaN factor and a
+:class:`MissingFactorWarning` naming the codes. Nothing is dropped silently.
+
+Examples
+--------
+>>> from cohort_helpers import factors
+>>> fs = factors.load_factor_set("sef_v1.3")  # doctest: +SKIP
+>>> factors.lookup(["327310", "3273"], fs)[["factor_kg_per_usd", "match"]]  # doctest: +SKIP
+   factor_kg_per_usd           match
+0           3.924000           exact
+1           0.944293  prefix_average
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import data
+
+__all__ = [
+    "AR5_GWP",
+    "DEFAULT_FACTOR_SET",
+    "FactorSet",
+    "GasSplitCheck",
+    "MissingFactorWarning",
+    "apply_factors",
+    "available_factor_sets",
+    "check_gas_split",
+    "factors_by_gas",
+    "load_factor_set",
+    "lookup",
+    "naics_output_weights",
+    "open_ceda",
+    "read_factor_file",
+    "register_factor_set",
+    "sef",
+    "split_by_gas",
+]
+
+#: Name of the factor set used when none is given.
+DEFAULT_FACTOR_SET = "sef_v1.3"
+
+#: IPCC AR5 100-year GWPs used by EPA SEF v1.3 for the three named gases.
+#: All other gases are taken together as the implied remainder
+#: ``CO2e - CO2 - 28 CH4 - 265 N2O`` (no per-HFC GWPs are hard-coded).
+AR5_GWP: dict[str, float] = {"CO2": 1.0, "CH4": 28.0, "N2O": 265.0}
+
+#: byGHG file names of the three named gases.
+_GAS_NAMES = {"Carbon dioxide": "CO2", "Methane": "CH4", "Nitrous oxide": "N2O"}
+
+#: Flag carried by every producer-price factor.
+PRODUCER_PRICE_FLAG = (
+    "producer price: trade and transport margins are not included; ledger spend is at "
+    "purchaser price (see adjust.price_basis_choice / adjust.apply_margin_ratios)"
+)
+COUNTRY_FACTOR_FLAG = (
+    "country factor: convert currency only, no US price index "
+    "(adjust.to_factor_dollars applies this rule)"
+)
+
+Match = Literal["exact", "prefix_average", "missing"]
+
+
+class MissingFactorWarning(UserWarning):
+    """Some codes have no factor; they are returned with NaN and ``match="missing"``."""
+
+
+# --------------------------------------------------------------------------
+# Cached reference tables
+# --------------------------------------------------------------------------
+
+_REF_CACHE: dict[tuple, pd.DataFrame] = {}
+#: National weights per factor set (weak keys: dropped with the set).
+_WEIGHTS_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _reference(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """A registered reference table, read once per data folder (do not modify it)."""
+    key = (name, str(path) if path else None, os.environ.get(data.DATA_ENV))
+    if key not in _REF_CACHE:
+        _REF_CACHE[key] = data.open_dataset(name, path)
+    return _REF_CACHE[key]
+
+
+def _output_by_bea(use: pd.DataFrame | None = None, column: str = "T007") -> pd.Series | None:
+    """Positive national output (million USD) per BEA commodity, or None if unavailable."""
+    if use is None:
+        try:
+            use = _reference("bea_use_table")
+        except (data.DataNotFoundError, data.DataFormatError, ImportError):
+            return None
+    if column not in use.columns:
+        raise KeyError(
+            f"The Use table has no column {column!r}; use 'T007' (total commodity output) "
+            f"or a final-demand column such as 'GSLGO'."
+        )
+    out = use[column].astype(float)
+    return out[out > 0]
+
+
+def _components(bea: str) -> list[str]:
+    return [c.strip() for c in str(bea).split(",") if c.strip()]
+
+
+# --------------------------------------------------------------------------
+# The FactorSet
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class FactorSet:
+    """A named, versioned table of spend-based emission factors and its metadata.
+
+    Attributes
+    ----------
+    name, version : str
+        Registry name (e.g. ``"sef_v1.3"``) and the publisher's version.
+    table : DataFrame
+        Indexed by ``code`` (NAICS-6, or BEA detail code when ``code_type ==
+        "bea"``) with columns ``factor_kg_per_usd`` (kg CO2e per USD of
+        ``dollar_year``), ``bea_code`` (for joining price indices and the Use
+        table; several codes may be listed ``"a, b"``) and ``title``. SEF-layout
+        sets also keep ``sef_without_margins``, ``sef_margins``,
+        ``sef_with_margins``.
+    dollar_year : int
+        The year of the USD in the denominator.
+    price_basis : {"purchaser", "producer"}
+        The price the factor is per dollar of.
+    margins : {"with", "without"}
+        Whether transport, wholesale and retail margins are included.
+    gas : {"CO2e", "by_gas"}
+        ``"by_gas"`` when :attr:`gas_table` holds per-gas factors.
+    gas_table : DataFrame or None
+        Indexed by code; one column per gas (kg of the gas per USD, except the
+        file's ``"HFCs and PFCs, unspecified"`` which is kg CO2e), same margins.
+    code_type : {"naics6", "bea"}
+        What :attr:`table` is indexed by.
+    country : str or None
+        ISO3 country of a country-specific set (``None``: United States).
+    crosswalk : DataFrame or None
+        For ``code_type == "bea"``: NAICS-6 (index) to ``bea_code`` and
+        ``title``, so NAICS codes can be looked up in a BEA-coded set.
+    source, licence, attribution, unit, gwp : str
+        Provenance; show :attr:`attribution` wherever results are shown.
+    flags : tuple of str
+        Caveats carried into every lookup (e.g. producer price).
+
+    Examples
+    --------
+    >>> fs = load_factor_set("sef_v1.3")  # doctest: +SKIP
+    >>> fs.dollar_year, fs.price_basis, fs.margins, len(fs.table)  # doctest: +SKIP
+    (2022, 'purchaser', 'with', 1016)
+    """
+
+    name: str
+    version: str
+    table: pd.DataFrame
+    dollar_year: int
+    price_basis: Literal["purchaser", "producer"] = "purchaser"
+    margins: Literal["with", "without"] = "with"
+    gas: Literal["CO2e", "by_gas"] = "CO2e"
+    gas_table: pd.DataFrame | None = None
+    code_type: Literal["naics6", "bea"] = "naics6"
+    country: str | None = None
+    crosswalk: pd.DataFrame | None = None
+    source: str = ""
+    licence: str = ""
+    attribution: str = ""
+    unit: str = "kg CO2e/USD"
+    gwp: str = "AR5"
+    flags: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.price_basis not in ("purchaser", "producer"):
+            raise ValueError(
+                f"FactorSet {self.name!r}: price_basis must be 'purchaser' or 'producer', "
+                f"got {self.price_basis!r}."
+            )
+        if self.margins not in ("with", "without"):
+            raise ValueError(
+                f"FactorSet {self.name!r}: margins must be 'with' or 'without', got {self.margins!r}."
+            )
+        if self.code_type not in ("naics6", "bea"):
+            raise ValueError(f"FactorSet {self.name!r}: code_type must be 'naics6' or 'bea'.")
+        need = {"factor_kg_per_usd", "bea_code"}
+        missing = need - set(self.table.columns)
+        if missing:
+            raise ValueError(
+                f"FactorSet {self.name!r}: table needs columns {sorted(need)}; "
+                f"missing {sorted(missing)}."
+            )
+        if not self.table.index.is_unique:
+            dup = self.table.index[self.table.index.duplicated()][0]
+            raise ValueError(f"FactorSet {self.name!r}: code {dup!r} appears more than once.")
+        if self.gas == "by_gas" and self.gas_table is None:
+            raise ValueError(f"FactorSet {self.name!r}: gas='by_gas' needs a gas_table.")
+        if not isinstance(self.dollar_year, (int, np.integer)):
+            raise ValueError(
+                f"FactorSet {self.name!r}: dollar_year must be an int year, got {self.dollar_year!r}."
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"FactorSet({self.name!r}, version={self.version!r}, {len(self.table)} "
+            f"{self.code_type} codes, {self.dollar_year} USD, {self.price_basis} price, "
+            f"{self.margins} margins, {self.gas}"
+            + (f", country={self.country}" if self.country else "")
+            + ")"
+        )
+
+    def describe(self) -> str:
+        """One paragraph for a notebook: what the set is and how to use it.
+
+        Examples
+        --------
+        >>> print(load_factor_set().describe())  # doctest: +SKIP
+        sef_v1.3 (EPA SEF 1.3.0): 1016 naics6 codes, kg CO2e per 2022 USD, ...
+        """
+        text = (
+            f"{self.name} ({self.version}): {len(self.table)} {self.code_type} codes, "
+            f"kg CO2e per {self.dollar_year} USD at {self.price_basis} price, "
+            f"{self.margins} margins, GWP {self.gwp}. Source: {self.source}. "
+            f"Licence: {self.licence}."
+        )
+        if self.attribution:
+            text += f" Attribution: {self.attribution}."
+        for f in self.flags:
+            text += f" Note: {f}."
+        return text
+
+    @cached_property
+    def naics_view(self) -> pd.DataFrame:
+        """Factors per NAICS-6 code (the table itself, or via :attr:`crosswalk`).
+
+        Columns ``factor_kg_per_usd``, ``bea_code``, ``title``, ``note``.
+        """
+        if self.code_type == "naics6":
+            view = self.table[["factor_kg_per_usd", "bea_code"]].copy()
+            view["title"] = self.table["title"] if "title" in self.table else ""
+            view["note"] = ""
+            return view
+        if self.crosswalk is None:
+            return pd.DataFrame(
+                columns=["factor_kg_per_usd", "bea_code", "title", "note"],
+                index=pd.Index([], name="code", dtype=str),
+            )
+        return _bea_to_naics(self.table["factor_kg_per_usd"], self.crosswalk, self.name)
+
+    @cached_property
+    def bea_view(self) -> pd.DataFrame:
+        """Factors per BEA detail code (the table itself, or averaged over NAICS rows)."""
+        if self.code_type == "bea":
+            view = self.table[["factor_kg_per_usd", "bea_code"]].copy()
+            view["title"] = self.table["title"] if "title" in self.table else ""
+            view["note"] = ""
+            return view
+        nv = self.naics_view
+        ex = nv.assign(component=nv["bea_code"].map(_components)).explode("component")
+        g = ex.groupby("component", sort=True)
+        view = pd.DataFrame(
+            {
+                "factor_kg_per_usd": g["factor_kg_per_usd"].mean(),
+                "bea_code": g["component"].first(),
+                "title": g["title"].first(),
+                "n": g.size(),
+            }
+        )
+        view["note"] = np.where(
+            g["factor_kg_per_usd"].nunique() > 1,
+            "mean of the factors of the NAICS codes that include it",
+            "",
+        )
+        view.index.name = "code"
+        return view.drop(columns="n")
+
+
+def _bea_to_naics(factor: pd.Series, crosswalk: pd.DataFrame, set_name: str) -> pd.DataFrame:
+    """Expand BEA-coded factors to NAICS-6 rows through a crosswalk (vectorised per BEA string)."""
+    out = crosswalk[["bea_code", "title"]].copy()
+    out["factor_kg_per_usd"] = np.nan
+    out["note"] = ""
+    weights = _output_by_bea()
+    codes = pd.Index(factor.index.astype(str))
+    resolved: dict[str, tuple[float, str]] = {}
+    for bea in out["bea_code"].dropna().unique():  # loop over distinct BEA strings only
+        comps = _components(bea)
+        if len(comps) == 1 and comps[0] in codes:
+            resolved[bea] = (float(factor[comps[0]]), "")
+            continue
+        if all(c in codes for c in comps):
+            members, how = comps, f"average of {set_name} sectors {', '.join(comps)}"
+        else:
+            members, how = [], ""
+            for k in (5, 4):
+                stem = comps[0][:k]
+                members = [c for c in codes if c.startswith(stem)]
+                if members:
+                    how = f"{set_name} has no {bea}; average of its sectors {', '.join(members)}"
+                    break
+        if not members:
+            continue
+        vals = factor[members].to_numpy(dtype=float)
+        w = weights.reindex(members).to_numpy(dtype=float) if weights is not None else None
+        if w is not None and np.all(w > 0):
+            resolved[bea] = (float(np.dot(w, vals) / w.sum()), how + " (output-weighted)")
+        else:
+            resolved[bea] = (float(vals.mean()), how + " (unweighted)")
+    out["factor_kg_per_usd"] = out["bea_code"].map({b: v for b, (v, _) in resolved.items()})
+    out["note"] = out["bea_code"].map({b: t for b, (_, t) in resolved.items()}).fillna("")
+    out.index.name = "code"
+    return out[["factor_kg_per_usd", "bea_code", "title", "note"]]
+
+
+# --------------------------------------------------------------------------
+# Building sets from files
+# --------------------------------------------------------------------------
+
+
+def _sef_table(df: pd.DataFrame, margins: str) -> pd.DataFrame:
+    col = "sef_with_margins" if margins == "with" else "sef_without_margins"
+    t = df.set_index("naics6")[
+        ["naics_title", "bea_code", "sef_without_margins", "sef_margins", "sef_with_margins"]
+    ].rename(columns={"naics_title": "title"})
+    t.insert(0, "factor_kg_per_usd", t[col].astype(float))
+    t.index.name = "code"
+    return t
+
+
+def _gas_table(df: pd.DataFrame, margins: str) -> pd.DataFrame:
+    col = "sef_with_margins" if margins == "with" else "sef_without_margins"
+    wide = df.pivot_table(index="naics6", columns="ghg", values=col, aggfunc="first")
+    wide = wide.rename(columns=_GAS_NAMES)
+    wide.columns.name = "gas"
+    wide.index.name = "code"
+    missing = [g for g in AR5_GWP if g not in wide.columns]
+    if missing:
+        raise data.DataFormatError(
+            f"By-gas factor file: no rows for {missing}; expected GHG values "
+            f"{sorted(_GAS_NAMES)} (and any others)."
+        )
+    return wide[list(AR5_GWP) + [c for c in wide.columns if c not in AR5_GWP]]
+
+
+def _parse_unit(unit: str) -> tuple[int | None, str | None]:
+    """Dollar year and price basis from a Unit text like 'kg CO2e/2024 USD, purchaser price'."""
+    m = re.search(r"(\d{4})\s*USD", unit or "")
+    year = int(m.group(1)) if m else None
+    basis = None
+    if re.search(r"producer", unit or "", re.I):
+        basis = "producer"
+    elif re.search(r"purchaser", unit or "", re.I):
+        basis = "purchaser"
+    return year, basis
+
+
+def read_factor_file(
+    file: str | os.PathLike,
+    *,
+    name: str | None = None,
+    version: str | None = None,
+    margins: Literal["with", "without"] = "with",
+    dollar_year: int | None = None,
+    price_basis: Literal["purchaser", "producer"] | None = None,
+    by_gas_file: str | os.PathLike | None = None,
+    source: str | None = None,
+    licence: str = "as stated by the file's publisher",
+    attribution: str = "",
+) -> FactorSet:
+    """A factor set from a CSV in the EPA SEF layout (any version, or a national set).
+
+    Parameters
+    ----------
+    file : path-like
+        CSV with the SEF columns (``2017 NAICS Code``, ..., ``Supply Chain
+        Emission Factors with Margins``, ``Reference USEEIO Code``).
+    name, version : str, optional
+        Defaults: the file stem; the ``v1.2.3`` found in the file name, else ``"user"``.
+    margins : {"with", "without"}
+        Which factor column to use (``"with"`` for ledger spend).
+    dollar_year : int, optional
+        Overrides the year parsed from the ``Unit`` column (``"kg CO2e/2024 USD"``).
+    price_basis : {"purchaser", "producer"}, optional
+        Overrides the basis parsed from ``Unit``; default ``"purchaser"``.
+    by_gas_file : path-like, optional
+        The matching by-gas file; makes a ``gas="by_gas"`` set.
+
+    Raises
+    ------
+    cohort_helpers.data.DataFormatError
+        Not the SEF layout (the message lists the expected columns) or no
+        dollar year in the ``Unit`` column and none given.
+
+    Examples
+    --------
+    >>> fs = read_factor_file("SupplyChainGHGEmissionFactors_v1.4.0_NAICS_CO2e_USD2024.csv")  # doctest: +SKIP
+    >>> fs.dollar_year, fs.version  # doctest: +SKIP
+    (2024, 'v1.4.0')
+    """
+    file = Path(file)
+    df = data.read_sef(file)
+    units = df["unit"].dropna().astype(str).unique()
+    years = {y for y, _ in map(_parse_unit, units) if y is not None}
+    bases = {b for _, b in map(_parse_unit, units) if b is not None}
+    if dollar_year is None:
+        if len(years) != 1:
+            raise data.DataFormatError(
+                f"{file}: cannot tell the dollar year from the Unit column {list(units)[:3]}; "
+                "expected text like 'kg CO2e/2024 USD'. Pass dollar_year=... explicitly."
+            )
+        dollar_year = years.pop()
+    if price_basis is None:
+        price_basis = bases.pop() if len(bases) == 1 else "purchaser"
+    if version is None:
+        m = re.search(r"v\d+(?:\.\d+)+", file.name)
+        version = m.group(0) if m else "user"
+    gas_table = None
+    if by_gas_file is not None:
+        gas_table = _gas_table(data.read_sef(by_gas_file, by_gas=True), margins)
+    return FactorSet(
+        name=name or file.stem,
+        version=version,
+        table=_sef_table(df, margins),
+        dollar_year=int(dollar_year),
+        price_basis=price_basis,
+        margins=margins,
+        gas="by_gas" if gas_table is not None else "CO2e",
+        gas_table=gas_table,
+        source=source or str(file),
+        licence=licence,
+        attribution=attribution,
+        unit=str(units[0]) if len(units) else "",
+        flags=(PRODUCER_PRICE_FLAG,) if price_basis == "producer" else (),
+    )
+
+
+def sef(
+    margins: Literal["with", "without"] = "with",
+    by_gas: bool = False,
+    path: str | os.PathLike | None = None,
+) -> FactorSet:
+    """EPA Supply Chain GHG Emission Factors v1.3 (the registered reference files).
+
+    Examples
+    --------
+    >>> sef().table.loc["327310", "factor_kg_per_usd"]  # doctest: +SKIP
+    3.924
+    """
+    df = _reference("sef_co2e", path)
+    ref = data.REGISTRY["sef_co2e"]
+    name = (
+        "sef_v1.3"
+        + ("_bygas" if by_gas else "")
+        + ("" if margins == "with" else "_without_margins")
+    )
+    gas_table = _gas_table(_reference("sef_bygas", path), margins) if by_gas else None
+    return FactorSet(
+        name=name,
+        version="EPA SEF 1.3.0",
+        table=_sef_table(df, margins),
+        dollar_year=int(df.attrs.get("dollar_year") or _parse_unit(df["unit"].iloc[0])[0]),
+        price_basis="purchaser",
+        margins=margins,
+        gas="by_gas" if by_gas else "CO2e",
+        gas_table=gas_table,
+        source=f"{ref.publisher}: {ref.title}",
+        licence=ref.licence,
+        attribution="US EPA Supply Chain GHG Emission Factors v1.3 (DOI 10.23719/1531143)",
+        unit=str(df["unit"].iloc[0]),
+        gwp="AR5",
+    )
+
+
+def _sef_crosswalk(path: str | os.PathLike | None = None) -> pd.DataFrame | None:
+    try:
+        df = _reference("sef_co2e", path)
+    except (data.DataNotFoundError, data.DataFormatError):
+        return None
+    cw = df.set_index("naics6")[["bea_code", "naics_title"]].rename(
+        columns={"naics_title": "title"}
+    )
+    cw.index.name = "code"
+    return cw
+
+
+def open_ceda(
+    country: str = "NOR",
+    file: str | os.PathLike | None = None,
+    crosswalk: pd.DataFrame | None = None,
+) -> FactorSet:
+    """Open CEDA 2024 factors for one country (producer price, flagged).
+
+    Parameters
+    ----------
+    country : str
+        ISO3 code of the country row, e.g. ``"NOR"``, ``"USA"``, ``"GBR"``.
+    file : path-like, optional
+        The Open CEDA CSV/XLSX the user downloaded; default: the registered file.
+    crosswalk : DataFrame, optional
+        NAICS-6 to ``bea_code``; default: the SEF v1.3 ``Reference USEEIO Code``.
+
+    Returns
+    -------
+    FactorSet
+        ``code_type="bea"``, ``price_basis="producer"``, ``margins="without"``,
+        with ``attribution`` "CEDA by Watershed ..." that must be shown with results.
+
+    Examples
+    --------
+    >>> fs = open_ceda("NOR")  # doctest: +SKIP
+    >>> fs.price_basis, fs.attribution  # doctest: +SKIP
+    ('producer', 'CEDA by Watershed (Open CEDA 2024, CC BY-SA 4.0)')
+    """
+    ceda = data.read_open_ceda(file) if file else _reference("open_ceda")
+    iso = str(country).strip().upper()
+    rows = ceda[ceda["country_code"].str.upper() == iso]
+    if rows.empty:
+        known = ", ".join(sorted(ceda["country_code"].unique())[:20])
+        raise KeyError(
+            f"Open CEDA has no country row {country!r}. Use an ISO3 code such as {known}, ..."
+        )
+    table = pd.DataFrame(
+        {
+            "factor_kg_per_usd": rows["kg_co2e_per_usd"].to_numpy(dtype=float),
+            "bea_code": rows["bea_code"].to_numpy(),
+            "title": rows["sector_name"].to_numpy(),
+        },
+        index=pd.Index(rows["bea_code"].astype(str).to_numpy(), name="code"),
+    )
+    a = ceda.attrs
+    return FactorSet(
+        name=f"open_ceda_{iso}",
+        version=str(a.get("version", "CEDA 2024")),
+        table=table,
+        dollar_year=int(a.get("base_year", 2022)),
+        price_basis="producer",
+        margins="without",
+        code_type="bea",
+        country=iso,
+        crosswalk=crosswalk if crosswalk is not None else _sef_crosswalk(),
+        source=f"Watershed, Open CEDA ({a.get('source', '')}), country {iso} "
+        f"({rows['country'].iloc[0]})",
+        licence=str(a.get("licence", "CC BY-SA 4.0")),
+        attribution=str(a.get("attribution", data.OPEN_CEDA_ATTRIBUTION)),
+        unit=f"kg CO2e/{a.get('base_year', '')} USD, producer price",
+        gwp="as published by Open CEDA",
+        flags=(PRODUCER_PRICE_FLAG, COUNTRY_FACTOR_FLAG),
+    )
+
+
+# --------------------------------------------------------------------------
+# Registry
+# --------------------------------------------------------------------------
+
+_Loader = Callable[..., FactorSet]
+_REGISTRY: dict[str, _Loader] = {
+    "sef_v1.3": lambda **kw: sef("with", False, **kw),
+    "sef_v1.3_without_margins": lambda **kw: sef("without", False, **kw),
+    "sef_v1.3_bygas": lambda **kw: sef("with", True, **kw),
+    "open_ceda": lambda **kw: open_ceda(**kw),
+}
+_SET_CACHE: dict[tuple, FactorSet] = {}
+
+
+def available_factor_sets() -> list[str]:
+    """Names accepted by :func:`load_factor_set`.
+
+    Examples
+    --------
+    >>> "sef_v1.3" in available_factor_sets()
+    True
+    """
+    return list(_REGISTRY)
+
+
+def register_factor_set(
+    name: str,
+    source: FactorSet | _Loader | str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    **read_kwargs: Any,
+) -> None:
+    """Register a factor set under a name (a user's or a newer published set).
+
+    Parameters
+    ----------
+    name : str
+        The name to load it by.
+    source : FactorSet, callable or path
+        A ready set, a function returning one, or a file in the SEF layout
+        (read lazily with :func:`read_factor_file` and ``read_kwargs``).
+    overwrite : bool
+        Replace an existing name (built-in names included).
+
+    Examples
+    --------
+    >>> register_factor_set("sef_v1.4", "v1.4/SupplyChain_v1.4.0_CO2e.csv")  # doctest: +SKIP
+    >>> load_factor_set("sef_v1.4").dollar_year  # doctest: +SKIP
+    2024
+    """
+    if name in _REGISTRY and not overwrite:
+        raise ValueError(
+            f"A factor set called {name!r} is already registered; pass overwrite=True "
+            "to replace it or choose another name."
+        )
+    if isinstance(source, FactorSet):
+        _REGISTRY[name] = lambda **kw: source
+    elif callable(source):
+        _REGISTRY[name] = source
+    else:
+        path = Path(source)
+        _REGISTRY[name] = lambda **kw: read_factor_file(path, name=name, **{**read_kwargs, **kw})
+    for key in [k for k in _SET_CACHE if k[0] == name]:
+        del _SET_CACHE[key]
+
+
+def load_factor_set(
+    name_or_path: str | os.PathLike | FactorSet = DEFAULT_FACTOR_SET, **kwargs: Any
+) -> FactorSet:
+    """A registered factor set by name, or a user's file in the SEF layout.
+
+    Parameters
+    ----------
+    name_or_path : str, path-like or FactorSet
+        A name from :func:`available_factor_sets` (``"open_ceda:NOR"`` is short
+        for ``("open_ceda", country="NOR")``), a path to a SEF-layout CSV, or a
+        FactorSet (returned as is).
+    **kwargs
+        Passed to the set's loader (e.g. ``country=`` for Open CEDA, or
+        ``dollar_year=`` / ``margins=`` for a file).
+
+    Examples
+    --------
+    >>> load_factor_set("sef_v1.3").dollar_year  # doctest: +SKIP
+    2022
+    >>> load_factor_set("open_ceda", country="NOR").price_basis  # doctest: +SKIP
+    'producer'
+    """
+    if isinstance(name_or_path, FactorSet):
+        return name_or_path
+    key_name = str(name_or_path)
+    if isinstance(name_or_path, str) and name_or_path.startswith("open_ceda:"):
+        key_name, kwargs = "open_ceda", {**kwargs, "country": name_or_path.split(":", 1)[1]}
+    if key_name in _REGISTRY:
+        key = (key_name, tuple(sorted((k, str(v)) for k, v in kwargs.items())),
+               os.environ.get(data.DATA_ENV))  # fmt: skip
+        if key not in _SET_CACHE:
+            _SET_CACHE[key] = _REGISTRY[key_name](**kwargs)
+        return _SET_CACHE[key]
+    path = Path(name_or_path).expanduser()
+    if path.is_file():
+        return read_factor_file(path, **kwargs)
+    raise KeyError(
+        f"No factor set called {str(name_or_path)!r} and no such file. Registered sets: "
+        f"{', '.join(available_factor_sets())}. Or pass the path of a CSV in the EPA SEF "
+        "layout (e.g. v1.4 or a national set), or register one with register_factor_set()."
+    )
+
+
+# --------------------------------------------------------------------------
+# Lookup
+# --------------------------------------------------------------------------
+
+
+def _normalise_codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Unique normalised code strings and the inverse index (-1 never occurs)."""
+    if np.isscalar(values) or values is None:
+        values = [values]
+    ser = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    inv, uniq = pd.factorize(ser.astype(object), use_na_sentinel=False)
+
+    def norm(u: Any) -> str:
+        if u is None or (isinstance(u, float) and np.isnan(u)) or u is pd.NA:
+            return ""
+        if isinstance(u, (float, np.floating)) and float(u).is_integer():
+            u = int(u)
+        s = str(u).strip().upper()
+        return re.sub(r"\.0+$", "", s)
+
+    normed = np.array([norm(u) for u in uniq], dtype=object)  # over distinct codes only
+    return normed, np.asarray(inv)
+
+
+def naics_output_weights(
+    factor_set: FactorSet | str | None = None,
+    use: pd.DataFrame | None = None,
+    column: str = "T007",
+) -> pd.Series:
+    """National weight of each NAICS-6 code of a set, for prefix averages and splits.
+
+    The weight of a NAICS-6 code is the BEA Use table ``column`` (default
+    ``T007``, total commodity output, million USD) of its ``bea_code`` (summed
+    over the listed codes when several), divided by the number of NAICS-6
+    codes in the set that share that ``bea_code`` (BEA publishes no finer
+    split, so they share it equally). NaN where the Use table has no
+    positive value.
+
+    Examples
+    --------
+    >>> w = naics_output_weights("sef_v1.3")  # doctest: +SKIP
+    >>> w.index.name, (w > 0).mean() > 0.9  # doctest: +SKIP
+    ('code', True)
+    """
+    fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
+    cacheable = use is None
+    key = (column, os.environ.get(data.DATA_ENV))
+    if cacheable and key in _WEIGHTS_CACHE.get(fs, {}):
+        return _WEIGHTS_CACHE[fs][key].copy()
+    view = fs.naics_view
+    out = _output_by_bea(use, column)
+    if out is None:
+        return pd.Series(np.nan, index=view.index, name="weight")
+    bea = view["bea_code"].astype(object)
+    uniq = pd.Series(bea.dropna().unique())
+    per_bea = pd.Series(
+        [out.reindex(_components(b)).sum(min_count=len(_components(b))) for b in uniq],
+        index=uniq.to_numpy(),
+        dtype=float,
+    )
+    share = bea.map(bea.value_counts())
+    w = bea.map(per_bea).astype(float) / share
+    w[~(w > 0)] = np.nan
+    w = w.rename("weight")
+    if cacheable:
+        _WEIGHTS_CACHE.setdefault(fs, {})[key] = w
+    return w.copy()
+
+
+def _resolve(
+    uniq: np.ndarray,
+    fs: FactorSet,
+    values: pd.DataFrame,
+    bea_values: pd.DataFrame,
+    weights: pd.Series | None,
+    code_type: str,
+) -> pd.DataFrame:
+    """Resolve distinct codes to value columns (exact / BEA / prefix average / missing).
+
+    ``values`` are per NAICS-6 code, ``bea_values`` per BEA detail code.
+    """
+    nv = fs.naics_view
+    n = len(uniq)
+    cols = list(values.columns)
+    res = pd.DataFrame(np.nan, index=range(n), columns=cols)
+    meta = pd.DataFrame(
+        {
+            "bea_code": pd.Series([None] * n, dtype=object),
+            "title": pd.Series([""] * n, dtype=object),
+            "match": pd.Series(["missing"] * n, dtype=object),
+            "n_codes": np.zeros(n, dtype=int),
+            "weighting": pd.Series([""] * n, dtype=object),
+            "note": pd.Series([""] * n, dtype=object),
+        }
+    )
+    codes = pd.Series(uniq, dtype=object)
+    done = np.zeros(n, dtype=bool)
+
+    if code_type in ("auto", "naics6"):
+        hit = (codes.isin(values.index) & codes.isin(nv.index)).to_numpy()
+        idx = codes[hit].to_numpy()
+        res.loc[hit, cols] = values.loc[idx, cols].to_numpy()
+        meta.loc[hit, "bea_code"] = nv.loc[idx, "bea_code"].to_numpy()
+        meta.loc[hit, "title"] = nv.loc[idx, "title"].to_numpy()
+        meta.loc[hit, "note"] = nv.loc[idx, "note"].to_numpy()
+        meta.loc[hit, "match"] = "exact"
+        meta.loc[hit, "n_codes"] = 1
+        done |= hit
+
+    if code_type in ("auto", "bea"):
+        bv = fs.bea_view
+        hit = ~done & (codes.isin(bv.index) & codes.isin(bea_values.index)).to_numpy()
+        idx = codes[hit].to_numpy()
+        res.loc[hit, cols] = bea_values.loc[idx, cols].to_numpy()
+        meta.loc[hit, "bea_code"] = idx
+        meta.loc[hit, "title"] = bv.loc[idx, "title"].to_numpy()
+        notes = bv.loc[idx, "note"].astype(str).to_numpy()
+        meta.loc[hit, "note"] = ["BEA code" + (f"; {t}" if t else "") for t in notes]
+        meta.loc[hit, "match"] = "exact"
+        meta.loc[hit, "n_codes"] = 1
+        done |= hit
+
+    if code_type in ("auto", "naics6"):
+        is_prefix = ~done & codes.str.fullmatch(r"\d{2,5}").fillna(False).to_numpy(dtype=bool)
+        if is_prefix.any():
+            _prefix_average(codes, is_prefix, values, nv, weights, res, meta)
+    # a code whose row exists but has only NaN values is still missing
+    nan_vals = res[cols].isna().all(axis=1).to_numpy()
+    meta.loc[nan_vals, "match"] = "missing"
+    return pd.concat([meta, res], axis=1)
+
+
+def _prefix_average(
+    codes: pd.Series,
+    is_prefix: np.ndarray,
+    values: pd.DataFrame,
+    nv: pd.DataFrame,
+    weights: pd.Series | None,
+    res: pd.DataFrame,
+    meta: pd.DataFrame,
+) -> None:
+    """Fill ``res``/``meta`` in place for 2-5 digit prefixes (one groupby per prefix length)."""
+    cols = list(res.columns)
+    base = values.loc[values.index.intersection(nv.index)].dropna(how="all")
+    w = (
+        weights.reindex(base.index).to_numpy(dtype=float)
+        if weights is not None
+        else np.full(len(base), np.nan)
+    )
+    w_ok = np.isfinite(w) & (w > 0)
+    bea_of = nv.loc[base.index, "bea_code"].to_numpy()
+    for k in sorted({len(c) for c in codes[is_prefix]}):  # at most 4 prefix lengths
+        want = is_prefix & (codes.str.len() == k).to_numpy()
+        pref = np.asarray(base.index.str[:k], dtype=object)
+        sel = np.isin(pref, codes[want].to_numpy())
+        if not sel.any():
+            continue
+        key = pref[sel]
+        v = base.loc[sel, cols].reset_index(drop=True)
+        ww = np.where(w_ok[sel], w[sel], 0.0)
+        grp_all_w = pd.Series(w_ok[sel]).groupby(key).all()
+        num = v.mul(ww, axis=0).groupby(key).sum()
+        den = pd.Series(ww).groupby(key).sum()
+        avg = v.groupby(key).mean()
+        count = pd.Series(np.ones(len(key), dtype=int)).groupby(key).sum()
+        use_w = grp_all_w & (den > 0)
+        wk = use_w[use_w].index
+        avg.loc[wk] = num.loc[wk].div(den[wk], axis=0)
+        beas = (
+            pd.Series(bea_of[sel], dtype=object)
+            .groupby(key)
+            .agg(lambda s: ", ".join(sorted({c for b in s for c in _components(b)})))
+        )
+        rows = np.flatnonzero(want & codes.isin(avg.index).to_numpy())
+        keys = codes.iloc[rows].to_numpy()
+        weighted = use_w.loc[keys].to_numpy()
+        res.loc[rows, cols] = avg.loc[keys, cols].to_numpy()
+        meta.loc[rows, "bea_code"] = beas.loc[keys].to_numpy()
+        meta.loc[rows, "match"] = "prefix_average"
+        meta.loc[rows, "n_codes"] = count.loc[keys].to_numpy()
+        meta.loc[rows, "weighting"] = np.where(weighted, "output", "equal")
+        meta.loc[rows, "note"] = [
+            f"average over {c} NAICS-6 codes starting {p} ({'output-' if wt else 'equally '}weighted)"
+            for c, p, wt in zip(count.loc[keys], keys, weighted, strict=True)
+        ]
+        meta.loc[rows, "title"] = [f"NAICS {p}* (average)" for p in keys]
+
+
+def _bea_values(values: pd.DataFrame, nv: pd.DataFrame) -> pd.DataFrame:
+    """Value columns per BEA component for a NAICS-coded set (mean over NAICS rows)."""
+    v = values.loc[values.index.intersection(nv.index)]
+    comp = nv.loc[v.index, "bea_code"].map(_components)
+    ex = v.assign(_c=comp.to_numpy()).explode("_c")
+    return ex.groupby("_c")[list(values.columns)].mean()
+
+
+def _weights_for(fs: FactorSet, weights: Any) -> pd.Series | None:
+    if isinstance(weights, pd.Series):
+        return weights.astype(float)
+    if weights == "equal" or weights is None:
+        return None
+    if weights == "output":
+        w = naics_output_weights(fs)
+        if w.isna().all():
+            warnings.warn(
+                "The BEA Use table is not available: prefix averages are unweighted.",
+                stacklevel=3,
+            )
+            return None
+        return w
+    raise ValueError(
+        f"weights must be 'output', 'equal' or a Series of weights per NAICS-6 code; got {weights!r}."
+    )
+
+
+def _report_missing(
+    out: pd.DataFrame, fs: FactorSet, counts: np.ndarray, uniq: np.ndarray, errors: str
+) -> None:
+    miss = np.flatnonzero((out["match"] == "missing").to_numpy())
+    if len(miss) == 0 or errors == "ignore":
+        return
+    order = miss[np.argsort(-counts[miss], kind="stable")]
+    listed = ", ".join(f"{uniq[i] or '<blank>'!r} ({counts[i]} row(s))" for i in order[:10])
+    more = f" and {len(order) - 10} more" if len(order) > 10 else ""
+    msg = (
+        f"{int(counts[miss].sum())} row(s) with {len(miss)} code(s) have no factor in "
+        f"{fs.name}: {listed}{more}. They get factor NaN and match='missing'. Check the "
+        "code (6-digit NAICS, a 2-5 digit NAICS prefix or a BEA detail code); electricity "
+        "(2211xx) and government sectors have no SEF factor (Scope 2 / not purchases)."
+    )
+    if errors == "raise":
+        raise KeyError(msg)
+    warnings.warn(msg, MissingFactorWarning, stacklevel=3)
+
+
+def lookup(
+    codes: Any,
+    factor_set: FactorSet | str | None = None,
+    *,
+    code_type: Literal["auto", "naics6", "bea"] = "auto",
+    weights: Literal["output", "equal"] | pd.Series = "output",
+    errors: Literal["warn", "raise", "ignore"] = "warn",
+) -> pd.DataFrame:
+    """Emission factor for each code, vectorised (distinct codes are resolved once).
+
+    Parameters
+    ----------
+    codes : array-like, Series or scalar
+        NAICS-6 codes, 2-5 digit NAICS prefixes or BEA detail codes (str or int).
+    factor_set : FactorSet or str, optional
+        Default ``"sef_v1.3"``.
+    code_type : {"auto", "naics6", "bea"}
+        ``"auto"`` tries NAICS-6, then BEA detail code, then NAICS prefix.
+    weights : {"output", "equal"} or Series
+        Prefix-average weights: national output (see
+        :func:`naics_output_weights`; unweighted for a prefix where any code
+        lacks a weight), equal, or your own weights per NAICS-6 code (e.g.
+        spend).
+    errors : {"warn", "raise", "ignore"}
+        What to do about codes without a factor (always NaN, ``"missing"``).
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``codes`` (a Series) or 0..n-1; columns ``code``,
+        ``factor_kg_per_usd``, ``bea_code``, ``match`` (``"exact"``,
+        ``"prefix_average"``, ``"missing"``), ``n_codes``, ``weighting``,
+        ``title``, ``price_basis``, ``flag``, ``note``. ``attrs`` carries the
+        set's ``factor_set``, ``version``, ``dollar_year``, ``price_basis``,
+        ``margins``, ``attribution``, ``flags`` and the ``missing`` codes.
+
+    Examples
+    --------
+    >>> r = lookup(["327310", "32731", "221100"], "sef_v1.3")  # doctest: +SKIP
+    >>> r["match"].tolist()  # doctest: +SKIP
+    ['exact', 'prefix_average', 'missing']
+    """
+    fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
+    uniq, inv = _normalise_codes(codes)
+    values = fs.naics_view[["factor_kg_per_usd"]]
+    bea_values = fs.bea_view[["factor_kg_per_usd"]]
+    resolved = _resolve(uniq, fs, values, bea_values, _weights_for(fs, weights), code_type)
+    resolved.insert(0, "code", uniq)
+    counts = np.bincount(inv, minlength=len(uniq))
+    _report_missing(resolved, fs, counts, uniq, errors)
+    flag = "; ".join(fs.flags)
+    resolved["price_basis"] = fs.price_basis
+    resolved["flag"] = flag
+    out = resolved.iloc[inv].reset_index(drop=True)
+    out = out[
+        ["code", "factor_kg_per_usd", "bea_code", "match", "n_codes", "weighting", "title",
+         "price_basis", "flag", "note"]
+    ]  # fmt: skip
+    out["factor_kg_per_usd"] = out["factor_kg_per_usd"].astype(float)
+    out["n_codes"] = out["n_codes"].astype(int)
+    if isinstance(codes, pd.Series):
+        out.index = codes.index
+    out.attrs.update(_set_attrs(fs))
+    out.attrs["missing"] = [
+        u for u, m in zip(uniq, resolved["match"], strict=True) if m == "missing"
+    ]
+    return out
+
+
+def _set_attrs(fs: FactorSet) -> dict[str, Any]:
+    return dict(
+        factor_set=fs.name,
+        version=fs.version,
+        dollar_year=fs.dollar_year,
+        price_basis=fs.price_basis,
+        margins=fs.margins,
+        attribution=fs.attribution,
+        licence=fs.licence,
+        flags=list(fs.flags),
+    )
+
+
+def apply_factors(
+    lines: pd.DataFrame,
+    factor_set: FactorSet | str | None = None,
+    *,
+    amount_col: str = "amount_adjusted",
+    code_col: str = "naics6",
+    code_type: Literal["auto", "naics6", "bea"] = "auto",
+    errors: Literal["warn", "raise", "ignore"] = "warn",
+) -> pd.DataFrame:
+    """Add factor columns and ``emissions_kg = amount x factor`` to a lines table.
+
+    ``amount_col`` must already be in the set's dollar year and currency
+    (see :func:`cohort_helpers.adjust.to_factor_dollars`); when ``lines.attrs``
+    records a ``price_year`` that differs from the set's ``dollar_year`` this
+    raises instead of mixing years.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``lines`` with ``factor_kg_per_usd``, ``factor_bea_code``,
+        ``factor_match``, ``factor_flag`` and ``emissions_kg``; ``attrs`` gains
+        the set's metadata.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"naics6": ["327310"], "amount_adjusted": [1000.0]})
+    >>> apply_factors(df, "sef_v1.3")["emissions_kg"].item()  # doctest: +SKIP
+    3924.0
+    """
+    fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
+    for c in (amount_col, code_col):
+        if c not in lines.columns:
+            raise KeyError(
+                f"apply_factors needs a column {c!r}; the table has {list(lines.columns)}."
+            )
+    py = lines.attrs.get("price_year")
+    if py is not None and int(py) != fs.dollar_year:
+        raise ValueError(
+            f"Spend is in {py} dollars but {fs.name} is per {fs.dollar_year} USD. Convert with "
+            f"adjust.deflate_spend(..., to_year={fs.dollar_year}) first."
+        )
+    f = lookup(lines[code_col], fs, code_type=code_type, errors=errors)
+    out = lines.copy()
+    out["factor_kg_per_usd"] = f["factor_kg_per_usd"].to_numpy()
+    out["factor_bea_code"] = f["bea_code"].to_numpy()
+    out["factor_match"] = f["match"].to_numpy()
+    out["factor_flag"] = f["flag"].to_numpy()
+    out["emissions_kg"] = (
+        out[amount_col].to_numpy(dtype=float) * out["factor_kg_per_usd"].to_numpy()
+    )
+    out.attrs.update({**lines.attrs, **f.attrs})
+    return out
+
+
+# --------------------------------------------------------------------------
+# By gas
+# --------------------------------------------------------------------------
+
+
+def _bygas_set(factor_set: FactorSet | str | None) -> FactorSet:
+    fs = load_factor_set(factor_set or "sef_v1.3_bygas")
+    if fs.gas_table is None:
+        raise ValueError(
+            f"Factor set {fs.name!r} has no per-gas factors. Use 'sef_v1.3_bygas' or read "
+            "your file with read_factor_file(..., by_gas_file=...)."
+        )
+    return fs
+
+
+def _gas_values(fs: FactorSet, gwp: Mapping[str, float]) -> pd.DataFrame:
+    g = fs.gas_table
+    v = pd.DataFrame(index=g.index)
+    v["co2e_kg_per_usd"] = fs.table["factor_kg_per_usd"].reindex(g.index)
+    for gas in gwp:
+        v[gas] = g[gas]
+    for gas, k in gwp.items():
+        v[f"{gas}_co2e"] = g[gas] * k
+    v["other_co2e"] = v["co2e_kg_per_usd"] - v[[f"{gas}_co2e" for gas in gwp]].sum(axis=1)
+    return v
+
+
+def factors_by_gas(
+    codes: Any,
+    factor_set: FactorSet | str | None = None,
+    *,
+    gwp: Mapping[str, float] = AR5_GWP,
+    weights: Literal["output", "equal"] | pd.Series = "output",
+    errors: Literal["warn", "raise", "ignore"] = "warn",
+) -> pd.DataFrame:
+    """Per-gas factors for codes, so an inventory can be split by gas.
+
+    ``CO2``, ``CH4``, ``N2O`` are kg of the gas per USD; ``*_co2e`` are the
+    same times the GWP; ``other_co2e`` is the implied remainder
+    ``co2e - CO2 - 28 CH4 - 265 N2O`` (HFCs, PFCs, SF6, NF3), so the four
+    ``*_co2e`` columns add up to ``co2e_kg_per_usd`` exactly. Prefix codes are
+    averaged with the same weights as :func:`lookup`.
+
+    Examples
+    --------
+    >>> g = factors_by_gas(["327310"])  # doctest: +SKIP
+    >>> g[["CO2", "CH4", "N2O", "other_co2e"]].round(4).iloc[0].tolist()  # doctest: +SKIP
+    [3.86, 0.002, 0.0, -0.0008]
+    """
+    fs = _bygas_set(factor_set)
+    uniq, inv = _normalise_codes(codes)
+    values = _gas_values(fs, gwp)
+    bea_values = _bea_values(values, fs.naics_view)
+    resolved = _resolve(uniq, fs, values, bea_values, _weights_for(fs, weights), "auto")
+    resolved.insert(0, "code", uniq)
+    _report_missing(resolved, fs, np.bincount(inv, minlength=len(uniq)), uniq, errors)
+    out = resolved.iloc[inv].reset_index(drop=True)
+    out = out[["code", "bea_code", "match", *values.columns]]
+    if isinstance(codes, pd.Series):
+        out.index = codes.index
+    out.attrs.update(_set_attrs(fs), gwp=dict(gwp))
+    return out
+
+
+def split_by_gas(
+    emissions_kg: Any,
+    codes: Any,
+    factor_set: FactorSet | str | None = None,
+    *,
+    gwp: Mapping[str, float] = AR5_GWP,
+) -> pd.DataFrame:
+    """Split emissions (kg CO2e) into CO2, CH4, N2O and other, in kg CO2e.
+
+    Each line is split by its code's per-gas shares of CO2e; the four columns
+    add up to the input (NaN where the code has no by-gas factor).
+
+    Examples
+    --------
+    >>> split_by_gas([3924.0], ["327310"]).round(0).iloc[0].tolist()  # doctest: +SKIP
+    [3860.0, 55.0, 9.0, -1.0]
+    """
+    g = factors_by_gas(codes, factor_set, gwp=gwp)
+    e = np.asarray(pd.Series(emissions_kg), dtype=float)
+    cols = [f"{gas}_co2e" for gas in gwp] + ["other_co2e"]
+    shares = g[cols].to_numpy() / g[["co2e_kg_per_usd"]].to_numpy()
+    out = pd.DataFrame(shares * e[:, None], columns=[*gwp, "other"], index=g.index)
+    out.attrs.update(g.attrs, unit="kg CO2e")
+    return out
+
+
+@dataclass(frozen=True)
+class GasSplitCheck:
+    """Result of :func:`check_gas_split`.
+
+    Attributes
+    ----------
+    ok : bool
+        Every code's named gases (with GWPs) stay within its CO2e total, allowing
+        for the files' rounding.
+    table : DataFrame
+        Per code: ``co2e``, ``named_co2e``, ``implied_other``, ``tolerance``, ``ok``.
+    message : str
+        Plain-language summary.
+    """
+
+    ok: bool
+    table: pd.DataFrame
+    message: str
+
+
+def _half_ulp_3sig(x: pd.Series) -> pd.Series:
+    """Half a unit in the 3rd significant digit (the byGHG file prints 3 significant digits)."""
+    a = x.abs().to_numpy(dtype=float)
+    with np.errstate(divide="ignore"):
+        e = np.floor(np.log10(np.where(a > 0, a, 1.0)))
+    return pd.Series(np.where(a > 0, 0.5 * 10.0 ** (e - 2), 0.0), index=x.index)
+
+
+def check_gas_split(
+    factor_set: FactorSet | str | None = None,
+    *,
+    gwp: Mapping[str, float] = AR5_GWP,
+    co2e_decimals: int = 3,
+) -> GasSplitCheck:
+    """Check that CO2 + 28 CH4 + 265 N2O does not exceed CO2e beyond rounding.
+
+    The implied ``other = CO2e - named`` must be >= -tolerance, where the
+    tolerance is half a unit of the last printed digit of each number (CO2e
+    to ``co2e_decimals`` decimals; gases to 3 significant digits) times its GWP.
+
+    Examples
+    --------
+    >>> check_gas_split("sef_v1.3_bygas").ok  # doctest: +SKIP
+    True
+    """
+    fs = _bygas_set(factor_set)
+    v = _gas_values(fs, gwp)
+    g = fs.gas_table
+    tol = 0.5 * 10.0**-co2e_decimals + sum(_half_ulp_3sig(g[gas]) * k for gas, k in gwp.items())
+    t = pd.DataFrame(
+        {
+            "co2e": v["co2e_kg_per_usd"],
+            "named_co2e": v[[f"{gas}_co2e" for gas in gwp]].sum(axis=1),
+            "implied_other": v["other_co2e"],
+            "tolerance": tol,
+        }
+    )
+    t["ok"] = t["implied_other"] >= -t["tolerance"]
+    bad = t[~t["ok"]]
+    if bad.empty:
+        msg = (
+            f"{fs.name}: for all {len(t)} codes, {' + '.join(f'{k:g} {g_}' for g_, k in gwp.items())} "
+            f"<= CO2e within rounding; the remainder ({t['implied_other'].clip(lower=0).median():.4f} "
+            "kg/USD median) is the other gases."
+        )
+    else:
+        msg = (
+            f"{fs.name}: {len(bad)} code(s) where the named gases exceed CO2e beyond rounding, "
+            f"e.g. {bad.index[0]} (other = {bad['implied_other'].iloc[0]:.4g}). Check the GWPs "
+            "(AR5 for SEF v1.3; AR6 for v1.4) or the files."
+        )
+    return GasSplitCheck(ok=bad.empty, table=t, message=msg)
