@@ -1,0 +1,1224 @@
+"""Session 5: round robin, benchmarks, year-over-year drivers, anonymous sharing.
+
+Pure functions on labelled pandas objects:
+
+- :func:`normalise`: members' totals per resident, per employee, per million
+  USD (and per million of the member's own currency, e.g. NOK);
+- :func:`explain_position`: why a member's per-resident emissions differ from
+  the cohort's: *size* (spend per resident), *mix* (category shares) and
+  *intensity* (kg per USD within categories), an exact decomposition;
+- :func:`benchmarks` and :func:`compare_to_benchmarks`: published figures,
+  converted with exchange rates that the caller gives, with their caveats;
+- :func:`decompose_yoy`: a year-over-year change split exactly into volume,
+  mix, price and factor effects;
+- :func:`anonymise`: a table safe to share with the cohort;
+- :func:`joint_agreement_share`: share of spend bought through joint
+  agreements (Norwegian procurement cooperations).
+
+Both decompositions are *Shapley* decompositions of a product of factors per
+category: each factor's effect is its change weighted over every order in
+which the factors could change. The effects add up exactly to the change
+(up to floating-point rounding), and a category that exists in only one of
+the two tables is handled without special cases (its share is 0 there). Log
+mean (LMDI) methods cannot do that: they take logarithms of zeros.
+
+Examples
+--------
+>>> import pandas as pd
+>>> y0 = pd.DataFrame({"nominal_spend": [100.0], "spend_factor_usd": [100.0],
+...                    "t_co2e": [50.0]}, index=["327320"])
+>>> y1 = y0 * 2
+>>> d = decompose_yoy(y0, y1)
+>>> round(d.volume, 6), d.mix, d.price, d.factor
+(50.0, 0.0, 0.0, 0.0)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import paths
+from .plots import Chart, waterfall
+
+__all__ = [
+    "BENCHMARK_COLUMNS",
+    "normalise",
+    "Position",
+    "explain_position",
+    "benchmarks",
+    "compare_to_benchmarks",
+    "YoYDecomposition",
+    "decompose_yoy",
+    "anonymise",
+    "joint_agreement_share",
+]
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{what} needs the column(s) {missing}; it has {list(map(str, frame.columns))}."
+        )
+
+
+def _shapley_product(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """Shapley effects of each factor on ``prod(x1) - prod(x0)``, column by column.
+
+    ``x0`` and ``x1`` have shape (k factors, n categories). Returns shape
+    (k, n); summing over the factors gives ``prod(x1) - prod(x0)`` for every
+    category. A factor that does not change gets exactly 0.
+    """
+    k, n = x0.shape
+    out = np.zeros((k, n))
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        acc = np.zeros(n)
+        for r in range(k):
+            w = math.factorial(r) * math.factorial(k - r - 1) / math.factorial(k)
+            for changed in combinations(others, r):
+                term = np.ones(n)
+                for j in others:
+                    term = term * (x1[j] if j in changed else x0[j])
+                acc = acc + w * term
+        # where only factor i changes, every term equals the product of the others:
+        # use it directly so a pure change is attributed exactly (no weight rounding)
+        same = np.all(x0[others] == x1[others], axis=0)
+        acc = np.where(same, np.prod(x0[others], axis=0), acc)
+        out[i] = (x1[i] - x0[i]) * acc
+    return out
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den where den != 0, else NaN (filled later by the caller)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+
+
+def _borrow(a: np.ndarray, b: np.ndarray, default: float) -> tuple[np.ndarray, np.ndarray]:
+    """Fill undefined (NaN) ratios from the other table, else with ``default``.
+
+    An undefined ratio only occurs where its category's product is 0 anyway,
+    so the choice changes no total; borrowing puts no spurious effect on the
+    ratio itself (the change shows up in volume or mix instead).
+    """
+    a2 = np.where(np.isnan(a), b, a)
+    b2 = np.where(np.isnan(b), a, b)
+    return np.nan_to_num(a2, nan=default), np.nan_to_num(b2, nan=default)
+
+
+# --------------------------------------------------------------------------
+# normalisation
+# --------------------------------------------------------------------------
+
+
+def normalise(
+    results: pd.DataFrame,
+    profiles: pd.DataFrame,
+    *,
+    currency: str = "currency",
+    local_spend: str = "spend_local",
+) -> pd.DataFrame:
+    """Members' emissions per resident, per employee and per million of spend.
+
+    Parameters
+    ----------
+    results : DataFrame
+        One row per member (and optionally per ``year``) with ``member``,
+        ``t_co2e`` and ``spend_usd`` (factor-year USD, what the factors were
+        applied to). Optional: a ``currency`` column (ISO code of the member's
+        ledger, e.g. ``NOK``) and ``spend_local`` (the spend in that currency,
+        nominal, as in the ledger).
+    profiles : DataFrame
+        ``member``, ``population`` (residents), ``employees`` (the
+        government's staff); with a ``year`` column when ``results`` has one
+        and profiles change by year.
+    currency, local_spend : str
+        Names of the currency and local-spend columns in ``results``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``member`` (and ``year``): ``t_co2e``, ``spend_usd``,
+        ``population``, ``employees``, ``t_per_resident``, ``t_per_employee``,
+        ``t_per_usd_million``; when a currency column is given also
+        ``currency``, ``spend_local`` and ``t_per_local_million`` (t CO2e per
+        million of the member's own currency, so NOK members get t per NOK
+        million; NaN where the local spend is missing). For USD members
+        without a local spend, ``spend_local`` is taken as ``spend_usd``.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, members without a profile, duplicated profiles, or a
+        population or staff count that is not positive.
+
+    Notes
+    -----
+    ``t_per_usd_million`` uses factor-year (e.g. 2022) USD, so it is
+    comparable across members whatever their currency. ``t_per_local_million``
+    uses nominal spend of the member's own year and currency: compare it only
+    with figures in the same currency and similar years.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"member": ["a", "b"], "t_co2e": [1000.0, 500.0],
+    ...                   "spend_usd": [2e6, 1e6], "currency": ["USD", "NOK"],
+    ...                   "spend_local": [2e6, 9.6e6]})
+    >>> p = pd.DataFrame({"member": ["a", "b"], "population": [10000, 2500],
+    ...                   "employees": [200, 100]})
+    >>> n = normalise(r, p)
+    >>> float(n.loc["a", "t_per_resident"]), float(n.loc["b", "t_per_employee"])
+    (0.1, 5.0)
+    >>> round(float(n.loc["b", "t_per_local_million"]), 2)
+    52.08
+    """
+    _require(results, ["member", "t_co2e", "spend_usd"], "results")
+    _require(profiles, ["member", "population", "employees"], "profiles")
+    keys = ["member"] + (["year"] if "year" in results and "year" in profiles else [])
+    dup = profiles.duplicated(keys)
+    if dup.any():
+        raise ValueError(
+            f"profiles has more than one row for {profiles.loc[dup, keys].iloc[0].tolist()}; "
+            f"expected one row per {' and '.join(keys)}."
+        )
+    merged = results.merge(
+        profiles[keys + ["population", "employees"]], on=keys, how="left", indicator=True
+    )
+    lost = merged["_merge"] != "both"
+    if lost.any():
+        raise ValueError(
+            "No profile (population, employees) for: "
+            f"{sorted(set(merged.loc[lost, 'member'].astype(str)))}; add them to profiles."
+        )
+    merged = merged.drop(columns="_merge")
+    for col in ("population", "employees"):
+        vals = pd.to_numeric(merged[col], errors="coerce")
+        bad = ~(vals > 0)
+        if bad.any():
+            raise ValueError(
+                f"{col} must be a positive number; got {merged.loc[bad, col].iloc[0]!r} "
+                f"for member {merged.loc[bad, 'member'].iloc[0]!r}."
+            )
+        merged[col] = vals.astype(float)
+    t = merged["t_co2e"].astype(float)
+    out = pd.DataFrame(
+        {
+            "t_co2e": t,
+            "spend_usd": merged["spend_usd"].astype(float),
+            "population": merged["population"],
+            "employees": merged["employees"],
+        }
+    )
+    out["t_per_resident"] = t / out["population"]
+    out["t_per_employee"] = t / out["employees"]
+    out["t_per_usd_million"] = t / out["spend_usd"].where(out["spend_usd"] != 0) * 1e6
+    if currency in merged:
+        cur = merged[currency].astype("string").str.upper()
+        if local_spend in merged:
+            local = pd.to_numeric(merged[local_spend], errors="coerce").astype(float)
+        else:
+            local = pd.Series(np.nan, index=merged.index)
+        local = local.where(local.notna() | (cur != "USD").fillna(True), out["spend_usd"])
+        out["currency"] = cur
+        out["spend_local"] = local
+        out["t_per_local_million"] = t / local.where(local != 0) * 1e6
+    out.index = pd.MultiIndex.from_frame(merged[keys]) if len(keys) > 1 else merged["member"]
+    return out
+
+
+# --------------------------------------------------------------------------
+# where a member sits, and why
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Position:
+    """Exact decomposition of a member's per-resident emissions vs the cohort's.
+
+    ``difference = size + mix + intensity`` (t CO2e per resident).
+
+    Attributes
+    ----------
+    member_t_per_resident, cohort_t_per_resident, difference : float
+    size : float
+        Effect of spending more or less per resident.
+    mix : float
+        Effect of spending a different share in each category.
+    intensity : float
+        Effect of different kg CO2e per USD within the same categories
+        (different factors, suppliers or sub-categories).
+    by_category : DataFrame
+        The three effects per category (index = category), with ``total``.
+    """
+
+    member_t_per_resident: float
+    cohort_t_per_resident: float
+    difference: float
+    size: float
+    mix: float
+    intensity: float
+    by_category: pd.DataFrame
+
+    @property
+    def effects(self) -> pd.Series:
+        """The three effects as a Series (t CO2e per resident)."""
+        return pd.Series(
+            {"size": self.size, "mix": self.mix, "intensity": self.intensity},
+            name="t_per_resident",
+        )
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{k} {v:+.3f}" for k, v in self.effects.items())
+        return (
+            f"Member {self.member_t_per_resident:.3f} t per resident vs cohort "
+            f"{self.cohort_t_per_resident:.3f} ({self.difference:+.3f}): {parts}."
+        )
+
+    def chart(self, member: str = "Member") -> Chart:
+        """Waterfall from the cohort value through the three effects to the member's."""
+        steps = pd.Series(
+            {
+                "Cohort": self.cohort_t_per_resident,
+                "Size (spend per resident)": self.size,
+                "Mix (category shares)": self.mix,
+                "Intensity (kg per USD)": self.intensity,
+            }
+        )
+        return waterfall(
+            steps,
+            unit="t CO2e per resident",
+            title=f"Why {member} differs from the cohort",
+            caption=(
+                f"{member}: {self.member_t_per_resident:.2f} t CO2e per resident vs the cohort's "
+                f"{self.cohort_t_per_resident:.2f}, split into size, mix and intensity effects."
+            ),
+            total_label=member,
+        )
+
+
+def explain_position(
+    member_summary: pd.DataFrame,
+    cohort_summary: pd.DataFrame,
+    *,
+    member_population: float,
+    cohort_population: float,
+) -> Position:
+    """Why a member's per-resident emissions differ from the cohort's.
+
+    Per-resident emissions are, summed over categories *c*::
+
+        E / P = (S / P) * sum_c (S_c / S) * (E_c / S_c)
+              =  size   * sum_c  share_c  *  intensity_c
+
+    The difference member minus cohort is split per category with the Shapley
+    decomposition over these three factors, then summed: exact, and a
+    category that only one side buys from is handled (its share is 0 there;
+    its intensity is taken from the other side, so it counts as mix).
+
+    Parameters
+    ----------
+    member_summary, cohort_summary : DataFrame
+        :func:`cohort_helpers.inventory.summarise` output (index = category,
+        with ``spend_usd`` and ``t_co2e``). For the cohort use the sum over
+        all members (with the cohort's total population), or an average
+        member (with the average population).
+    member_population, cohort_population : float
+        Residents behind each summary.
+
+    Returns
+    -------
+    Position
+
+    Examples
+    --------
+    >>> cohort = pd.DataFrame({"spend_usd": [100.0, 100.0], "t_co2e": [50.0, 10.0]},
+    ...                       index=["327320", "541611"])
+    >>> member = pd.DataFrame({"spend_usd": [100.0, 100.0], "t_co2e": [50.0, 10.0]},
+    ...                       index=["327320", "541611"])
+    >>> pos = explain_position(member, cohort, member_population=100, cohort_population=200)
+    >>> round(pos.size, 6), pos.mix, pos.intensity
+    (0.3, 0.0, 0.0)
+    """
+    for name, s in (("member_summary", member_summary), ("cohort_summary", cohort_summary)):
+        _require(s, ["spend_usd", "t_co2e"], name)
+        if s.index.duplicated().any():
+            raise ValueError(f"{name} has duplicated categories; summarise it by category first.")
+    for name, p in (
+        ("member_population", member_population),
+        ("cohort_population", cohort_population),
+    ):
+        if not (p > 0):
+            raise ValueError(f"{name} must be a positive number of residents; got {p!r}.")
+    m = member_summary[["spend_usd", "t_co2e"]].astype(float)
+    c = cohort_summary[["spend_usd", "t_co2e"]].astype(float)
+    m.index = m.index.astype(str)
+    c.index = c.index.astype(str)
+    cats = c.index.union(m.index, sort=False)
+    m = m.reindex(cats, fill_value=0.0)
+    c = c.reindex(cats, fill_value=0.0)
+    factors = []
+    for frame, pop, label in ((c, cohort_population, "cohort"), (m, member_population, "member")):
+        spend = frame["spend_usd"].to_numpy()
+        total = spend.sum()
+        if total <= 0:
+            raise ValueError(f"The {label} summary has no positive spend to explain.")
+        zero_spend_t = (spend == 0) & (frame["t_co2e"].to_numpy() != 0)
+        if zero_spend_t.any():
+            raise ValueError(
+                f"The {label} summary has emissions without spend in {list(cats[zero_spend_t])}."
+            )
+        factors.append(
+            [
+                np.full(len(cats), total / pop),
+                spend / total,
+                _ratio(frame["t_co2e"].to_numpy(), spend),
+            ]
+        )
+    (a0, b0, i0), (a1, b1, i1) = factors
+    i0, i1 = _borrow(i0, i1, 0.0)
+    eff = _shapley_product(np.vstack([a0, b0, i0]), np.vstack([a1, b1, i1]))
+    table = pd.DataFrame(eff.T, index=cats, columns=["size", "mix", "intensity"])
+    table["total"] = table.sum(axis=1)
+    mt = float(m["t_co2e"].sum()) / member_population
+    ct = float(c["t_co2e"].sum()) / cohort_population
+    return Position(
+        member_t_per_resident=mt,
+        cohort_t_per_resident=ct,
+        difference=mt - ct,
+        size=float(table["size"].sum()),
+        mix=float(table["mix"].sum()),
+        intensity=float(table["intensity"].sum()),
+        by_category=table,
+    )
+
+
+# --------------------------------------------------------------------------
+# benchmarks
+# --------------------------------------------------------------------------
+
+#: Columns of the benchmarks table.
+BENCHMARK_COLUMNS = [
+    "benchmark_id",
+    "benchmark",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "data_year",
+    "kind",
+    "source",
+    "caveats",
+]
+
+# The one place where the published figures live when datasets/public/benchmarks.csv
+# does not exist (figures from the domain brief; sources named per row).
+_BUILTIN_BENCHMARKS: list[tuple] = [
+    (
+        "london_boroughs",
+        "London boroughs' procurement intensity",
+        337.0,
+        167.0,
+        674.0,
+        "t/GBP million",
+        2010,
+        "organisation",
+        "Trucost for London Councils, 2010",
+        "Spend-based EEIO (Trucost model) for UK boroughs; GBP of the study years (the spend "
+        "may predate publication); boundary and exclusions not the same as this curriculum's.",
+    ),
+    (
+        "east_of_england",
+        "East of England councils' procurement intensity",
+        350.0,
+        np.nan,
+        np.nan,
+        "t/GBP million",
+        pd.NA,
+        "organisation",
+        "Trucost",
+        "About 350 (rounded); supply chain 66% above the councils' own operations. Study year "
+        "and price year not restated here: check the source before quoting.",
+    ),
+    (
+        "king_county",
+        "King County (WA) natural resources department purchases, 2014",
+        85000.0 / 217.0,
+        np.nan,
+        np.nan,
+        "t/USD million",
+        2014,
+        "organisation",
+        "King County (85,000 t CO2e on USD 217 M of purchases)",
+        "One department, not a whole government; 2014 USD and EEIO factors of that time; "
+        "equal to the department's direct emissions.",
+    ),
+    (
+        "norway_public",
+        "Norwegian public procurement footprint, 2017",
+        11.2e6 / 523e3,
+        np.nan,
+        np.nan,
+        "t/NOK million",
+        2017,
+        "organisation",
+        "DFØ / Asplan Viak & Oslo Economics (11.2 Mt CO2e on NOK 523 bn)",
+        "Whole public sector (state and municipalities); consumption-based footprint including "
+        "about 8% direct emissions and 11% electricity, which this curriculum counts in "
+        "Scope 1/2, not Scope 3; about half emitted abroad; 2017 NOK.",
+    ),
+    (
+        "norway_municipal",
+        "Norwegian municipal footprints",
+        np.nan,
+        0.3,
+        3.0,
+        "t/resident",
+        pd.NA,
+        "organisation",
+        "Larsen & Hertwich",
+        "Whole municipal footprints (energy and direct emissions included, not only "
+        "purchases); a range across municipalities, no central value.",
+    ),
+    (
+        "cdp_supply_chain_ratio",
+        "Supply-chain vs direct emissions, organisations",
+        5.5,
+        np.nan,
+        np.nan,
+        "ratio",
+        2019,
+        "organisation",
+        "CDP supply-chain report 2019",
+        "Companies reporting to CDP, upstream Scope 3 vs Scope 1+2; not local governments.",
+    ),
+    (
+        "sef_v13_spread",
+        "EPA SEF v1.3 factor spread (median, 10th-90th percentile)",
+        0.173,
+        0.074,
+        0.595,
+        "kg/USD",
+        2022,
+        "factor",
+        "EPA Supply Chain GHG Emission Factors v1.3",
+        "Spread of the commodity factors (unweighted), not of organisations; 2022 USD, "
+        "purchaser price; maximum 3.924 (cement).",
+    ),
+]
+
+
+def _builtin_benchmarks() -> pd.DataFrame:
+    out = pd.DataFrame(_BUILTIN_BENCHMARKS, columns=BENCHMARK_COLUMNS)
+    out["data_year"] = out["data_year"].astype("Int64")
+    return out
+
+
+def benchmarks(path: str | Path | None = None) -> pd.DataFrame:
+    """Published figures to compare a member against, with their caveats.
+
+    Read from ``datasets/public/benchmarks.csv`` when that file exists (or
+    from ``path``); otherwise the table built into this module. The file must
+    have at least ``value`` (or ``low``/``high``), ``unit`` and a name column
+    (``benchmark`` or ``name``); missing optional columns are added empty. A
+    file without those columns is ignored with a warning.
+
+    Units are ``t/<CUR> million``, ``kg/<CUR>`` (CUR = USD, GBP, NOK, ...),
+    ``t/resident`` or ``ratio``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`BENCHMARK_COLUMNS`; ``attrs["source"]`` says where the
+        figures came from.
+
+    Examples
+    --------
+    >>> b = benchmarks(path="no-such-file.csv")
+    >>> float(b.set_index("benchmark_id").loc["london_boroughs", "value"])
+    337.0
+    >>> b.attrs["source"]
+    'built-in table (cohort_helpers.compare)'
+    """
+    if path is None:
+        try:
+            path = paths.datasets_dir() / "public" / "benchmarks.csv"
+        except FileNotFoundError:
+            path = None
+    if path is not None and Path(path).is_file():
+        table = pd.read_csv(path)
+        if "benchmark" not in table and "name" in table:
+            table = table.rename(columns={"name": "benchmark"})
+        has_value = "value" in table or ("low" in table and "high" in table)
+        if has_value and {"unit", "benchmark"} <= set(table.columns):
+            for col in BENCHMARK_COLUMNS:
+                if col not in table:
+                    table[col] = "" if col in ("caveats", "source", "kind") else np.nan
+            if table["benchmark_id"].isna().all():
+                table["benchmark_id"] = table["benchmark"]
+            for col in ("value", "low", "high"):
+                table[col] = pd.to_numeric(table[col], errors="coerce")
+            table["caveats"] = table["caveats"].fillna("")
+            table.attrs["source"] = str(path)
+            extra = [c for c in table.columns if c not in BENCHMARK_COLUMNS]
+            return table[BENCHMARK_COLUMNS + extra]
+        warnings.warn(
+            f"{path} lacks the columns value, unit and benchmark (has {list(table.columns)}); "
+            "using the built-in benchmark table instead.",
+            stacklevel=2,
+        )
+    out = _builtin_benchmarks()
+    out.attrs["source"] = "built-in table (cohort_helpers.compare)"
+    return out
+
+
+_UNIT_RE = re.compile(
+    r"^\s*(?P<mass>t|kg)\s*(?:co2e)?\s*(?:/|per)\s*(?P<cur>[a-z]{3})\s*(?P<million>m|million|mn)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _parse_unit(unit: str) -> tuple[str, str | None, float]:
+    """(dimension, currency, multiplier to t per currency-million)."""
+    u = str(unit).strip()
+    low = u.lower().replace("co2e", "").replace(" ", "")
+    if low in ("t/resident", "tperresident", "t/capita", "tpercapita"):
+        return "per_resident", None, 1.0
+    if low in ("ratio", "x"):
+        return "ratio", None, 1.0
+    m = _UNIT_RE.match(u)
+    if not m:
+        raise ValueError(
+            f"Unknown unit {unit!r}; expected 't/<CUR> million', 'kg/<CUR>' (CUR an ISO "
+            "currency code such as USD, GBP, NOK), 't/resident' or 'ratio'."
+        )
+    mult = (1.0 if m["mass"].lower() == "t" else 1e-3) * (1.0 if m["million"] else 1e6)
+    return "intensity", m["cur"].upper(), mult
+
+
+def _rates_from_file(path: Path, year: int) -> dict[str, float]:
+    """``usd_per_gbp``/``nok_per_usd`` for ``year`` from a wide or long rates file."""
+    table = pd.read_csv(path)
+    if "year" not in table:
+        warnings.warn(
+            f"{path} has no 'year' column; exchange rates not read from it.", stacklevel=3
+        )
+        return {}
+    row = table[pd.to_numeric(table["year"], errors="coerce") == year]
+    found: dict[str, float] = {}
+    for col in ("usd_per_gbp", "nok_per_usd"):
+        if col in row and row[col].notna().any():
+            found[col] = float(row[col].dropna().iloc[0])
+    if {"currency", "units_per_usd"} <= set(table.columns):
+        cur = row["currency"].astype(str).str.upper()
+        for code, key, conv in (
+            ("GBP", "usd_per_gbp", lambda v: 1 / v),
+            ("NOK", "nok_per_usd", float),
+        ):
+            hit = row.loc[cur == code, "units_per_usd"].dropna()
+            if len(hit) and key not in found:
+                found[key] = conv(float(hit.iloc[0]))
+    known = {"usd_per_gbp", "nok_per_usd"} & set(table.columns) or (
+        {"currency", "units_per_usd"} <= set(table.columns)
+    )
+    if not known:
+        warnings.warn(
+            f"{path}: columns {list(table.columns)} are not a layout this function reads "
+            "(year + usd_per_gbp/nok_per_usd, or year + currency + units_per_usd); "
+            "pass the rates as arguments.",
+            stacklevel=3,
+        )
+    return found
+
+
+def compare_to_benchmarks(
+    member_value: float,
+    unit: str,
+    year: int,
+    *,
+    usd_per_gbp: float | None = None,
+    nok_per_usd: float | None = None,
+    table: pd.DataFrame | None = None,
+    rates_path: str | Path | None = None,
+) -> pd.DataFrame:
+    """Put a member's figure beside the published benchmarks of the same kind.
+
+    Benchmarks are converted into the member's unit. Exchange rates are
+    never built in: pass them (``usd_per_gbp``, ``nok_per_usd``), or keep
+    a ``datasets/public/exchange_rates.csv`` with the year's rates (columns
+    ``year`` and ``usd_per_gbp``/``nok_per_usd``, or ``year``, ``currency``,
+    ``units_per_usd``). Arguments win over the file. A row that needs a
+    missing rate gets NaN and says which rate to pass.
+
+    Parameters
+    ----------
+    member_value : float
+        The member's figure, e.g. 245.0.
+    unit : str
+        Its unit: ``t/USD million``, ``kg/USD``, ``t/NOK million``,
+        ``t/resident`` or ``ratio``.
+    year : int
+        The member's data year (selects rates from the file; named in the
+        price-year caveat).
+    usd_per_gbp, nok_per_usd : float, optional
+        Annual average exchange rates to use for every conversion.
+    table : DataFrame, optional
+        A :func:`benchmarks` table (default: ``benchmarks()``).
+
+    Returns
+    -------
+    DataFrame
+        One row per comparable benchmark: ``benchmark``, ``value``, ``low``,
+        ``high``, ``unit`` (as published), ``value_converted``,
+        ``low_converted``, ``high_converted`` (in the member's unit),
+        ``member_value``, ``member_unit``, ``member_vs_benchmark`` (ratio),
+        ``position`` (below/within/above the published range), ``conversion``
+        and ``caveats`` (price year, scope, method, currency).
+
+    Examples
+    --------
+    >>> t = compare_to_benchmarks(300.0, "t/USD million", 2022, usd_per_gbp=1.25,
+    ...                           table=benchmarks(path="none.csv"))
+    >>> round(float(t.set_index("benchmark_id").loc["london_boroughs", "value_converted"]), 1)
+    269.6
+    """
+    dim, cur, mult = _parse_unit(unit)
+    if table is None:
+        table = benchmarks()
+    rates: dict[str, float] = {}
+    rate_src: dict[str, str] = {}
+    if usd_per_gbp is None or nok_per_usd is None:
+        if rates_path is None:
+            try:
+                rates_path = paths.datasets_dir() / "public" / "exchange_rates.csv"
+            except FileNotFoundError:
+                rates_path = None
+        if rates_path is not None and Path(rates_path).is_file():
+            rates = _rates_from_file(Path(rates_path), year)
+            rate_src = {k: f"{Path(rates_path).name}, {year}" for k in rates}
+    for key, val in (("usd_per_gbp", usd_per_gbp), ("nok_per_usd", nok_per_usd)):
+        if val is not None:
+            rates[key] = float(val)
+            rate_src[key] = "given"
+    for key, val in rates.items():
+        if not (val > 0):
+            raise ValueError(f"{key} must be a positive exchange rate; got {val!r}.")
+    usd_per = {"USD": 1.0}
+    if "usd_per_gbp" in rates:
+        usd_per["GBP"] = rates["usd_per_gbp"]
+    if "nok_per_usd" in rates:
+        usd_per["NOK"] = 1.0 / rates["nok_per_usd"]
+    rate_arg = {"GBP": "usd_per_gbp", "NOK": "nok_per_usd"}
+
+    rows = []
+    for _, b in table.iterrows():
+        try:
+            bdim, bcur, bmult = _parse_unit(b["unit"])
+        except ValueError:
+            continue
+        if bdim != dim:
+            continue
+        factor, conv = 1.0, "same unit"
+        if dim == "intensity":
+            # benchmark in t per bcur-million -> t per cur-million -> the member's unit
+            if bcur == cur:
+                factor = bmult / mult
+                conv = "same currency" + (f"; unit scale x{factor:g}" if factor != 1 else "")
+            elif bcur not in usd_per or cur not in usd_per:
+                need = sorted(c for c in (bcur, cur) if c not in usd_per)
+                factor = np.nan
+                conv = "needs " + ", ".join(rate_arg.get(c, f"a USD rate for {c}") for c in need)
+            else:
+                factor = bmult * usd_per[cur] / usd_per[bcur] / mult
+                used = [rate_arg[c] for c in (bcur, cur) if c != "USD"]
+                conv = (
+                    f"{bcur}->{cur} at "
+                    + ", ".join(f"{k}={rates[k]:g} ({rate_src[k]})" for k in used)
+                    + "; annual-average market rate, not PPP"
+                )
+                if bmult != mult:
+                    conv += f"; unit scale x{bmult / mult:g}"
+        vals = {k: b[k] * factor for k in ("value", "low", "high")}
+        pos = ""
+        lo, hi = vals["low"], vals["high"]
+        if pd.notna(lo) and pd.notna(hi):
+            pos = (
+                "below range"
+                if member_value < lo
+                else "above range"
+                if member_value > hi
+                else "within range"
+            )
+        elif pd.notna(vals["value"]):
+            pos = (
+                "below"
+                if member_value < vals["value"]
+                else "above"
+                if member_value > vals["value"]
+                else "equal"
+            )
+        dy = b.get("data_year")
+        price = (
+            f"Price year: benchmark {int(dy)} vs member {year}; no inflation adjustment."
+            if pd.notna(dy)
+            else f"Price year: benchmark year not stated vs member {year}; no inflation adjustment."
+        )
+        if dim != "intensity":
+            price = f"Data year: benchmark {int(dy) if pd.notna(dy) else 'not stated'} vs member {year}."
+        caveat = " ".join(
+            x
+            for x in (
+                price,
+                f"Currency: {conv}." if dim == "intensity" else "",
+                f"Scope/method: {b['caveats']}" if str(b["caveats"]).strip() else "",
+            )
+            if x
+        )
+        rows.append(
+            {
+                "benchmark_id": b["benchmark_id"],
+                "benchmark": b["benchmark"],
+                "value": b["value"],
+                "low": b["low"],
+                "high": b["high"],
+                "unit": b["unit"],
+                "value_converted": vals["value"],
+                "low_converted": lo,
+                "high_converted": hi,
+                "member_value": float(member_value),
+                "member_unit": unit,
+                "member_vs_benchmark": (
+                    member_value / vals["value"]
+                    if pd.notna(vals["value"]) and vals["value"]
+                    else np.nan
+                ),
+                "position": pos,
+                "conversion": conv,
+                "source": b["source"],
+                "caveats": caveat,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs["source"] = table.attrs.get("source", "")
+    return out
+
+
+# --------------------------------------------------------------------------
+# year-over-year decomposition
+# --------------------------------------------------------------------------
+
+_EFFECTS = ("volume", "mix", "price", "factor")
+
+
+@dataclass
+class YoYDecomposition:
+    """Year-over-year change in emissions split into four drivers (t CO2e).
+
+    ``change = volume + mix + price + factor``, exactly (to rounding).
+
+    Attributes
+    ----------
+    t0, t1 : float
+        Emissions of the two years.
+    change : float
+        ``t1 - t0``.
+    volume : float
+        Effect of total nominal spend.
+    mix : float
+        Effect of the categories' shares of nominal spend.
+    price : float
+        Effect of the deflator (factor-year USD per nominal unit), per category.
+    factor : float
+        Effect of kg CO2e per factor-year USD, per category (factor version,
+        supplier data, sub-category changes).
+    by_category : DataFrame
+        Per category: ``t0``, ``t1``, ``change`` and the four effects.
+    labels : tuple
+        Names of the two years.
+    """
+
+    t0: float
+    t1: float
+    change: float
+    volume: float
+    mix: float
+    price: float
+    factor: float
+    by_category: pd.DataFrame
+    labels: tuple[str, str] = ("year 0", "year 1")
+
+    @property
+    def effects(self) -> pd.Series:
+        """The four effects as a Series (t CO2e)."""
+        return pd.Series({k: getattr(self, k) for k in _EFFECTS}, name="t_co2e")
+
+    def __str__(self) -> str:
+        a, b = self.labels
+        parts = ", ".join(f"{k} {v:+,.1f}" for k, v in self.effects.items())
+        return f"{a} {self.t0:,.1f} t -> {b} {self.t1:,.1f} t ({self.change:+,.1f} t): {parts}."
+
+    def chart(self, *, title: str | None = None) -> Chart:
+        """Waterfall from the first year's emissions through the four effects."""
+        a, b = self.labels
+        steps = pd.Series(
+            {
+                f"{a}": self.t0,
+                "Volume (total spend)": self.volume,
+                "Mix (category shares)": self.mix,
+                "Price (deflator)": self.price,
+                "Factor (kg per USD)": self.factor,
+            }
+        )
+        biggest = self.effects.abs().idxmax() if self.change or self.effects.any() else "none"
+        return waterfall(
+            steps,
+            unit="t CO2e",
+            title=title or f"What changed between {a} and {b}",
+            caption=(
+                f"Emissions went from {self.t0:,.0f} t CO2e ({a}) to {self.t1:,.0f} t ({b}); "
+                f"the largest driver was {biggest}."
+            ),
+            total_label=f"{b}",
+        )
+
+
+def decompose_yoy(
+    year0: pd.DataFrame,
+    year1: pd.DataFrame,
+    *,
+    labels: tuple[str | int, str | int] = ("year 0", "year 1"),
+) -> YoYDecomposition:
+    """Split the change in emissions between two years into four drivers.
+
+    Per category *c*, emissions are a product of four factors::
+
+        E_c = V * s_c * p_c * f_c
+        V   = total nominal spend                        (volume)
+        s_c = nominal_c / V                              (mix)
+        p_c = spend_factor_usd_c / nominal_c             (price: deflator)
+        f_c = t_co2e_c / spend_factor_usd_c              (factor)
+
+    Each factor's effect is its Shapley value (the average of its effect over
+    all orders in which the four factors could change), summed over the
+    categories. The four effects sum exactly to ``E1 - E0`` (to floating
+    tolerance); identical years give exactly zero; doubling every amount
+    gives a pure volume effect.
+
+    A category present in only one year has share 0 in the other; its
+    deflator and factor there are taken from the year where it exists, so the
+    appearance or disappearance of a category shows up as mix and volume,
+    never as price or factor.
+
+    Parameters
+    ----------
+    year0, year1 : DataFrame
+        Index = category code; columns ``nominal_spend`` (in the ledger
+        currency, nominal), ``spend_factor_usd`` (the same spend in
+        factor-year USD) and ``t_co2e``.
+    labels : pair
+        Names of the two years for the result and the chart.
+
+    Returns
+    -------
+    YoYDecomposition
+
+    Raises
+    ------
+    ValueError
+        Missing columns, duplicated categories, NaN values, or emissions or
+        factor-year spend in a category that has no nominal spend.
+
+    Examples
+    --------
+    >>> y0 = pd.DataFrame({"nominal_spend": [100.0, 100.0],
+    ...                    "spend_factor_usd": [100.0, 100.0],
+    ...                    "t_co2e": [60.0, 10.0]}, index=["327320", "541611"])
+    >>> y1 = y0.assign(t_co2e=[30.0, 10.0])        # concrete factor halved
+    >>> d = decompose_yoy(y0, y1, labels=(2021, 2022))
+    >>> d.change, d.factor, d.volume + d.mix + d.price
+    (-30.0, -30.0, 0.0)
+    """
+    cols = ["nominal_spend", "spend_factor_usd", "t_co2e"]
+    frames = []
+    for name, y in (("year0", year0), ("year1", year1)):
+        _require(y, cols, name)
+        if y.index.duplicated().any():
+            raise ValueError(
+                f"{name} has duplicated categories ({list(y.index[y.index.duplicated()][:3])}); "
+                "expected one row per category."
+            )
+        f = y[cols].apply(pd.to_numeric, errors="coerce").astype(float)
+        if f.isna().any().any():
+            bad = f.isna().any(axis=1)
+            raise ValueError(
+                f"{name} has missing or non-numeric values for categories {list(f.index[bad][:5])}."
+            )
+        f.index = f.index.astype(str)
+        frames.append(f)
+    f0, f1 = frames
+    cats = f0.index.union(f1.index, sort=False)
+    f0 = f0.reindex(cats, fill_value=0.0)
+    f1 = f1.reindex(cats, fill_value=0.0)
+
+    parts = []
+    for name, f in (("year0", f0), ("year1", f1)):
+        n = f["nominal_spend"].to_numpy()
+        sf = f["spend_factor_usd"].to_numpy()
+        t = f["t_co2e"].to_numpy()
+        orphan = (n == 0) & ((sf != 0) | (t != 0))
+        if orphan.any():
+            raise ValueError(
+                f"{name}: categories {list(cats[orphan][:5])} have factor-year spend or emissions "
+                "but no nominal spend; expected nominal_spend for every category with emissions."
+            )
+        orphan = (sf == 0) & (t != 0)
+        if orphan.any():
+            raise ValueError(
+                f"{name}: categories {list(cats[orphan][:5])} have emissions but no "
+                "spend_factor_usd."
+            )
+        total = n.sum()
+        share = n / total if total != 0 else np.full(len(n), np.nan)
+        parts.append((np.full(len(n), total), share, _ratio(sf, n), _ratio(t, sf)))
+    (v0, s0, p0, q0), (v1, s1, p1, q1) = parts
+    s0, s1 = _borrow(s0, s1, 0.0)
+    p0, p1 = _borrow(p0, p1, 1.0)
+    q0, q1 = _borrow(q0, q1, 0.0)
+    eff = _shapley_product(np.vstack([v0, s0, p0, q0]), np.vstack([v1, s1, p1, q1]))
+    table = pd.DataFrame(eff.T, index=cats, columns=list(_EFFECTS))
+    table.insert(0, "t0", f0["t_co2e"])
+    table.insert(1, "t1", f1["t_co2e"])
+    table.insert(2, "change", f1["t_co2e"] - f0["t_co2e"])
+    t0, t1 = float(f0["t_co2e"].sum()), float(f1["t_co2e"].sum())
+    sums = {k: float(math.fsum(table[k])) for k in _EFFECTS}
+    return YoYDecomposition(
+        t0=t0,
+        t1=t1,
+        change=t1 - t0,
+        by_category=table,
+        labels=(str(labels[0]), str(labels[1])),
+        **sums,
+    )
+
+
+# --------------------------------------------------------------------------
+# sharing
+# --------------------------------------------------------------------------
+
+#: Line-level columns that may be shared (everything else is dropped).
+SHAREABLE_LINE_COLUMNS = (
+    "fiscal_year",
+    "department",
+    "account",
+    "function",
+    "naics6",
+    "scope3_category",
+    "capital_flag",
+    "joint_agreement",
+    "status",
+    "reason",
+    "method",
+    "confidence",
+    "amount",
+    "currency",
+    "spend_factor_usd",
+    "factor_kg_per_usd",
+    "kg_co2e",
+)
+
+#: Summary columns that may be shared (from ``inventory.summarise``).
+SHAREABLE_SUMMARY_COLUMNS = (
+    "name",
+    "lines",
+    "spend_usd",
+    "t_co2e",
+    "kg_per_usd",
+    "share_spend",
+    "share_emissions",
+)
+
+_LINE_MARKERS = ("vendor", "description", "source_line", "amount", "kg_co2e")
+
+
+def _vendor_hash(vendor: pd.Series, salt: str) -> pd.Series:
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            return pd.NA
+        key = " ".join(str(v).casefold().split())
+        return "V" + hashlib.sha256(f"{salt}\x1f{key}".encode()).hexdigest()[:12]
+
+    return vendor.map(one).astype("string")
+
+
+def anonymise(
+    lines_or_summary: pd.DataFrame,
+    member: str,
+    *,
+    keep_lines: bool = False,
+    salt: str | None = None,
+    member_code: str | None = None,
+) -> pd.DataFrame:
+    """A table a member can share with the cohort: no vendors, no descriptions.
+
+    - A *summary* (``inventory.summarise`` output, index = category) keeps
+      only :data:`SHAREABLE_SUMMARY_COLUMNS`.
+    - *Lines* (a table with ``vendor``/``description``/``amount`` ...) are
+      summed by ``naics6`` (included lines only, when ``status`` is there)
+      unless ``keep_lines=True``; then each line keeps only
+      :data:`SHAREABLE_LINE_COLUMNS`, the vendor becomes a salted hash
+      (``vendor_id``: the same vendor gets the same id within one salt, so
+      counts of suppliers survive, names do not) and descriptions, file
+      names, invoice and payment ids and dates are dropped.
+
+    A ``member`` column is added first: the member's name, or ``member_code``
+    when given (e.g. ``"M03"``).
+
+    Parameters
+    ----------
+    lines_or_summary : DataFrame
+    member : str
+    keep_lines : bool
+        Share line detail (hashed vendors); needs ``salt``.
+    salt : str, optional
+        A secret the member keeps (not shared); required with ``keep_lines``.
+    member_code : str, optional
+        Replaces the member's name in the output.
+
+    Returns
+    -------
+    DataFrame
+        ``attrs["dropped_columns"]`` lists what was removed.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"vendor": ["ACME Concrete"], "description": ["ready mix"],
+    ...                       "naics6": ["327320"], "status": ["included"], "amount": [10.0],
+    ...                       "spend_factor_usd": [10.0], "kg_co2e": [6.0]})
+    >>> out = anonymise(lines, "cedar_valley", member_code="M01")
+    >>> out.columns.tolist()
+    ['member', 'naics6', 'lines', 'spend_usd', 't_co2e']
+    >>> "ACME" in out.to_csv()
+    False
+    """
+    df = lines_or_summary
+    code = member_code if member_code is not None else member
+    is_lines = any(c in df.columns for c in _LINE_MARKERS) and "spend_usd" not in df.columns
+    if not is_lines:
+        if df.index.name in ("vendor", "description"):
+            raise ValueError(
+                f"A summary by {df.index.name} cannot be shared; summarise by category (naics6)."
+            )
+        keep = [c for c in df.columns if c in SHAREABLE_SUMMARY_COLUMNS]
+        if not keep:
+            raise ValueError(
+                "Expected lines (with vendor/description/amount) or a summary with some of "
+                f"{list(SHAREABLE_SUMMARY_COLUMNS)}; got columns {list(df.columns)}."
+            )
+        out = df[keep].copy()
+        out.index.name = out.index.name or "category"
+        out = out.reset_index()
+        out.insert(0, "member", code)
+        out.attrs["dropped_columns"] = [c for c in df.columns if c not in keep]
+        return out
+    if not keep_lines:
+        _require(df, ["naics6", "spend_factor_usd", "kg_co2e"], "lines")
+        inc = df[df["status"] == "included"] if "status" in df else df
+        g = inc.groupby(inc["naics6"].astype("string"), sort=True, dropna=False)
+        out = pd.DataFrame(
+            {
+                "lines": g.size(),
+                "spend_usd": g["spend_factor_usd"].sum(),
+                "t_co2e": g["kg_co2e"].sum() / 1000,
+            }
+        ).reset_index()
+        out.insert(0, "member", code)
+        out.attrs["dropped_columns"] = [c for c in df.columns if c not in ("naics6",)]
+        return out
+    if not salt:
+        raise ValueError(
+            "keep_lines=True needs a salt (a secret string the member keeps) so that vendor "
+            "names cannot be recovered by hashing a list of names."
+        )
+    keep = [c for c in df.columns if c in SHAREABLE_LINE_COLUMNS]
+    out = df[keep].copy().reset_index(drop=True)
+    if "vendor" in df:
+        out.insert(0, "vendor_id", _vendor_hash(df["vendor"].reset_index(drop=True), salt))
+    out.insert(0, "member", code)
+    out.attrs["dropped_columns"] = [c for c in df.columns if c not in keep]
+    return out
+
+
+def joint_agreement_share(
+    lines: pd.DataFrame,
+    *,
+    municipality: str = "member",
+    year: str = "fiscal_year",
+    value: str = "amount",
+) -> pd.DataFrame:
+    """Share of spend bought through joint agreements, per municipality and year.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Lines with ``joint_agreement`` (bool; NA = not known), the
+        municipality column, the year column and the value column. Only
+        included lines count when ``status`` is present.
+    municipality, year, value : str
+        Column names (``value`` e.g. ``amount`` in NOK, or
+        ``spend_factor_usd``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (municipality, year): ``spend``, ``joint_spend``,
+        ``unknown_spend`` (lines with no joint-agreement flag, counted as not
+        joint) and ``joint_share`` (``joint_spend / spend``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"member": ["a", "a", "b"], "fiscal_year": [2021] * 3,
+    ...                    "amount": [300.0, 100.0, 50.0],
+    ...                    "joint_agreement": [True, False, pd.NA]})
+    >>> joint_agreement_share(df)["joint_share"].tolist()
+    [0.75, 0.0]
+    """
+    _require(lines, [municipality, year, value, "joint_agreement"], "lines")
+    df = lines[lines["status"] == "included"] if "status" in lines else lines
+    if "currency" in df and value == "amount":
+        n_cur = df.groupby(municipality)["currency"].nunique()
+        if (n_cur > 1).any():
+            raise ValueError(
+                f"{list(n_cur.index[n_cur > 1])} have amounts in several currencies; "
+                "use value='spend_factor_usd' or convert first."
+            )
+    flag = df["joint_agreement"].astype("boolean")
+    amount = pd.to_numeric(df[value], errors="coerce").astype(float)
+    work = pd.DataFrame(
+        {
+            municipality: df[municipality],
+            year: df[year],
+            "spend": amount,
+            "joint_spend": amount.where(flag.fillna(False), 0.0),
+            "unknown_spend": amount.where(flag.isna(), 0.0),
+        }
+    )
+    out = work.groupby([municipality, year], sort=True)[
+        ["spend", "joint_spend", "unknown_spend"]
+    ].sum()
+    out["joint_share"] = out["joint_spend"] / out["spend"].where(out["spend"] != 0)
+    return out
