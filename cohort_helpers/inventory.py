@@ -316,3 +316,353 @@ def write_workbook(path, sheets: dict[str, pd.DataFrame], readme: dict[str, str]
 
 def _named_index(frame: pd.DataFrame) -> bool:
     return any(n is not None for n in frame.index.names)
+
+
+# --------------------------------------------------------------------------
+# The pipeline: ledgers -> lines with emissions -> summaries
+# --------------------------------------------------------------------------
+
+#: Columns of ``lines.csv`` (issue 4), in order.
+LINE_COLUMNS = [
+    "source_file",
+    "source_line",
+    "amount",
+    "currency",
+    "status",
+    "reason",
+    "naics6",
+    "method",
+    "confidence",
+    "scope3_category",
+    "spend_factor_usd",
+    "factor_kg_per_usd",
+    "kg_co2e",
+]
+
+
+def compute_emissions(
+    lines: pd.DataFrame,
+    factor_set="sef_v1.3",
+    *,
+    price_method: str = "bea",
+    rates=None,
+) -> pd.DataFrame:
+    """Add ``spend_factor_usd``, ``factor_kg_per_usd`` and ``kg_co2e`` to included lines.
+
+    Spend is converted to the factor set's currency and dollar year (BEA
+    sector price index, or CPI-U with ``price_method="cpi_u"``), using the
+    calendar year of each line's date (the price indices are annual). Included
+    lines whose code has no factor become ``unclassified`` with the reason
+    ``no factor for code``: never dropped.
+
+    The one line of arithmetic: ``kg_co2e = spend_factor_usd * factor_kg_per_usd``.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"status": ["included"], "naics6": ["327310"],
+    ...     "amount": [1000.0], "currency": ["USD"], "fiscal_year": [2022],
+    ...     "date": pd.to_datetime(["2022-03-01"])})
+    >>> round(compute_emissions(lines)["kg_co2e"].item())  # doctest: +SKIP
+    3924
+    """
+    from . import adjust, factors
+
+    fs = (
+        factors.load_factor_set(factor_set)
+        if not isinstance(factor_set, factors.FactorSet)
+        else factor_set
+    )
+    out = lines.copy()
+    for col in ("spend_factor_usd", "factor_kg_per_usd", "kg_co2e"):
+        out[col] = np.nan
+    out["bea_code"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["factor_match"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    inc = out["status"].eq("included").to_numpy()
+    if not inc.any():
+        out.attrs["factor_set"] = fs.name
+        return out
+    sub = out.loc[inc]
+    found = factors.lookup(sub["naics6"].astype(str).reset_index(drop=True), fs, errors="ignore")
+    factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
+    missing = np.isnan(factor)
+    idx = sub.index
+    out.loc[idx, "factor_kg_per_usd"] = factor
+    out.loc[idx, "bea_code"] = found["bea_code"].astype("string").to_numpy()
+    out.loc[idx, "factor_match"] = found["match"].astype("string").to_numpy()
+    if missing.any():
+        gone = idx[missing]
+        out.loc[gone, "status"] = "unclassified"
+        out.loc[gone, "reason"] = "no factor for code " + out.loc[gone, "naics6"].astype(str)
+        idx = idx[~missing]
+    if len(idx):
+        year = (
+            out.loc[idx, "date"].dt.year
+            if "date" in out and out.loc[idx, "date"].notna().all()
+            else out.loc[idx, "fiscal_year"]
+        )
+        frame = pd.DataFrame(
+            {
+                "amount": out.loc[idx, "amount"].astype(float),
+                "currency": out.loc[idx, "currency"].fillna("USD").astype(str),
+                "year": year.astype(int),
+                "bea_code": out.loc[idx, "bea_code"].astype(str),
+            },
+            index=idx,
+        )
+        adj = adjust.to_factor_dollars(frame, fs, rates=rates, method=price_method, year_col="year")
+        out.loc[idx, "spend_factor_usd"] = adj["amount_adjusted"].to_numpy(dtype=float)
+        out.loc[idx, "kg_co2e"] = out.loc[idx, "spend_factor_usd"].to_numpy(dtype=float) * out.loc[
+            idx, "factor_kg_per_usd"
+        ].to_numpy(dtype=float)
+    out.attrs.update(factor_set=fs.name, price_method=price_method, dollar_year=fs.dollar_year)
+    return out
+
+
+@dataclass
+class Inventory:
+    """A member-year's Scope 3 (categories 1 and 2) inventory and how it was made."""
+
+    member: str
+    fiscal_year: int
+    lines: pd.DataFrame = field(repr=False)
+    summary: pd.DataFrame = field(repr=False)
+    reconciliation: pd.DataFrame = field(repr=False)
+    uncertainty: pd.DataFrame = field(repr=False)
+    settings: dict = field(default_factory=dict)
+    monte_carlo: object = field(default=None, repr=False)
+
+    @property
+    def t_co2e(self) -> float:
+        return float(self.lines["kg_co2e"].sum()) / 1000
+
+    def by(self, column: str | list[str]) -> pd.DataFrame:
+        """Summary grouped by any column (``department``, ``scope3_category`` ...)."""
+        return summarise(self.lines, column)
+
+    def readme(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            "Member": self.member,
+            "Fiscal year": str(self.fiscal_year),
+            "Factor set": s.get("factor_description", s.get("factors", "")),
+            "Price year": f"{s.get('dollar_year')} USD ({s.get('price_method')} price index)",
+            "Price basis": s.get("price_basis", ""),
+            "Exclusions": "payroll and benefits, debt service, transfers, grants and pass-through, "
+            "taxes and fees to governments, refunds, land, Scope 1/2 energy (fuel, electricity, "
+            "natural gas, district heat), duplicates, voided payments",
+            "Method": "spend-based: included spend (factor-year USD) x EEIO factor (kg CO2e/USD); "
+            "emissions in kg CO2e per line, t CO2e in summaries",
+            "Uncertainty": s.get("uncertainty", ""),
+            "Reconciliation": "input = included + excluded (by reason) + unclassified, to the cent",
+            "Sources": s.get("attribution", ""),
+        }
+
+
+def _mc_table(mc) -> pd.DataFrame:
+    rows = [("total", mc.point, mc.mean, mc.p2_5, mc.p97_5)]
+    if mc.by_group is not None:
+        for k, r in mc.by_group.iterrows():
+            rows.append((str(k), r["point"], r["mean"], r["p2_5"], r["p97_5"]))
+    out = pd.DataFrame(rows, columns=["group", "point_kg", "mean_kg", "p2_5_kg", "p97_5_kg"])
+    for c in ["point", "mean", "p2_5", "p97_5"]:
+        out[f"{c}_t"] = out.pop(f"{c}_kg") / 1000
+    return out
+
+
+def run_inventory(
+    ledgers,
+    *,
+    member: str,
+    fiscal_year: int,
+    mapping=None,
+    overrides=None,
+    factors: str = "sef_v1.3",
+    price_method: str = "bea",
+    rules=None,
+    chart: str | None = None,
+    rates=None,
+    n_draws: int = 1000,
+    seed: int = 2022,
+    progress: bool = True,
+) -> Inventory:
+    """From raw AP exports to a reconciled, classified, price-adjusted inventory.
+
+    Parameters
+    ----------
+    ledgers : path or list of paths
+        CSV/XLSX exports of one fiscal year.
+    member : str
+        Member slug (chooses the chart of accounts for the object-code crosswalk).
+    fiscal_year : int
+        Lines dated in another fiscal year are excluded as ``other_fiscal_year``
+        (visible in the reconciliation, never dropped).
+    mapping : dict or path, optional
+        Column mapping (see ``docs/CONTRACTS.md``).
+    overrides : path or DataFrame, optional
+        A participant's classification overrides; win over everything.
+    factors : str
+        Factor-set name or a file in the SEF layout.
+    n_draws : int
+        Monte Carlo draws for the uncertainty range (0 to skip).
+
+    Examples
+    --------
+    >>> inv = run_inventory(["ap_2022.csv"], member="cedar_valley", fiscal_year=2022,
+    ...                     mapping="mapping.yaml")  # doctest: +SKIP
+    >>> inv.t_co2e  # doctest: +SKIP
+    """
+    from . import classify as classify_mod
+    from . import exclude, ledger, uncertainty
+    from . import factors as factors_mod
+
+    paths_ = (
+        [ledgers]
+        if isinstance(ledgers, str | bytes) or hasattr(ledgers, "__fspath__")
+        else list(ledgers)
+    )
+    steps = ["read", "exclude", "classify", "emissions", "uncertainty"]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(steps), desc=f"{member} FY{fiscal_year}", leave=False)
+
+    def step(name: str) -> None:
+        if bar is not None:
+            bar.set_postfix_str(name)
+            bar.update(1)
+
+    lines = ledger.read_ledgers(paths_, mapping)
+    step("read")
+    other = lines["fiscal_year"].notna() & (lines["fiscal_year"] != fiscal_year)
+    rules = rules if rules is not None else exclude.load_rules(chart=chart or member)
+    lines = exclude.apply_exclusions(lines, rules, overrides)
+    if other.any():
+        mark = other & (lines["status"] == "included")
+        lines.loc[mark, "status"] = "excluded"
+        lines.loc[mark, "reason"] = "other_fiscal_year"
+    step("exclude")
+    lines = classify_mod.classify(lines, rules, overrides)
+    step("classify")
+    fs = factors_mod.load_factor_set(factors)
+    lines = compute_emissions(lines, fs, price_method=price_method, rates=rates)
+    step("emissions")
+    unc = pd.DataFrame()
+    mc = None
+    inc = lines[lines["status"] == "included"]
+    if n_draws and len(inc):
+        mc = uncertainty.monte_carlo(
+            inc[["bea_code", "kg_co2e", "confidence", "scope3_category"]],
+            n_draws=n_draws,
+            seed=seed,
+            by="scope3_category",
+            value_col="kg_co2e",
+        )
+        unc = _mc_table(mc)
+    step("uncertainty")
+    if bar is not None:
+        bar.close()
+    settings = {
+        "factors": fs.name,
+        "factor_description": fs.describe() if hasattr(fs, "describe") else fs.name,
+        "dollar_year": fs.dollar_year,
+        "price_method": price_method,
+        "price_basis": f"{fs.price_basis} price, {fs.margins} margins",
+        "attribution": getattr(fs, "attribution", "") or getattr(fs, "licence", ""),
+        "uncertainty": mc.summary() if mc is not None else "not computed",
+        "n_draws": n_draws,
+        "seed": seed,
+    }
+    return Inventory(
+        member=member,
+        fiscal_year=fiscal_year,
+        lines=lines,
+        summary=summarise(lines, "naics6"),
+        reconciliation=reconcile(lines),
+        uncertainty=unc,
+        settings=settings,
+        monte_carlo=mc,
+    )
+
+
+def write_outputs(inv: Inventory, out_dir) -> list:
+    """Write ``lines.csv``, ``summary.csv``, ``reconciliation.csv``, ``uncertainty.csv``
+    and ``inventory.xlsx`` into ``out_dir`` (all or nothing: written to a temporary
+    folder first, then moved)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    cols = [c for c in LINE_COLUMNS if c in inv.lines.columns]
+    tables = {
+        "lines": inv.lines[cols],
+        "summary": inv.summary,
+        "reconciliation": inv.reconciliation,
+        "uncertainty": inv.uncertainty,
+    }
+    with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
+        tmp = Path(tmp)
+        for name, frame in tables.items():
+            frame = frame.reset_index() if _named_index(frame) else frame
+            safe_for_spreadsheet(frame).to_csv(tmp / f"{name}.csv", index=False)
+        write_workbook(tmp / "inventory.xlsx", tables, inv.readme())
+        out_dir.mkdir(exist_ok=True)
+        written = []
+        for f in sorted(tmp.iterdir()):
+            shutil.move(str(f), out_dir / f.name)
+            written.append(out_dir / f.name)
+    return written
+
+
+def cli_inventory(args) -> int:
+    """``cohort inventory LEDGER ... --member NAME --fiscal-year YEAR --out DIR``."""
+    import sys
+
+    from .ledger import LedgerError
+
+    mapping = args.mapping
+    if mapping is None:
+        try:
+            from . import members
+
+            files = members.ledger_files(args.member)
+            mine = files[
+                files["ledger"]
+                .map(lambda p: str(p).rsplit("/", 1)[-1])
+                .isin([str(x).rsplit("/", 1)[-1] for x in args.ledgers])
+            ]
+            mapping = mine["mapping"].iloc[0] if len(mine) else None
+        except Exception:
+            mapping = None
+    if mapping is None:
+        print(
+            f"No column mapping for {args.ledgers[0]}: pass --mapping FILE (YAML). "
+            "cohort_helpers.ledger.suggest_mapping(path) proposes one.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        inv = run_inventory(
+            args.ledgers,
+            member=args.member,
+            fiscal_year=args.fiscal_year,
+            mapping=mapping,
+            overrides=args.overrides,
+            factors=args.factors,
+        )
+    except (LedgerError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    written = write_outputs(inv, args.out)
+    rec = inv.reconciliation
+    inc = inv.lines["status"].eq("included")
+    print(
+        f"{args.member} FY{args.fiscal_year}: {inv.t_co2e:,.0f} t CO2e from "
+        f"{inv.lines.loc[inc, 'amount'].sum():,.2f} of included spend; reconciliation difference "
+        f"{int(rec.loc[rec.bucket == 'check', 'difference_cents'].abs().sum())} cents."
+    )
+    for p in written:
+        print(f"  wrote {p}")
+    return 0

@@ -1,0 +1,180 @@
+"""Benchmark: a 1,000,000-line ledger through the whole inventory pipeline.
+
+The pipeline (read, exclude, classify, adjust, emissions, summaries,
+reconciliation, 1,000-draw Monte Carlo) is timed against a *floor* measured in
+the same run on the same file: ``pandas.read_csv``, joining already-known
+NAICS codes to the factors, and summing. Each phase runs in a fresh
+subprocess so its peak memory (max RSS) is its own.
+
+Targets (issue 4): ``ratio = seconds_pipeline / seconds_floor <= 4`` and
+``peak_rss_mb < 2000``. The last line printed is one JSON object::
+
+    {"lines": ..., "seconds_pipeline": ..., "seconds_floor": ..., "ratio": ..., "peak_rss_mb": ...}
+
+Usage: ``python benchmarks/bench_pipeline.py [--lines N] [--keep]`` (``make bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work"
+MEMBER = "cedar_valley"
+FISCAL_YEAR = 2022
+MAPPING = {
+    "columns": {
+        "date": "Invoice Date",
+        "vendor": "Vendor Name",
+        "department": "Department",
+        "account": "Object Code",
+        "description": "Description",
+        "amount": "Amount",
+        "invoice": "Invoice No",
+    },
+    "date_format": "%m/%d/%Y",
+    "decimal": ".",
+    "thousands": ",",
+    "delimiter": ",",
+    "encoding": "utf-8",
+    "currency": "USD",
+    "fiscal_year_start_month": 7,
+}
+
+
+def generate(path: Path, n: int, seed: int = 7) -> None:
+    """Write an n-line AP export drawn from the cohort's vendors and object codes.
+
+    Also writes ``<path>.codes.npy``: each line's NAICS code as the generator
+    knows it (what the floor joins on).
+    """
+    from cohort_helpers import paths
+
+    rng = np.random.default_rng(seed)
+    classify_dir = paths.datasets_dir() / "classify"
+    vendors = pd.read_csv(classify_dir / "vendors.csv", dtype=str)
+    vendors = vendors[vendors["naics6"].fillna("").str.fullmatch(r"\d{6}")]
+    codes = pd.read_csv(classify_dir / "object_codes.csv", dtype=str)
+    codes = codes[codes["chart"] == MEMBER]
+    v = rng.integers(0, len(vendors), n)
+    names = vendors["vendor"].to_numpy()[v]
+    # a third of the lines spell the vendor differently (case, suffix)
+    variant = rng.random(n)
+    names = np.where(variant < 0.15, np.char.upper(names.astype(str)), names)
+    names = np.where((variant >= 0.15) & (variant < 0.3), np.char.add(names.astype(str), " INC"), names)
+    acct = codes["object_code"].to_numpy()[rng.integers(0, len(codes), n)]
+    cents = np.round(rng.lognormal(6.0, 1.6, n) * 100).astype(np.int64)
+    credit = rng.random(n) < 0.02
+    amounts = cents / 100
+    text = pd.Series(amounts).map("{:,.2f}".format)
+    text = text.where(~credit, "(" + text + ")")
+    start = np.datetime64("2021-07-01")
+    dates = pd.Series(start + rng.integers(0, 365, n).astype("timedelta64[D]"))
+    depts = np.array(["Public Works", "Parks", "Police", "Fire", "Library", "IT", "Finance"])
+    frame = pd.DataFrame(
+        {
+            "Invoice Date": dates.dt.strftime("%m/%d/%Y"),
+            "Vendor Name": names,
+            "Department": depts[rng.integers(0, len(depts), n)],
+            "Object Code": acct,
+            "Description": np.where(rng.random(n) < 0.1, "", "supplies and services"),
+            "Amount": text,
+            "Invoice No": np.char.add("INV", np.arange(n).astype(str)),
+        }
+    )
+    frame.to_csv(path, index=False)
+    np.save(str(path) + ".codes.npy", vendors["naics6"].to_numpy()[v].astype("U6"))
+
+
+def floor(path: Path) -> dict:
+    """Plain pandas: read, join known codes to factors, sum."""
+    from cohort_helpers import factors
+
+    fs = factors.load_factor_set("sef_v1.3")
+    table = fs.table
+    t0 = time.perf_counter()
+    df = pd.read_csv(path, thousands=",")
+    amount = pd.to_numeric(
+        df["Amount"].astype(str).str.replace(r"[(),]", "", regex=True), errors="coerce"
+    )
+    codes = np.load(str(path) + ".codes.npy")
+    f = pd.Series(codes).map(table["factor_kg_per_usd"] if "factor_kg_per_usd" in table else table.iloc[:, 0])
+    total = float((amount * f.to_numpy()).sum())
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "total_kg": total}
+
+
+def pipeline(path: Path) -> dict:
+    """The whole engine, as ``cohort inventory`` runs it (without writing files)."""
+    from cohort_helpers import inventory
+
+    t0 = time.perf_counter()
+    inv = inventory.run_inventory(
+        [path],
+        member=MEMBER,
+        fiscal_year=FISCAL_YEAR,
+        mapping=MAPPING,
+        n_draws=1000,
+        progress=False,
+    )
+    seconds = time.perf_counter() - t0
+    rec = inv.reconciliation
+    assert int(rec.loc[rec["bucket"] == "check", "difference_cents"].abs().sum()) == 0
+    return {"seconds": seconds, "total_kg": float(inv.lines["kg_co2e"].sum())}
+
+
+def _child(phase: str, path: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--file", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{phase} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=1_000_000)
+    ap.add_argument("--phase", choices=["floor", "pipeline"])
+    ap.add_argument("--file")
+    ap.add_argument("--keep", action="store_true", help="keep the generated ledger")
+    args = ap.parse_args()
+    if args.phase:
+        result = (floor if args.phase == "floor" else pipeline)(Path(args.file))
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return 0
+    WORK.mkdir(exist_ok=True)
+    path = WORK / f"ledger_{args.lines}.csv"
+    if not path.exists():
+        print(f"generating {args.lines:,} lines -> {path}", file=sys.stderr)
+        generate(path, args.lines)
+    fl = _child("floor", path)
+    pl = _child("pipeline", path)
+    result = {
+        "lines": args.lines,
+        "seconds_pipeline": round(pl["seconds"], 2),
+        "seconds_floor": round(fl["seconds"], 2),
+        "ratio": round(pl["seconds"] / fl["seconds"], 2),
+        "peak_rss_mb": round(pl["peak_rss_mb"], 1),
+    }
+    if not args.keep:
+        path.unlink()
+        Path(str(path) + ".codes.npy").unlink()
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
