@@ -139,7 +139,11 @@ _PAIR = re.compile(r"^\s*([A-Za-z]{3})\s+per\s+([A-Za-z]{3})\s*$")
 
 
 def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Annual average exchange rates from ``datasets/public/exchange_rates.csv``.
+    """Annual average exchange rates from ``datasets/public/``.
+
+    By default the bundled per-pair tables (``nok_per_usd.csv``,
+    ``usd_per_gbp.csv``: ``year``, ``value``, ``unit`` naming the pair), or
+    ``exchange_rates.csv`` when present, or the file at ``path``.
 
     Accepted layouts (direction is always explicit, never guessed):
 
@@ -158,6 +162,13 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
       currency  year    rate    quote  usd_per_unit
     0      NOK  2021  8.5991  per_usd      0.116291
     """
+    if path is None and not (datasets_dir() / "public" / "exchange_rates.csv").is_file():
+        # the bundled tables: one file per pair (year, value, unit "NOK per USD")
+        files = sorted((datasets_dir() / "public").glob("*_per_*.csv"))
+        if files:
+            parts = [pd.read_csv(f)[["year", "unit", "value"]] for f in files]
+            long = pd.concat(parts, ignore_index=True).rename(columns={"unit": "pair", "value": "rate"})
+            return normalise_rates(long)
     file = _public_file("exchange_rates.csv", path)
     return normalise_rates(pd.read_csv(file))
 

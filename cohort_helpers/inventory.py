@@ -496,7 +496,7 @@ def run_inventory(
     fiscal_year : int
         Lines dated in another fiscal year are excluded as ``other_fiscal_year``
         (visible in the reconciliation, never dropped).
-    mapping : dict or path, optional
+    mapping : dict or path, or a list of them (one per ledger)
         Column mapping (see ``docs/CONTRACTS.md``).
     overrides : path or DataFrame, optional
         A participant's classification overrides; win over everything.
@@ -532,7 +532,18 @@ def run_inventory(
             bar.set_postfix_str(name)
             bar.update(1)
 
-    lines = ledger.read_ledgers(paths_, mapping)
+    if isinstance(mapping, list | tuple):
+        if len(mapping) != len(paths_):
+            raise ValueError(
+                f"{len(paths_)} ledger(s) but {len(mapping)} mapping(s): give one mapping, "
+                "or one per ledger in the same order."
+            )
+        lines = pd.concat(
+            [ledger.read_ledger(p, m) for p, m in zip(paths_, mapping, strict=True)],
+            ignore_index=True,
+        )
+    else:
+        lines = ledger.read_ledgers(paths_, mapping)
     step("read")
     other = lines["fiscal_year"].notna() & (lines["fiscal_year"] != fiscal_year)
     rules = rules if rules is not None else exclude.load_rules(chart=chart or member)
@@ -666,3 +677,62 @@ def cli_inventory(args) -> int:
     for p in written:
         print(f"  wrote {p}")
     return 0
+
+
+def member_inventory(member: str, fiscal_year: int | None = None, **kwargs) -> Inventory:
+    """Inventory of a bundled cohort member for one fiscal year (default: its latest).
+
+    Uses every ledger of that member-year (AP and P-card files) with their own
+    column mappings.
+
+    Examples
+    --------
+    >>> inv = member_inventory("cedar_valley", 2022)  # doctest: +SKIP
+    >>> round(inv.t_co2e)  # doctest: +SKIP
+    """
+    from . import members
+
+    files = members.ledger_files(member)
+    if files.empty:
+        raise ValueError(f"Member {member!r} has no ledgers in the bundled cohort.")
+    year = int(fiscal_year or files["fiscal_year"].max())
+    mine = files[files["fiscal_year"] == year]
+    if mine.empty:
+        raise ValueError(
+            f"{member} has no ledger for fiscal year {year}; "
+            f"available: {sorted(files['fiscal_year'].unique().tolist())}."
+        )
+    kwargs.setdefault("progress", False)
+    kwargs.setdefault("chart", members.member_profile(member).chart)
+    return run_inventory(
+        list(mine["ledger"]),
+        member=member,
+        fiscal_year=year,
+        mapping=list(mine["mapping"]),
+        **kwargs,
+    )
+
+
+def headline(member: str, fiscal_year: int | None = None) -> str:
+    """A few lines for the terminal: spend covered, t CO2e with range, top categories."""
+    inv = member_inventory(member, fiscal_year, n_draws=1000)
+    buy = inv.lines["status"].isin(["included", "unclassified"])
+    inc = inv.lines["status"].eq("included")
+    share = inv.lines.loc[inc, "amount"].sum() / inv.lines.loc[buy, "amount"].sum()
+    mc = inv.monte_carlo
+    top = inv.summary.head(3)
+    names = {}
+    try:
+        from . import data
+
+        sef = data.read_sef()
+        names = dict(zip(sef["naics6"], sef["naics_title"], strict=True))
+    except Exception:  # names are a nicety
+        pass
+    tops = "; ".join(f"{names.get(k, k)} {r.t_co2e:,.0f} t" for k, r in top.iterrows())
+    rng = f" (95% range {mc.p2_5 / 1000:,.0f}-{mc.p97_5 / 1000:,.0f})" if mc is not None else ""
+    return (
+        f"{member} FY{inv.fiscal_year}: {inv.t_co2e:,.0f} t CO2e{rng} from "
+        f"{inv.lines.loc[inc, 'amount'].sum():,.0f} of purchases ({share:.1%} of purchase spend "
+        f"classified).\nTop categories: {tops}."
+    )

@@ -68,7 +68,7 @@ def member_country(member: str) -> str:
     except ImportError:  # pragma: no cover - cohort module not there yet
         return "US"
     try:
-        return str(members.member_profile(member)["country"])
+        return str(members.member_profile(member).country)
     except Exception:
         return "US"
 
