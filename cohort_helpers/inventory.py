@@ -547,13 +547,15 @@ def run_inventory(
     step("read")
     other = lines["fiscal_year"].notna() & (lines["fiscal_year"] != fiscal_year)
     rules = rules if rules is not None else exclude.load_rules(chart=chart or member)
-    lines = exclude.apply_exclusions(lines, rules, overrides)
+    step("exclude")
+    # classify() runs the exclusions first (one pass of rule matching for both)
+    lines = classify_mod.classify(lines, rules, overrides)
     if other.any():
-        mark = other & (lines["status"] == "included")
+        mark = other & lines["status"].isin(["included", "unclassified"])
         lines.loc[mark, "status"] = "excluded"
         lines.loc[mark, "reason"] = "other_fiscal_year"
-    step("exclude")
-    lines = classify_mod.classify(lines, rules, overrides)
+        lines.loc[mark, ["naics6", "method"]] = pd.NA
+        lines.loc[mark, "confidence"] = np.nan
     step("classify")
     fs = factors_mod.load_factor_set(factors)
     lines = compute_emissions(lines, fs, price_method=price_method, rates=rates)
