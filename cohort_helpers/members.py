@@ -1,0 +1,300 @@
+"""Read the cohort: member profiles, LGO inventories, ledger files, truth, public figures.
+
+Everything here reads the datasets folder (:func:`cohort_helpers.paths.datasets_dir`,
+overridable with ``COHORT_DATASETS_DIR``); nothing is generated. The folder is
+written by ``cohort datasets build`` (see ``datasets/README.md``).
+
+Examples
+--------
+>>> from cohort_helpers import members
+>>> members.list_members(country="NO")["slug"].tolist()  # doctest: +SKIP
+['bjorkestrand', 'fjellgard', 'solvdalen', 'aervika', 'hakonsfjord', 'lyngmo', 'tindoy']
+>>> members.member_profile("cedar_valley").fiscal_year_start_month  # doctest: +SKIP
+7
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+
+__all__ = [
+    "MemberProfile",
+    "list_members",
+    "member_profile",
+    "lgo_inventory",
+    "residents",
+    "ledger_files",
+    "load_truth",
+    "public_table",
+    "PUBLIC_TABLES",
+]
+
+#: Tables in ``datasets/public/`` (name -> what it holds).
+PUBLIC_TABLES = {
+    "cpi_u": "CPI-U annual averages 2017-2024 (index 1982-84 = 100)",
+    "nok_per_usd": "NOK per USD, annual averages 2019-2023 (Norges Bank)",
+    "usd_per_gbp": "USD per GBP, annual averages 2021-2022",
+    "benchmarks": "published figures to compare results against",
+}
+
+LEDGER_COLUMNS = ["member", "country", "fiscal_year", "ledger", "mapping", "truth"]
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    """Profile of one cohort member (all members and figures are fictional).
+
+    Attributes
+    ----------
+    slug, name : str
+        Identifier used in file names, and display name.
+    country : str
+        ``"US"`` or ``"NO"``.
+    kind : str
+        ``"city"``, ``"county"`` or ``"municipality"``.
+    state_or_region : str
+        US state code, or the Norwegian procurement cooperation.
+    population : int
+        Residents in ``population_year``.
+    employees : int
+    operating_budget, capital_budget : int
+        In ``currency``, for ``budget_year``.
+    currency : str
+        ``"USD"`` or ``"NOK"``.
+    fiscal_year_start_month : int
+        1..12; a fiscal year is named by the calendar year it ends in.
+    ledger_years : tuple of int
+        Fiscal years with ledger files.
+    layout, chart : str
+        Export layout and chart-of-accounts id (``kostra`` for Norway).
+    pcard : str
+        ``"none"``, ``"file"`` (separate P-card file) or ``"column"`` (MCC column in the ledger).
+    survey : bool
+        Whether department survey returns exist.
+    """
+
+    slug: str
+    name: str
+    country: str
+    kind: str
+    state_or_region: str
+    population: int
+    population_year: int
+    employees: int
+    operating_budget: int
+    capital_budget: int
+    budget_year: int
+    currency: str
+    fiscal_year_start_month: int
+    ledger_years: tuple[int, ...]
+    layout: str
+    chart: str
+    pcard: str
+    survey: bool
+    lgo_base_year: int
+    cooperation: str
+
+
+def _root(root: str | os.PathLike | None) -> Path:
+    r = Path(root) if root is not None else paths.datasets_dir()
+    if not (r / "members" / "members.csv").is_file():
+        raise FileNotFoundError(
+            f"No cohort datasets in {r} (members/members.csv is missing). Run `cohort datasets build`, "
+            f"or set {paths.DATASETS_ENV} to a datasets folder."
+        )
+    return r
+
+
+def list_members(
+    country: str | None = None, *, root: str | os.PathLike | None = None
+) -> pd.DataFrame:
+    """Profiles of all cohort members.
+
+    Parameters
+    ----------
+    country : {"US", "NO"}, optional
+        Only members of this country.
+    root : path, optional
+        Datasets folder (default: :func:`cohort_helpers.paths.datasets_dir`).
+
+    Returns
+    -------
+    DataFrame
+        One row per member: ``slug``, ``name``, ``country``, ``kind``,
+        ``state_or_region``, ``population``, ``employees``,
+        ``operating_budget``, ``capital_budget``, ``currency``,
+        ``fiscal_year_start_month``, ``ledger_years`` ...
+
+    Examples
+    --------
+    >>> list_members("US").shape[0]  # doctest: +SKIP
+    12
+    """
+    df = pd.read_csv(
+        _root(root) / "members" / "members.csv", keep_default_na=False, dtype={"ledger_years": str}
+    )
+    if country is not None:
+        c = country.upper()
+        if c not in ("US", "NO"):
+            raise ValueError(f"country must be 'US' or 'NO', not {country!r}")
+        df = df[df["country"] == c].reset_index(drop=True)
+    return df
+
+
+def member_profile(slug: str, *, root: str | os.PathLike | None = None) -> MemberProfile:
+    """Profile of one member.
+
+    Examples
+    --------
+    >>> p = member_profile("cedar_valley")  # doctest: +SKIP
+    >>> p.population, p.ledger_years  # doctest: +SKIP
+    (181400, (2019, 2020, 2021, 2022, 2023))
+    """
+    df = list_members(root=root)
+    row = df[df["slug"] == slug]
+    if row.empty:
+        raise KeyError(f"No cohort member {slug!r}. Members: {', '.join(df['slug'])}.")
+    r = row.iloc[0]
+    return MemberProfile(
+        slug=r["slug"],
+        name=r["name"],
+        country=r["country"],
+        kind=r["kind"],
+        state_or_region=r["state_or_region"],
+        population=int(r["population"]),
+        population_year=int(r["population_year"]),
+        employees=int(r["employees"]),
+        operating_budget=int(r["operating_budget"]),
+        capital_budget=int(r["capital_budget"]),
+        budget_year=int(r["budget_year"]),
+        currency=r["currency"],
+        fiscal_year_start_month=int(r["fiscal_year_start_month"]),
+        ledger_years=tuple(int(y) for y in str(r["ledger_years"]).split(";") if y),
+        layout=r["layout"],
+        chart=r["chart"],
+        pcard=r["pcard"],
+        survey=bool(int(r["survey"])),
+        lgo_base_year=int(r["lgo_base_year"]),
+        cooperation=r["cooperation"],
+    )
+
+
+def lgo_inventory(slug: str, *, root: str | os.PathLike | None = None) -> pd.DataFrame:
+    """A member's LGO Scope 1 and 2 inventory (base year), t CO2e by sector and scope.
+
+    Returns
+    -------
+    DataFrame
+        ``member``, ``inventory_year``, ``sector`` (buildings, streetlights,
+        fleet, water_wastewater, solid_waste), ``scope`` (1/2), ``source``,
+        ``t_co2e``.
+
+    Examples
+    --------
+    >>> lgo_inventory("cedar_valley").groupby("scope")["t_co2e"].sum()  # doctest: +SKIP
+    """
+    member_profile(slug, root=root)
+    df = pd.read_csv(_root(root) / "members" / "lgo_inventory.csv")
+    return df[df["member"] == slug].reset_index(drop=True)
+
+
+def residents(slug: str | None = None, *, root: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Residents per member and year (``member``, ``year``, ``residents``).
+
+    Examples
+    --------
+    >>> residents("tindoy")["year"].tolist()  # doctest: +SKIP
+    [2019, 2020, 2021]
+    """
+    df = pd.read_csv(_root(root) / "members" / "residents.csv")
+    if slug is not None:
+        member_profile(slug, root=root)
+        df = df[df["member"] == slug].reset_index(drop=True)
+    return df
+
+
+def ledger_files(slug: str | None = None, *, root: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Ledger files with their column mapping and ground truth (absolute paths).
+
+    Same columns as ``cohort datasets list``: ``member``, ``country``,
+    ``fiscal_year``, ``ledger``, ``mapping``, ``truth``.
+
+    Examples
+    --------
+    >>> f = ledger_files("cedar_valley")  # doctest: +SKIP
+    >>> f.loc[f.fiscal_year == 2022, "ledger"].tolist()  # doctest: +SKIP
+    ['/.../cedar_valley_ap_FY2022.csv', '/.../cedar_valley_pcard_FY2022.csv']
+    """
+    r = _root(root)
+    df = pd.read_csv(
+        r / "members" / "ledgers.csv", keep_default_na=False, dtype={"fiscal_year": int}
+    )
+    if slug is not None:
+        member_profile(slug, root=root)
+        df = df[df["member"] == slug].reset_index(drop=True)
+    for c in ("ledger", "mapping", "truth"):
+        df[c] = [str((r / p).resolve()) for p in df[c]]
+    return df[LEDGER_COLUMNS]
+
+
+def load_truth(path: str | os.PathLike) -> pd.DataFrame:
+    """Ground truth of a ledger file (gzipped or plain CSV).
+
+    Returns
+    -------
+    DataFrame
+        ``source_file``, ``source_line`` (int), ``true_status``,
+        ``true_reason`` (str, empty when included), ``true_naics6`` (str),
+        ``true_capital`` (int 0/1).
+
+    Examples
+    --------
+    >>> t = load_truth(ledger_files("cedar_valley").truth.iloc[0])  # doctest: +SKIP
+    >>> t.true_status.value_counts()  # doctest: +SKIP
+    """
+    df = pd.read_csv(
+        path,
+        dtype={"source_file": str, "true_status": str, "true_reason": str, "true_naics6": str},
+        keep_default_na=False,
+    )
+    need = [
+        "source_file",
+        "source_line",
+        "true_status",
+        "true_reason",
+        "true_naics6",
+        "true_capital",
+    ]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path}: not a ground-truth file; missing column(s) {missing}")
+    df["source_line"] = df["source_line"].astype(int)
+    df["true_capital"] = df["true_capital"].astype(int)
+    return df[need]
+
+
+def public_table(name: str, *, root: str | os.PathLike | None = None) -> pd.DataFrame:
+    """A table of public figures from ``datasets/public/`` (with ``source`` and ``unit`` columns).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`PUBLIC_TABLES`: ``cpi_u``, ``nok_per_usd``,
+        ``usd_per_gbp``, ``benchmarks``.
+
+    Examples
+    --------
+    >>> public_table("cpi_u").set_index("year").loc[2022, "value"]  # doctest: +SKIP
+    292.655
+    """
+    if name not in PUBLIC_TABLES:
+        raise KeyError(f"No public table {name!r}. Tables: {', '.join(PUBLIC_TABLES)}.")
+    return pd.read_csv(
+        _root(root) / "public" / f"{name}.csv", keep_default_na=False, na_values=[""]
+    )
