@@ -6,6 +6,7 @@ Sub-commands (``cohort --help`` lists them):
 ``cohort run --member NAME --out DIR``      execute the session notebooks
 ``cohort datasets build|check|list|describe``  the synthetic cohort
 ``cohort exercises build|check|answer-keys``   homework from solutions
+``cohort notebooks freeze NOTEBOOK ...``         course authors: commit-ready notebooks
 ``cohort inventory LEDGER ... --member NAME --fiscal-year Y --out DIR``
 
 Each handler returns a process exit code: 0 success, 1 a check failed,
@@ -113,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     ak.add_argument("--member", default=DEFAULT_MEMBER)
     for name in ("build", "check", "answer-keys"):
         exsub.choices[name].set_defaults(handler=_lazy("exercises", "cli_exercises"))
+
+    # notebooks (course authors) -------------------------------------------
+    nbp = sub.add_parser("notebooks", help="course authors: commit-ready notebooks")
+    nbsub = nbp.add_subparsers(dest="notebooks_command", required=True)
+    fr = nbsub.add_parser(
+        "freeze", help="execute, keep only '# NBVAL_CHECK_OUTPUT' outputs, add slide metadata"
+    )
+    fr.add_argument("notebooks", nargs="+")
+    fr.add_argument("--member", default=DEFAULT_MEMBER)
+    fr.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
 
     # inventory ------------------------------------------------------------
     inv = sub.add_parser(
