@@ -54,6 +54,7 @@ __all__ = [
     "disaggregate",
     "downscale_budget",
     "downscale_budget_by_function",
+    "downscaled_emissions",
     "peer_profile",
     "purchasing_profile",
 ]
@@ -575,4 +576,80 @@ def disaggregate(
     )
     out["weighting"] = weighting
     out.attrs.update(total_cents=int(round(float(amount) * 100)), method=out["method"].iloc[0])
+    return out
+
+
+def downscaled_emissions(
+    allocation: pd.DataFrame,
+    year: int,
+    *,
+    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    currency: str = "USD",
+    rates: Any = None,
+    price_method: str = "bea",
+) -> pd.DataFrame:
+    """Emissions of a downscaled allocation: adjusted spend x factor per BEA commodity.
+
+    The allocation's ``amount`` (in ``currency`` of ``year``) is converted to
+    the factor set's currency and dollar year with
+    :func:`cohort_helpers.adjust.to_factor_dollars`, then multiplied by the
+    factor of its ``bea_code`` (the set's :attr:`~cohort_helpers.factors.FactorSet.bea_view`:
+    for SEF, the mean over the NAICS-6 codes sharing that commodity).
+
+    Parameters
+    ----------
+    allocation : DataFrame
+        From :func:`downscale_budget` (or any table with ``bea_code`` and ``amount``).
+    year : int
+        The year of the money (budget year).
+    factor_set : FactorSet or str
+        Default ``"sef_v1.3"``.
+    currency : str
+        Currency of ``amount`` (``"NOK"`` needs ``rates`` or the bundled table).
+    rates : optional
+        Exchange rates, see :func:`cohort_helpers.adjust.normalise_rates`.
+    price_method : {"bea", "cpi_u"}
+        Price index used to move ``year`` money to the factor year.
+
+    Returns
+    -------
+    DataFrame
+        The allocation plus ``spend_factor_usd``, ``factor_kg_per_usd`` and
+        ``kg_co2e`` (``spend_factor_usd * factor_kg_per_usd``); still labelled
+        ``method="downscaled"``. ``attrs["t_co2e"]`` holds the total.
+
+    Examples
+    --------
+    >>> prof = purchasing_profile(("GSLGO",))  # doctest: +SKIP
+    >>> est = downscaled_emissions(downscale_budget(50e6, prof), 2022)  # doctest: +SKIP
+    >>> round(est.attrs["t_co2e"])  # doctest: +SKIP
+    """
+    from . import adjust
+
+    fs = _factors.load_factor_set(factor_set)
+    view = fs.bea_view
+    missing = ~allocation["bea_code"].isin(view.index)
+    if missing.any():
+        raise KeyError(
+            f"{int(missing.sum())} commodity row(s) have no factor in {fs.name} "
+            f"(first: {allocation.loc[missing, 'bea_code'].iloc[0]!r}); build the profile "
+            "with the same factor set (purchasing_profile(factor_set=...))."
+        )
+    lines = allocation.assign(fiscal_year=int(year), currency=currency)
+    adj = adjust.to_factor_dollars(
+        lines, fs, rates=rates, method=price_method, year_col="fiscal_year"
+    )
+    out = allocation.copy()
+    out["spend_factor_usd"] = adj["amount_adjusted"].to_numpy(dtype=float)
+    out["factor_kg_per_usd"] = (
+        view["factor_kg_per_usd"].reindex(allocation["bea_code"]).to_numpy(dtype=float)
+    )
+    out["kg_co2e"] = out["spend_factor_usd"] * out["factor_kg_per_usd"]
+    out.attrs.update(allocation.attrs)
+    out.attrs.update(
+        t_co2e=float(out["kg_co2e"].sum()) / 1000,
+        factor_set=fs.name,
+        price_year=fs.dollar_year,
+        price_method=price_method,
+    )
     return out

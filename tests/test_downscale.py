@@ -168,3 +168,24 @@ def test_disaggregate_six_digit_and_unknown():
     assert len(one) == 1 and one["method"].item() == "exact"
     with pytest.raises(KeyError, match="prefix"):
         downscale.disaggregate("2211", 5.0)  # electricity: no factor codes below
+
+
+def test_downscaled_emissions_is_adjusted_spend_times_factor(data_dir):
+    from cohort_helpers import adjust, factors
+
+    prof = downscale.purchasing_profile(("GSLGO",))
+    alloc = downscale.downscale_budget(10_000_000.00, prof, scope3_category=1)
+    est = downscale.downscaled_emissions(alloc, 2019)
+    assert est["amount_cents"].sum() == 1_000_000_000  # money conserved
+    assert (est["method"] == "downscaled").all()
+    np.testing.assert_allclose(est["kg_co2e"], est["spend_factor_usd"] * est["factor_kg_per_usd"])
+    assert est.attrs["t_co2e"] == pytest.approx(est["kg_co2e"].sum() / 1000)
+    # the 2019 -> 2022 price ratio of the first commodity, from the BEA index
+    first = est.iloc[0]
+    ratio = adjust.price_index_ratio([first["bea_code"]], 2019, 2022).item()
+    assert first["spend_factor_usd"] == pytest.approx(first["amount"] * ratio)
+    bv = factors.load_factor_set("sef_v1.3").bea_view
+    assert first["factor_kg_per_usd"] == bv.loc[first["bea_code"], "factor_kg_per_usd"]
+    # the same money in 2022 USD needs no price adjustment
+    now = downscale.downscaled_emissions(alloc, 2022)
+    np.testing.assert_allclose(now["spend_factor_usd"], now["amount"])
