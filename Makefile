@@ -38,11 +38,16 @@ run: preflight $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Two runs: library tests and nbval (one file per worker: nbval runs a notebook's
+# cells in one kernel), then the papermill runs of every notebook for every member,
+# spread over the workers one by one.
 test: $(STAMP)
 	$(BIN)/ruff check .
-	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not notebooks" \
 		--nbval-lax --nbval-current-env -p no:cacheprovider --ignore=tests/fixtures \
 		tests notebooks solutions
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist load -m notebooks \
+		-p no:cacheprovider --ignore=tests/fixtures tests
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=.
