@@ -54,18 +54,27 @@ from . import factors as _factors
 from .paths import datasets_dir
 
 __all__ = [
+    "EXCLUSION_REASONS",
+    "FACTOR_CHOICES",
     "PriceBasisChoice",
+    "SCOPE12_REASONS",
     "apply_margin_ratios",
+    "compare_factor_sets",
+    "compare_price_methods",
     "cpi_ratio",
     "cpi_u",
     "deflate_spend",
     "exchange_rates",
+    "exclusion_table",
+    "factor_ready_lines",
     "normalise_rates",
     "price_basis_choice",
     "price_index_ratio",
     "price_index_table",
+    "price_ratio_example",
     "to_factor_dollars",
     "to_usd",
+    "waterfall_steps",
 ]
 
 Method = Literal["bea", "cpi_u"]
@@ -869,4 +878,440 @@ def apply_margin_ratios(
     out.attrs.update(
         lookup_result.attrs, price_basis="purchaser (approx.)", margin_approximation=label_ok
     )
+    return out
+
+
+# --------------------------------------------------------------------------
+# From total payments to factor-ready spend (Session 3)
+# --------------------------------------------------------------------------
+
+#: Plain-language label and reason for every exclusion reason of docs/CONTRACTS.md.
+EXCLUSION_REASONS: dict[str, tuple[str, str]] = {
+    "payroll_benefits": (
+        "Payroll and benefits",
+        "wages, benefits and pensions pay people; they buy no goods or services",
+    ),
+    "debt_service": (
+        "Debt service",
+        "principal and interest are financial flows; what the loan paid for is counted when bought",
+    ),
+    "transfer": (
+        "Transfers between funds",
+        "money moving inside the government: it is counted where it is finally spent",
+    ),
+    "grant_passthrough": (
+        "Grants and pass-through",
+        "the recipient decides what to buy; those purchases are in the recipient's inventory",
+    ),
+    "tax_fee_government": (
+        "Taxes and fees to govts",
+        "payments to another government, not the price of goods or services",
+    ),
+    "refund": (
+        "Refunds",
+        "money given back to residents and customers (deposits, permits, overpayments)",
+    ),
+    "land": (
+        "Land",
+        "land is not produced, so it has no supply chain (and no EEIO factor)",
+    ),
+    "scope12_fuel": (
+        "Fuel (Scope 1)",
+        "burned in the fleet and buildings: already in the LGO Scope 1 inventory "
+        "(its upstream emissions belong to Scope 3 category 3, not 1 or 2)",
+    ),
+    "scope12_electricity": (
+        "Electricity (Scope 2)",
+        "already in the LGO Scope 2 inventory (upstream and grid losses: Scope 3 category 3)",
+    ),
+    "scope12_natural_gas": (
+        "Natural gas (Scope 1)",
+        "burned in buildings: already in Scope 1 (upstream: Scope 3 category 3)",
+    ),
+    "scope12_district_heat": (
+        "District heat (Scope 2)",
+        "already in the LGO Scope 2 inventory (upstream: Scope 3 category 3)",
+    ),
+    "duplicate": ("Duplicate lines", "an exact repeat of an earlier line: paid once, counted once"),
+    "void": ("Voided payments", "a payment and the void that cancels it add up to zero"),
+    "other_fiscal_year": (
+        "Other fiscal year",
+        "dated in another fiscal year: it belongs to that year's inventory",
+    ),
+}
+
+#: Exclusion reasons that are energy already in the member's Scope 1/2 inventory.
+SCOPE12_REASONS: tuple[str, ...] = tuple(r for r in EXCLUSION_REASONS if r.startswith("scope12_"))
+
+
+def _one_currency(reconciliation: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    need = {"currency", "bucket", "lines", "amount"}
+    if not isinstance(reconciliation, pd.DataFrame) or not need <= set(reconciliation.columns):
+        raise TypeError(
+            "Expected the reconciliation table of an inventory (inv.reconciliation, from "
+            f"inventory.reconcile) with columns {sorted(need)}."
+        )
+    curs = list(dict.fromkeys(reconciliation["currency"]))
+    if currency is None:
+        if len(curs) != 1:
+            raise ValueError(
+                f"The reconciliation has several currencies {curs}: pass currency='...'."
+            )
+        currency = curs[0]
+    rec = reconciliation[reconciliation["currency"] == currency]
+    if rec.empty:
+        raise KeyError(f"No reconciliation rows in {currency!r}; currencies: {curs}.")
+    return rec
+
+
+def exclusion_table(reconciliation: pd.DataFrame, currency: str | None = None) -> pd.DataFrame:
+    """Every exclusion with its reason in plain language, its lines and its money.
+
+    Parameters
+    ----------
+    reconciliation : DataFrame
+        ``inv.reconciliation`` (see :func:`cohort_helpers.inventory.reconcile`).
+    currency : str, optional
+        Needed only when the reconciliation holds several currencies.
+
+    Returns
+    -------
+    DataFrame
+        One row per exclusion reason present: ``reason``, ``label``, ``why``,
+        ``lines``, ``amount`` (ledger currency) and ``share_of_payments``
+        (of the input total), largest first. Reasons outside
+        :data:`EXCLUSION_REASONS` keep their code as the label.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"currency": "USD", "bucket": ["input", "included, category 1",
+    ...     "excluded: payroll_benefits", "check"], "lines": [3, 2, 1, 0],
+    ...     "amount": [100.0, 40.0, 60.0, 0.0]})
+    >>> exclusion_table(rec)[["label", "amount"]].values.tolist()
+    [['Payroll and benefits', 60.0]]
+    """
+    rec = _one_currency(reconciliation, currency)
+    total = float(rec.loc[rec["bucket"] == "input", "amount"].sum())
+    ex = rec[rec["bucket"].str.startswith("excluded: ")]
+    reason = ex["bucket"].str.removeprefix("excluded: ")
+    out = pd.DataFrame(
+        {
+            "reason": reason.to_numpy(),
+            "label": reason.map(lambda r: EXCLUSION_REASONS.get(r, (r, ""))[0]).to_numpy(),
+            "why": reason.map(lambda r: EXCLUSION_REASONS.get(r, (r, "see the rules"))[1]).to_numpy(),
+            "lines": ex["lines"].to_numpy(dtype=int),
+            "amount": ex["amount"].to_numpy(dtype=float),
+        }
+    )
+    out["share_of_payments"] = out["amount"] / total if total else np.nan
+    return out.sort_values(["amount", "reason"], ascending=[False, True], ignore_index=True)
+
+
+def waterfall_steps(
+    reconciliation: pd.DataFrame,
+    currency: str | None = None,
+    *,
+    min_share: float = 0.005,
+    start_label: str = "Total payments",
+) -> pd.Series:
+    """Steps from total payments to factor-ready spend, for :func:`plots.waterfall`.
+
+    The first value is the input total; then one negative step per exclusion
+    reason (plain-language label) and for unclassified spend. Reasons
+    smaller than ``min_share`` of the input are summed into one step
+    "Smaller exclusions" (listed in ``attrs["grouped"]``; the full list is
+    :func:`exclusion_table`). The steps add up to the included spend
+    (categories 1 and 2), which ``plots.waterfall`` draws as the result.
+
+    Returns
+    -------
+    Series
+        Labels to amounts (ledger currency); ``attrs``: ``currency``,
+        ``factor_ready`` (the included spend), ``grouped``.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"currency": "USD", "bucket": ["input", "included, category 1",
+    ...     "excluded: payroll_benefits", "excluded: refund", "unclassified", "check"],
+    ...     "lines": [4, 1, 1, 1, 1, 0], "amount": [1000.0, 390.0, 600.0, 1.0, 9.0, 0.0]})
+    >>> waterfall_steps(rec).to_dict()
+    {'Total payments': 1000.0, 'Payroll and benefits': -600.0, 'Unclassified': -9.0, 'Smaller exclusions': -1.0}
+    """
+    rec = _one_currency(reconciliation, currency)
+    total = float(rec.loc[rec["bucket"] == "input", "amount"].sum())
+    table = exclusion_table(rec)
+    small = table["amount"].abs() < min_share * abs(total) if total else table["amount"] == 0
+    steps = {start_label: total}
+    for label, amount in zip(table.loc[~small, "label"], table.loc[~small, "amount"], strict=True):
+        steps[label] = -float(amount)
+    unclassified = float(rec.loc[rec["bucket"] == "unclassified", "amount"].sum())
+    if unclassified:
+        steps["Unclassified"] = -unclassified
+    if small.any():
+        steps["Smaller exclusions"] = -float(table.loc[small, "amount"].sum())
+    out = pd.Series(steps, name="amount")
+    included = float(rec.loc[rec["bucket"].str.startswith("included"), "amount"].sum())
+    out.attrs.update(
+        currency=str(rec["currency"].iloc[0]),
+        factor_ready=included,
+        grouped=table.loc[small, "label"].tolist(),
+    )
+    return out
+
+
+def factor_ready_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """The included lines, with ``year``: the calendar year whose prices apply.
+
+    Price indices and exchange rates are annual, so each line is adjusted
+    from the calendar year of its payment date (as
+    :func:`cohort_helpers.inventory.compute_emissions` does), or its fiscal
+    year when a date is missing.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"status": ["included", "excluded"], "amount": [10.0, 5.0],
+    ...     "fiscal_year": [2023, 2023], "date": pd.to_datetime(["2022-08-01", "2023-01-05"])})
+    >>> factor_ready_lines(lines)["year"].tolist()
+    [2022]
+    """
+    if "status" not in lines.columns:
+        raise KeyError("factor_ready_lines needs the inventory's lines (inv.lines, with 'status').")
+    out = lines[lines["status"] == "included"].copy()
+    if "date" in out.columns:
+        year = out["date"].dt.year
+        if "fiscal_year" in out.columns:
+            year = year.fillna(out["fiscal_year"])
+    else:
+        year = out["fiscal_year"]
+    out["year"] = pd.to_numeric(year).astype(int)
+    return out
+
+
+def _group_key(df: pd.DataFrame, by: Any) -> Any:
+    if by is None:
+        return pd.Series("total", index=df.index)
+    if callable(by):
+        return by(df)
+    cols = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise KeyError(f"No column(s) {missing} to group by; the table has {list(df.columns)}.")
+    return [df[c] for c in cols] if len(cols) > 1 else df[cols[0]]
+
+
+def compare_price_methods(
+    lines: pd.DataFrame,
+    by: Any = None,
+    *,
+    factor_set: Any = None,
+    rates: Any = None,
+    cpi: Any = None,
+    index: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The same spend in factor-year dollars with the BEA sector index and with CPI-U.
+
+    Each included line is converted (currency at the spend year's annual
+    average) and moved to the factor set's dollar year twice, with
+    ``method="bea"`` and ``method="cpi_u"`` (:func:`to_factor_dollars`), and
+    multiplied by its factor (``factor_kg_per_usd``, already on the lines).
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``inv.lines`` (or :func:`factor_ready_lines` of them): needs
+        ``status``, ``amount``, ``currency``, ``bea_code``,
+        ``factor_kg_per_usd`` and a date or fiscal year.
+    by : str, list of str, callable or None
+        Grouping column(s) (e.g. ``"scope3_category"``), a function of the
+        lines returning a key, or ``None`` for one row ``"total"``.
+    factor_set : optional
+        Whose dollar year to move to (default ``"sef_v1.3"``, 2022).
+
+    Returns
+    -------
+    DataFrame
+        Per group: ``spend_bea``, ``spend_cpi`` (factor-year USD), ``t_bea``,
+        ``t_cpi`` (t CO2e), ``diff_t`` (CPI-U minus BEA) and ``diff_pct``
+        (in % of the BEA result), sorted by ``t_bea``.
+
+    Examples
+    --------
+    >>> t = compare_price_methods(inv.lines, "scope3_category")  # doctest: +SKIP
+    >>> t.loc[1, "diff_pct"]  # doctest: +SKIP
+    """
+    fr = lines if "year" in lines.columns and (lines["status"] == "included").all() else (
+        factor_ready_lines(lines)
+    )
+    need = {"amount", "bea_code", "factor_kg_per_usd"}
+    if not need <= set(fr.columns):
+        raise KeyError(
+            f"compare_price_methods needs {sorted(need)} on the lines: use inv.lines of an "
+            "inventory (inventory.member_inventory)."
+        )
+    fr = fr[fr["factor_kg_per_usd"].notna()]
+    frame = pd.DataFrame(
+        {
+            "amount": fr["amount"].astype(float),
+            "currency": fr["currency"].fillna("USD").astype(str) if "currency" in fr else "USD",
+            "year": fr["year"].astype(int),
+            "bea_code": fr["bea_code"].astype(str),
+        },
+        index=fr.index,
+    )
+    factor = fr["factor_kg_per_usd"].to_numpy(dtype=float)
+    res = {}
+    for m in ("bea", "cpi_u"):
+        adj = to_factor_dollars(
+            frame, factor_set, rates=rates, method=m, year_col="year", index=index, cpi=cpi
+        )
+        res[m] = adj["amount_adjusted"].to_numpy(dtype=float)
+    parts = pd.DataFrame(
+        {
+            "spend_bea": res["bea"],
+            "spend_cpi": res["cpi_u"],
+            "t_bea": res["bea"] * factor / 1000,
+            "t_cpi": res["cpi_u"] * factor / 1000,
+        },
+        index=fr.index,
+    )
+    out = parts.groupby(_group_key(fr, by), sort=False).sum()
+    out["diff_t"] = out["t_cpi"] - out["t_bea"]
+    out["diff_pct"] = np.where(out["t_bea"] != 0, out["diff_t"] / out["t_bea"] * 100, np.nan)
+    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    out.attrs.update(price_year=fs.dollar_year, factor_set=fs.name)
+    return out.sort_values("t_bea", ascending=False)
+
+
+def price_ratio_example(bea_code: str, year: int, to_year: int = 2022) -> pd.DataFrame:
+    """The two price ratios for one sector and year, with the index values behind them.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``"BEA sector index"`` and ``"CPI-U"``; columns ``index_year``
+        (the index in ``year``), ``index_to_year`` and ``ratio``
+        (``index_to_year / index_year``).
+
+    Examples
+    --------
+    >>> price_ratio_example("327310", 2019)  # doctest: +SKIP
+    """
+    wide = price_index_table()
+    code = str(bea_code)
+    if code in wide.index:
+        b_from, b_to = float(wide.at[code, int(year)]), float(wide.at[code, int(to_year)])
+    else:  # a composite code: its ratio only
+        r = float(price_index_ratio([code], int(year), int(to_year)).item())
+        b_from, b_to = 100.0, 100.0 * r
+    cpi = cpi_u()
+    c_from, c_to = float(cpi.loc[int(year)]), float(cpi.loc[int(to_year)])
+    return pd.DataFrame(
+        {
+            "index_year": [b_from, c_from],
+            "index_to_year": [b_to, c_to],
+            "ratio": [b_to / b_from, c_to / c_from],
+        },
+        index=pd.Index(["BEA sector index", "CPI-U"], name="method"),
+    )
+
+
+#: The factor choices compared by :func:`compare_factor_sets` by default:
+#: (label, factor set, approximate margins?).
+FACTOR_CHOICES: tuple[tuple[str, str, bool], ...] = (
+    ("EPA SEF v1.3 with margins (purchaser price)", "sef_v1.3", False),
+    ("EPA SEF v1.3 without margins (factory gate)", "sef_v1.3_without_margins", False),
+    ("Open CEDA Norway, margins not included", "open_ceda:NOR", False),
+    ("Open CEDA Norway x SEF margin ratios (approx.)", "open_ceda:NOR", True),
+)
+
+
+def compare_factor_sets(
+    lines: pd.DataFrame,
+    choices: Any = FACTOR_CHOICES,
+    *,
+    code_col: str = "naics6",
+    rates: Any = None,
+    price_method: Method = "bea",
+) -> pd.DataFrame:
+    """The same included lines with several factor sets, each with its own currency rule.
+
+    Every choice converts the lines with :func:`to_factor_dollars` (US sets:
+    annual average rate then the US price index; country sets such as
+    ``open_ceda:NOR``: currency only), looks up the factor of each line's
+    ``code_col`` and multiplies. ``approximate margins`` applies
+    :func:`apply_margin_ratios` to the looked-up factors.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``inv.lines`` or :func:`factor_ready_lines` of them (``amount``,
+        ``currency``, a date or year, ``naics6``; ``bea_code`` for the BEA index).
+    choices : sequence of (label, factor set, approximate_margins)
+        Default :data:`FACTOR_CHOICES`.
+
+    Returns
+    -------
+    DataFrame
+        One row per choice (index ``label``): ``factor_set``,
+        ``currency_rule``, ``price_basis``, ``spend_usd`` (factor-year USD of
+        the lines with a factor), ``t_co2e``, ``kg_per_usd``,
+        ``vs_first_pct`` (change against the first choice), ``no_factor``
+        (ledger-currency spend without a factor in that set, left out),
+        ``attribution`` and ``note``.
+
+    Examples
+    --------
+    >>> compare_factor_sets(inv.lines)[["t_co2e", "vs_first_pct"]]  # doctest: +SKIP
+    """
+    fr = lines if "year" in lines.columns and (lines["status"] == "included").all() else (
+        factor_ready_lines(lines)
+    )
+    if code_col not in fr.columns:
+        raise KeyError(f"No column {code_col!r} with the lines' codes; columns: {list(fr.columns)}.")
+    codes = fr[code_col].astype(str).reset_index(drop=True)
+    rows = []
+    for label, set_name, approx in choices:  # a handful of factor sets, not lines
+        fs = _factors.load_factor_set(set_name)
+        found = _factors.lookup(codes, fs, errors="ignore")
+        if approx:
+            found = apply_margin_ratios(found)
+        factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
+        frame = pd.DataFrame(
+            {
+                "amount": fr["amount"].to_numpy(dtype=float),
+                "currency": fr["currency"].fillna("USD").astype(str).to_numpy()
+                if "currency" in fr
+                else "USD",
+                "year": fr["year"].to_numpy(dtype=int),
+                "bea_code": fr["bea_code"].astype(str).to_numpy()
+                if "bea_code" in fr
+                else found["bea_code"].astype(str).to_numpy(),
+            }
+        )
+        adj = to_factor_dollars(frame, fs, rates=rates, method=price_method, year_col="year")
+        spend = adj["amount_adjusted"].to_numpy(dtype=float)
+        has = np.isfinite(factor)
+        kg = float((spend[has] * factor[has]).sum())
+        usd = float(spend[has].sum())
+        basis = price_basis_choice("purchaser", fs, approximate_margins=approx)
+        rows.append(
+            {
+                "label": label,
+                "factor_set": fs.name,
+                "currency_rule": adj.attrs["currency_rule"],
+                "price_basis": "purchaser (approx.), with margins"
+                if approx
+                else f"{fs.price_basis}, {fs.margins} margins",
+                "spend_usd": usd,
+                "t_co2e": kg / 1000,
+                "kg_per_usd": kg / usd if usd else np.nan,
+                "no_factor": float(frame.loc[~has, "amount"].sum()),
+                "attribution": fs.attribution,
+                "note": basis.note if basis.action != "ok" else adj.attrs["note"],
+            }
+        )
+    out = pd.DataFrame(rows).set_index("label")
+    first = out["t_co2e"].iloc[0]
+    out.insert(6, "vs_first_pct", (out["t_co2e"] / first - 1) * 100 if first else np.nan)
+    out.attrs["attributions"] = sorted({a for a in out["attribution"] if a})
     return out

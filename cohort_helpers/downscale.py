@@ -46,17 +46,23 @@ import pandas as pd
 from . import factors as _factors
 
 __all__ = [
+    "BUDGET_PURCHASE_SHARES",
     "CAPITAL_COLUMNS",
     "DOWNSCALED_CONFIDENCE",
+    "NAICS_SECTORS",
     "OPERATING_COLUMNS",
     "SCOPE12_ENERGY_COMMODITIES",
     "allocate_cents",
+    "compare_with_ledger",
     "disaggregate",
     "downscale_budget",
     "downscale_budget_by_function",
     "downscaled_emissions",
+    "estimate_from_budget",
+    "ledger_purchase_shares",
     "peer_profile",
     "purchasing_profile",
+    "sector_of",
 ]
 
 #: Use-table final-demand columns for operating purchases (Scope 3 category 1).
@@ -653,3 +659,249 @@ def downscaled_emissions(
         price_method=price_method,
     )
     return out
+
+
+# --------------------------------------------------------------------------
+# From a budget to an estimate, and how far it is from the ledger (Session 3)
+# --------------------------------------------------------------------------
+
+#: NAICS 2017 sectors (2-digit, with the ranges 31-33, 44-45, 48-49): the
+#: common category level for comparing a downscaled estimate with a ledger.
+NAICS_SECTORS: dict[str, str] = {
+    "11": "Agriculture, forestry, fishing",
+    "21": "Mining, oil and gas",
+    "22": "Utilities",
+    "23": "Construction",
+    "31-33": "Manufacturing",
+    "42": "Wholesale trade",
+    "44-45": "Retail trade",
+    "48-49": "Transportation and warehousing",
+    "51": "Information",
+    "52": "Finance and insurance",
+    "53": "Real estate, rental and leasing",
+    "54": "Professional, scientific, technical services",
+    "55": "Management of companies",
+    "56": "Administrative, support and waste services",
+    "61": "Educational services",
+    "62": "Health care and social assistance",
+    "71": "Arts, entertainment, recreation",
+    "72": "Accommodation and food services",
+    "81": "Other services",
+    "92": "Public administration",
+}
+_SECTOR_OF_2 = {
+    **{k: k for k in NAICS_SECTORS if "-" not in k},
+    **{d: "31-33" for d in ("31", "32", "33")},
+    **{d: "44-45" for d in ("44", "45", "4B")},  # BEA 4B0000 = retail trade
+    **{d: "48-49" for d in ("48", "49")},
+}
+
+#: Shares of a budget assumed to buy goods and services, per country, when
+#: only the budget is known. ASSUMPTIONS chosen for the cohort exercise, not
+#: published figures: an operating budget also pays payroll and benefits,
+#: debt service, grants, transfers and energy; a capital budget also buys
+#: land. Replace them with your own budget's split.
+BUDGET_PURCHASE_SHARES: dict[str, dict[str, float]] = {
+    "US": {"operating": 0.45, "capital": 0.95},
+    "NO": {"operating": 0.25, "capital": 0.95},
+}
+
+
+def sector_of(codes: Any) -> pd.Series:
+    """NAICS sector (``"31-33 Manufacturing"`` ...) of NAICS or BEA codes, vectorised.
+
+    The sector is read from the first two characters (a BEA detail code starts
+    with its NAICS digits; ``4B0000`` is retail). A code listing several BEA
+    sectors (``"311111, 311119"``) takes its first. Blank or unknown codes
+    are ``"Unclassified"``.
+
+    Examples
+    --------
+    >>> sector_of(["327310", "4B0000", "5416", "311111, 311119", None]).tolist()
+    ['31-33 Manufacturing', '44-45 Retail trade', '54 Professional, scientific, technical services', '31-33 Manufacturing', 'Unclassified']
+    """
+    s = pd.Series(codes, dtype=object) if not isinstance(codes, pd.Series) else codes
+    two = s.astype("string").str.strip().str.upper().str[:2]
+    key = two.map(_SECTOR_OF_2)
+    label = key.map(lambda k: f"{k} {NAICS_SECTORS[k]}" if isinstance(k, str) else "Unclassified")
+    return pd.Series(label.to_numpy(dtype=object), index=s.index, name="sector")
+
+
+def estimate_from_budget(
+    operating_purchases: float,
+    capital_purchases: float = 0.0,
+    year: int = 2022,
+    *,
+    currency: str = "USD",
+    rates: Any = None,
+    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    price_method: str = "bea",
+    confidence: float = DOWNSCALED_CONFIDENCE,
+) -> pd.DataFrame:
+    """A lower-quality estimate of Scope 3 categories 1 and 2 from two purchase totals.
+
+    ``operating_purchases`` (non-payroll purchases of goods and services of the
+    operating budget) is allocated with the state and local government
+    profile ``GSLGO`` (category 1); ``capital_purchases`` with the
+    investment profile :data:`CAPITAL_COLUMNS` (category 2). Both are then
+    priced with :func:`downscaled_emissions`. The totals must already leave out
+    payroll, debt service, grants, transfers, energy and land (they are not
+    in the profiles; leaving them in the total would spread them over the
+    commodities).
+
+    Parameters
+    ----------
+    operating_purchases, capital_purchases : float
+        In ``currency`` of ``year``. ``0`` skips a category.
+    year : int
+        The budget year.
+
+    Returns
+    -------
+    DataFrame
+        :func:`downscaled_emissions` rows of both categories (``scope3_category``
+        1 and 2), labelled ``method="downscaled"``; ``attrs``: ``t_co2e``,
+        ``t_by_category`` ({1: ..., 2: ...}), ``quality_flag``.
+
+    Examples
+    --------
+    >>> est = estimate_from_budget(40e6, 10e6, 2021)  # doctest: +SKIP
+    >>> est.attrs["t_by_category"]  # doctest: +SKIP
+    """
+    parts = []
+    for cat, total, cols in (
+        (1, operating_purchases, OPERATING_COLUMNS),
+        (2, capital_purchases, CAPITAL_COLUMNS),
+    ):
+        if not total:
+            continue
+        if total < 0:
+            raise ValueError(f"The category {cat} purchase total is negative ({total:,.2f}).")
+        prof = purchasing_profile(cols, factor_set=factor_set)
+        alloc = downscale_budget(
+            total, prof, confidence=confidence, scope3_category=cat,
+            label=f"{'+'.join(cols)} profile (BEA 2017 Use table)",
+        )  # fmt: skip
+        parts.append(
+            downscaled_emissions(
+                alloc, year, factor_set=factor_set, currency=currency, rates=rates,
+                price_method=price_method,
+            )
+        )  # fmt: skip
+    if not parts:
+        raise ValueError("Both purchase totals are zero: nothing to downscale.")
+    out = pd.concat(parts, ignore_index=True)
+    by_cat = (out.groupby("scope3_category")["kg_co2e"].sum() / 1000).to_dict()
+    out.attrs.update(
+        method="downscaled",
+        t_co2e=float(out["kg_co2e"].sum()) / 1000,
+        t_by_category={int(k): float(v) for k, v in by_cat.items()},
+        quality_flag=DOWNSCALED_FLAG,
+        year=int(year),
+        currency=currency,
+    )
+    return out
+
+
+def compare_with_ledger(
+    estimate: pd.DataFrame,
+    lines: pd.DataFrame,
+    by: str = "sector",
+    *,
+    scope3_category: int | None = None,
+) -> pd.DataFrame:
+    """A downscaled estimate beside the ledger-based inventory, category by category.
+
+    Parameters
+    ----------
+    estimate : DataFrame
+        From :func:`estimate_from_budget` or :func:`downscaled_emissions`
+        (``bea_code``, ``spend_factor_usd``, ``kg_co2e``).
+    lines : DataFrame
+        The inventory's lines (``inv.lines``): included lines with ``naics6``,
+        ``spend_factor_usd`` and ``kg_co2e``.
+    by : {"sector", "scope3_category"}
+        ``"sector"``: NAICS sectors (:func:`sector_of` of the estimate's
+        ``bea_code`` and of the lines' ``naics6``), the finest level both
+        share reliably.
+    scope3_category : int, optional
+        Compare only category 1 or 2.
+
+    Returns
+    -------
+    DataFrame
+        Index = category; ``spend_estimate``, ``spend_ledger`` (factor-year
+        USD), ``t_estimate``, ``t_ledger``, ``diff_t`` (estimate minus ledger)
+        and ``ratio`` (estimate / ledger), sorted by the larger of the two
+        emissions. ``attrs``: ``t_estimate``, ``t_ledger``, ``diff_pct``.
+
+    Examples
+    --------
+    >>> est = pd.DataFrame({"bea_code": ["327310", "541300"], "spend_factor_usd": [10.0, 90.0],
+    ...                     "kg_co2e": [30.0, 9.0], "scope3_category": [1, 1]})
+    >>> led = pd.DataFrame({"status": "included", "naics6": ["327320", "541330"],
+    ...     "spend_factor_usd": [20.0, 80.0], "kg_co2e": [18.0, 8.0], "scope3_category": [1, 1]})
+    >>> compare_with_ledger(est, led)["ratio"].round(2).tolist()
+    [1.67, 1.12]
+    """
+    inc = lines[lines["status"] == "included"] if "status" in lines.columns else lines
+    est = estimate
+    if scope3_category is not None:
+        est = est[pd.to_numeric(est["scope3_category"], errors="coerce") == scope3_category]
+        inc = inc[pd.to_numeric(inc["scope3_category"], errors="coerce") == scope3_category]
+    if by == "sector":
+        k_est, k_led = sector_of(est["bea_code"]), sector_of(inc["naics6"])
+    elif by == "scope3_category":
+        k_est = pd.to_numeric(est["scope3_category"], errors="coerce").fillna(1).astype(int)
+        k_led = pd.to_numeric(inc["scope3_category"], errors="coerce").fillna(1).astype(int)
+    else:
+        raise ValueError(f"by must be 'sector' or 'scope3_category', got {by!r}.")
+    a = est.groupby(k_est.to_numpy())[["spend_factor_usd", "kg_co2e"]].sum()
+    b = inc.groupby(k_led.to_numpy())[["spend_factor_usd", "kg_co2e"]].sum()
+    out = pd.DataFrame(
+        {
+            "spend_estimate": a["spend_factor_usd"],
+            "spend_ledger": b["spend_factor_usd"],
+            "t_estimate": a["kg_co2e"] / 1000,
+            "t_ledger": b["kg_co2e"] / 1000,
+        }
+    ).fillna(0.0)
+    out["diff_t"] = out["t_estimate"] - out["t_ledger"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ratio"] = np.where(out["t_ledger"] != 0, out["t_estimate"] / out["t_ledger"], np.nan)
+    out.index.name = by
+    out = out.loc[out[["t_estimate", "t_ledger"]].max(axis=1).sort_values(ascending=False).index]
+    t_e, t_l = float(out["t_estimate"].sum()), float(out["t_ledger"].sum())
+    out.attrs.update(
+        t_estimate=t_e, t_ledger=t_l, diff_pct=(t_e / t_l - 1) * 100 if t_l else np.nan
+    )
+    return out
+
+
+def ledger_purchase_shares(
+    reconciliation: pd.DataFrame, operating_budget: float, capital_budget: float
+) -> pd.Series:
+    """What share of each budget the ledger's included spend is (to test the assumption).
+
+    Included category 1 spend over the operating budget and category 2 spend
+    over the capital budget (same currency and, ideally, the same year).
+    Budgets are plans and ledgers are payments, so this is a check of the
+    order of magnitude, not an identity.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"bucket": ["included, category 1", "included, category 2"],
+    ...                     "amount": [45.0, 9.0]})
+    >>> ledger_purchase_shares(rec, 100.0, 10.0).round(2).tolist()
+    [0.45, 0.9]
+    """
+    amount = reconciliation.groupby("bucket")["amount"].sum()
+    return pd.Series(
+        {
+            "operating": float(amount.get("included, category 1", 0.0)) / operating_budget,
+            "capital": float(amount.get("included, category 2", 0.0)) / capital_budget
+            if capital_budget
+            else np.nan,
+        },
+        name="share_of_budget",
+    )
