@@ -39,6 +39,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
@@ -58,8 +59,15 @@ __all__ = [
     "target_path",
     "Gap",
     "gap",
+    "scenario_path",
+    "target_chart",
     "HybridComparison",
     "hybrid",
+    "UNITS",
+    "convert_quantity",
+    "survey_quantities",
+    "HotSpotQuantity",
+    "hot_spot_quantity",
     "BriefPaths",
     "policy_brief",
 ]
@@ -377,6 +385,9 @@ class ScenarioResult:
 
         Measures without a Scope 3 effect here (not started, no matching
         categories, change 0) are left out of the chart and counted in the caption.
+        When the steps are small next to the baseline (all levels within 25% of
+        it), the axis starts above zero so that they are visible, and the
+        caption says so.
         """
         s3 = self._effects()["Scope 3 (supply chain)"]
         s3 = s3[s3 != 0]
@@ -389,15 +400,23 @@ class ScenarioResult:
         )
         if left_out:
             caption += f" {left_out} measure(s) with no effect here are not shown."
-        return self._one_line(
-            waterfall(
-                steps,
-                unit="t CO2e",
-                title=title or f"Purchasing measures, {self.year}",
-                caption=caption,
-                total_label="Scenario",
-            )
+        levels = steps.cumsum()
+        lo, hi = float(levels.min()), float(levels.max())
+        span = hi - lo
+        bottom = max(0.0, lo - 1.5 * span)
+        zoom = lo > 0 and 0 < span < 0.25 * hi and bottom > 0
+        if zoom:
+            caption += f" The axis starts at {bottom:,.0f} t, not at zero, so the steps show."
+        chart = waterfall(
+            steps,
+            unit="t CO2e",
+            title=title or f"Purchasing measures, {self.year}",
+            caption=caption,
+            total_label="Scenario",
         )
+        if zoom:
+            chart.fig.axes[0].set_ylim(bottom, hi + 0.3 * span)
+        return self._one_line(chart)
 
     def scopes_chart(self, *, title: str | None = None) -> Chart:
         """Change per measure by scope: shows e.g. Scope 1 savings vs Scope 3 increases."""
@@ -581,8 +600,8 @@ def apply_scenario(
                         f"moved USD {moved:,.0f} to {tgt} at {t_per_usd * 1000:.3f} kg/USD ({src})"
                     )
             wedge = before - float(t.sum())
-            d1 = r["scope1_change_t"] * reached / 1e6
-            d2 = r["scope2_change_t"] * reached / 1e6
+            d1 = r["scope1_change_t"] * reached / 1e6 + 0.0  # + 0.0: no -0.0 in tables
+            d2 = r["scope2_change_t"] * reached / 1e6 + 0.0
             info["reached_spend_usd"] = reached
         info.update({"wedge_t": wedge, "scope1_change_t": d1, "scope2_change_t": d2})
         rows.append(info)
@@ -707,6 +726,87 @@ def gap(path: pd.Series, scenario_t: float, year: int) -> Gap:
     return Gap(int(year), target, float(scenario_t), float(scenario_t) - target)
 
 
+def scenario_path(
+    summary_by_code: pd.DataFrame,
+    measures: pd.DataFrame | None,
+    years: Sequence[int] | pd.Index,
+    *,
+    factors: Mapping[str, float] | pd.Series | None = None,
+) -> pd.Series:
+    """Scope 3 emissions per year when each measure starts in its ``start_year``.
+
+    Spend stays at the baseline volume every year: the path shows what the
+    measures do, not what growth or inflation would add.
+
+    Parameters
+    ----------
+    summary_by_code : DataFrame
+        As for :func:`apply_scenario`.
+    measures : DataFrame or None
+    years : list of int
+        E.g. ``target_path(...).index``.
+    factors : mapping, optional
+        As for :func:`apply_scenario`.
+
+    Returns
+    -------
+    Series
+        ``scenario_t`` per year (index ``year``).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"spend_usd": [100.0], "t_co2e": [50.0]}, index=["334111"])
+    >>> m = pd.DataFrame({"measure_id": ["it"], "name": ["IT"], "category_codes": ["3341"],
+    ...     "change_type": ["spend"], "change": [-0.2], "adoption_share": [1.0],
+    ...     "start_year": [2025]})
+    >>> scenario_path(s, m, [2024, 2025]).tolist()
+    [50.0, 40.0]
+    """
+    m = validate_measures(measures) if measures is not None and len(measures) else None
+    values = [apply_scenario(summary_by_code, m, int(y), factors=factors).scenario_t for y in years]
+    return pd.Series(
+        values, index=pd.Index([int(y) for y in years], name="year"), name="scenario_t"
+    )
+
+
+def target_chart(
+    path: pd.Series, scenario: pd.Series | None = None, *, title: str | None = None
+) -> Chart:
+    """Line chart of the target path and, optionally, the scenario per year.
+
+    The caption states the gap in the last year of the path.
+
+    Examples
+    --------
+    >>> p = target_path(1000.0, 2022, 2030, 0.5)
+    >>> c = target_chart(p, pd.Series(900.0, index=p.index))
+    >>> "400 t above" in c.caption
+    True
+    """
+    frame = path.to_frame("Target path")
+    end = int(path.index[-1])
+    caption = (
+        f"Linear target path from {path.iloc[0]:,.0f} t CO2e ({path.index[0]}) to "
+        f"{path.iloc[-1]:,.0f} t ({end})."
+    )
+    if scenario is not None:
+        frame["With the measures"] = scenario.reindex(path.index)
+        if end in scenario.index:
+            caption += " " + str(gap(path, float(scenario.loc[end]), end))
+        caption += " Spend is held at the baseline volume."
+    chart = line(
+        frame,
+        unit="t CO2e",
+        title=title or "Target path and scenario",
+        caption=caption,
+        xlabel="year",
+    )
+    ax = chart.fig.axes[0]
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    return chart
+
+
 # --------------------------------------------------------------------------
 # hybrid method
 # --------------------------------------------------------------------------
@@ -780,16 +880,292 @@ def hybrid(
     diff = supplier - spend_based_t
     implied = spend_based_t * 1000 / quantity if quantity else math.nan
     rel = f" ({diff / spend_based_t:+.0%})" if spend_based_t else ""
+    implied_text = f"{implied:,.1f} kg/{unit}" if quantity else "nothing (no quantity)"
     note = (
         f"{label}: {quantity:,.0f} {unit} x {epd_kg_per_unit:,.1f} kg CO2e/{unit} (EPDs) = "
         f"{supplier:,.1f} t CO2e vs {spend_based_t:,.1f} t spend-based{rel}; the spend-based "
-        f"estimate implies {implied:,.1f} kg/{unit}. EPDs usually cover cradle to gate (A1-A3): "
+        f"estimate implies {implied_text}. EPDs usually cover cradle to gate (A1-A3): "
         "transport to site (A4) and the spend-based margins are not in the EPD figure."
     )
     return HybridComparison(
         label, float(spend_based_t), float(supplier), float(diff), float(quantity), unit,
         float(epd_kg_per_unit), float(implied), note,
     )  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# quantities for the hybrid method (survey returns, or an assumed unit price)
+# --------------------------------------------------------------------------
+
+#: Unit spellings -> (dimension, size in the dimension's base unit: m3 or t).
+UNITS: dict[str, tuple[str, float]] = {
+    "m3": ("volume", 1.0),
+    "m³": ("volume", 1.0),
+    "cubic meters": ("volume", 1.0),
+    "cubic metres": ("volume", 1.0),
+    "cubic yards": ("volume", 0.764554857984),
+    "cubic yard": ("volume", 0.764554857984),
+    "yd3": ("volume", 0.764554857984),
+    "yd³": ("volume", 0.764554857984),
+    "cy": ("volume", 0.764554857984),
+    "t": ("mass", 1.0),
+    "tonnes": ("mass", 1.0),
+    "metric tons": ("mass", 1.0),
+    "short tons": ("mass", 0.90718474),
+    "tons": ("mass", 0.90718474),
+}
+
+_NUMBER_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def convert_quantity(value: float, from_unit: str, to_unit: str) -> float:
+    """Convert a quantity between the units in :data:`UNITS` (volume or mass).
+
+    Examples
+    --------
+    >>> round(convert_quantity(100.0, "cubic yards", "m3"), 3)
+    76.455
+    """
+    units = {k.lower(): v for k, v in UNITS.items()}
+    src, dst = units.get(str(from_unit).strip().lower()), units.get(str(to_unit).strip().lower())
+    if src is None or dst is None:
+        unknown = from_unit if src is None else to_unit
+        raise ValueError(f"Unknown unit {unknown!r}; known: {sorted(UNITS)}.")
+    if src[0] != dst[0]:
+        raise ValueError(f"Cannot convert {from_unit!r} ({src[0]}) to {to_unit!r} ({dst[0]}).")
+    return float(value) * src[1] / dst[1]
+
+
+def _parse_answer(value: object) -> float:
+    """A survey answer as a number: ``"19,463 short tons"`` -> 19463.0; text -> NaN."""
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        return float(value)
+    m = _NUMBER_RE.search(str(value)) if value is not None else None
+    return float(m.group(0).replace(",", "")) if m else math.nan
+
+
+def _read_returns(member: str, question_id: str) -> pd.DataFrame:
+    """The answers to one question, read straight from the returned workbooks."""
+    folder = paths.datasets_dir() / "survey" / "returns" / member
+    rows = []
+    for f in sorted(folder.glob("*.xlsx")) if folder.is_dir() else []:
+        sheet = pd.read_excel(f, sheet_name="Survey", dtype=str)
+        dept = pd.read_excel(f, sheet_name="Department", dtype=str)
+        info = dict(zip(dept.iloc[:, 0], dept.iloc[:, 1], strict=False))
+        for _, r in sheet[sheet["question_id"] == question_id].iterrows():
+            rows.append(
+                {
+                    "department": info.get("department", f.stem),
+                    "fiscal_year": info.get("fiscal_year", ""),
+                    "unit": r.get("unit", ""),
+                    "answer": r.get("answer", ""),
+                    "file": f.name,
+                }
+            )
+    return pd.DataFrame(rows, columns=["department", "fiscal_year", "unit", "answer", "file"])
+
+
+def survey_quantities(member: str, question_id: str = "Q07", unit: str = "m3") -> pd.DataFrame:
+    """Quantities the departments reported for one survey question, in ``unit``.
+
+    Uses ``cohort_helpers.survey.ingest_returns`` when that module is
+    available, else reads ``datasets/survey/returns/<member>/*.xlsx``
+    (sheet ``Survey``) directly. Answers are parsed leniently
+    (``"19,463 short tons"`` -> 19463) and converted from the unit the
+    department wrote (e.g. cubic yards, or m3 when it changed the unit).
+
+    Returns
+    -------
+    DataFrame
+        ``department``, ``reported`` (the answer as written), ``reported_unit``,
+        ``quantity`` (in ``unit``; NaN when the answer is not a number),
+        ``unit``. Empty when the member has no survey returns.
+
+    Examples
+    --------
+    >>> q = survey_quantities("cedar_valley")  # doctest: +SKIP
+    >>> q.loc[q["quantity"] > 0, ["department", "quantity"]]  # doctest: +SKIP
+    """
+    raw = None
+    try:
+        from . import survey  # cohort_helpers.survey (Session 2), when available
+
+        answers = survey.ingest_returns(member).answers
+    except (ImportError, AttributeError):
+        answers = None
+    except FileNotFoundError:  # the member has no survey returns
+        answers = pd.DataFrame(columns=["department", "question_id", "unit", "answer"])
+    if answers is not None:
+        a = answers[answers["question_id"] == question_id]
+        # the unit and number as the department wrote them (ingest flags a changed unit)
+        unit_col = "unit_given" if "unit_given" in a else "unit"
+        given = a["value_given"] if "value_given" in a else a.get("value", a["answer"])
+        raw = pd.DataFrame(
+            {
+                "department": a["department"].astype(str),
+                "unit": a[unit_col].fillna(a["unit"]).astype(str),
+                "answer": a["answer"],
+                "number": pd.to_numeric(given, errors="coerce"),
+            }
+        )
+    if raw is None:
+        raw = _read_returns(member, question_id)
+    parsed = raw["answer"].map(_parse_answer).astype(float)
+    if "number" in raw:
+        parsed = raw["number"].astype(float).where(raw["number"].notna(), parsed)
+    values = parsed.to_numpy(dtype=float)
+    known = {k.lower() for k in UNITS}
+    qty = np.full(len(values), math.nan)
+    for i, (v, u) in enumerate(zip(values, raw["unit"].astype(str), strict=True)):
+        if not math.isnan(v) and u.strip().lower() in known:  # a few answers, not a ledger
+            qty[i] = convert_quantity(v, u, unit)
+    return pd.DataFrame(
+        {
+            "department": raw["department"].to_numpy(),
+            "reported": raw["answer"].astype(str).to_numpy(),
+            "reported_unit": raw["unit"].to_numpy(),
+            "quantity": qty,
+            "unit": unit,
+        }
+    )
+
+
+def _dept_key(names: pd.Series) -> pd.Series:
+    """Department names comparable across ledger and survey ("310 - Road & Bridge")."""
+    s = names.astype("string").str.lower().str.replace("&", " and ", regex=False)
+    s = s.str.replace(r"^\s*\d+\s*[-:.]?\s*", "", regex=True)
+    return s.str.replace(r"[^a-z0-9]+", "", regex=True).fillna("")
+
+
+@dataclass
+class HotSpotQuantity:
+    """Quantity bought in one hot-spot category and the matching spend-based estimate.
+
+    Attributes
+    ----------
+    naics6, unit : str
+    quantity : float
+        Quantity bought, in ``unit``.
+    source : str
+        ``"survey"`` (departments' returns) or ``"assumed"`` (spend / an
+        assumed unit price: a placeholder until real quantities arrive).
+    spend_usd, spend_based_t : float
+        Ledger spend (factor-year USD) and spend-based t CO2e of the *same*
+        scope as the quantity: the reporting departments when they can be
+        matched to the ledger, else the whole category.
+    departments : DataFrame
+        Per department: reported quantity, ledger spend and t CO2e.
+    note : str
+        How the quantity was obtained, in plain words (say it in the brief).
+    """
+
+    naics6: str
+    quantity: float
+    unit: str
+    source: str
+    spend_usd: float
+    spend_based_t: float
+    departments: pd.DataFrame
+    note: str
+
+    def __str__(self) -> str:
+        return self.note
+
+
+def hot_spot_quantity(
+    lines: pd.DataFrame,
+    member: str,
+    *,
+    naics6: str = "327320",
+    question_id: str = "Q07",
+    unit: str = "m3",
+    assumed_price_per_unit: float = 200.0,
+    label: str = "ready-mix concrete",
+) -> HotSpotQuantity:
+    """Quantity of a hot spot from the survey, or from spend / an assumed unit price.
+
+    With survey returns that report a quantity, the spend-based estimate is
+    restricted to the reporting departments (matched by name to the
+    ledger's ``department``), so both estimates cover the same purchases.
+    Without them the quantity is *assumed*: category spend (factor-year USD)
+    / ``assumed_price_per_unit``, and the note says so.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``Inventory.lines`` (``status``, ``naics6``, ``department``,
+        ``spend_factor_usd``, ``kg_co2e``).
+    member : str
+        Member slug (finds its survey returns).
+    naics6, question_id, unit : str
+        The category, the survey question asking its quantity, and the unit
+        to report in (default: ready-mix concrete, Q07, m3).
+    assumed_price_per_unit : float
+        USD (factor year) per ``unit``, used only without survey quantities
+        (default 200 USD per m3 of ready-mix, an illustrative US price).
+
+    Examples
+    --------
+    >>> q = hot_spot_quantity(inv.lines, "cedar_valley")  # doctest: +SKIP
+    >>> q.source  # doctest: +SKIP
+    'survey'
+    """
+    inc = lines[(lines["status"] == "included") & (lines["naics6"].astype("string") == naics6)]
+    ledger = (
+        inc.assign(key=_dept_key(inc["department"]))
+        .groupby("key")
+        .agg(
+            ledger_department=("department", "first"),
+            spend_usd=("spend_factor_usd", "sum"),
+            kg=("kg_co2e", "sum"),
+        )
+    )
+    ledger["spend_based_t"] = ledger.pop("kg") / 1000
+    total_spend = float(ledger["spend_usd"].sum())
+    total_t = float(ledger["spend_based_t"].sum())
+    answers = survey_quantities(member, question_id, unit)
+    reported = answers[answers["quantity"].fillna(0) > 0]
+    if len(reported):
+        per = reported.groupby("department", as_index=False)["quantity"].sum()
+        per = (
+            per.assign(key=_dept_key(per["department"]))
+            .merge(ledger, left_on="key", right_index=True, how="left")
+            .drop(columns="key")
+            .reset_index(drop=True)
+        )
+        matched = per["spend_usd"].notna()
+        quantity = float(per["quantity"].sum())
+        names = ", ".join(per["department"])
+        if matched.any():
+            spend = float(per.loc[matched, "spend_usd"].sum())
+            t = float(per.loc[matched, "spend_based_t"].sum())
+            scope = (
+                f"the ledger's {naics6} purchases of the same department(s) "
+                f"(USD {spend:,.0f}; the whole category, credits included: USD {total_spend:,.0f})"
+            )
+            if not matched.all():
+                scope += "; some reporting departments have no such ledger lines"
+        else:
+            spend, t = total_spend, total_t
+            scope = "the whole category (no reporting department matches the ledger's names)"
+        note = (
+            f"Survey: {names} reported {quantity:,.0f} {unit} of {label} ({question_id}, "
+            f"converted to {unit}). Compared with {scope}."
+        )
+        return HotSpotQuantity(naics6, quantity, unit, "survey", spend, t, per, note)
+    quantity = total_spend / assumed_price_per_unit if assumed_price_per_unit > 0 else math.nan
+    if total_spend == 0:
+        note = f"No {label} ({naics6}) in this ledger and no survey quantity: nothing to replace."
+        quantity = 0.0
+    else:
+        note = (
+            f"ASSUMED quantity: no survey return reports {label} ({question_id}), so the "
+            f"quantity is spend / an assumed price: USD {total_spend:,.0f} / USD "
+            f"{assumed_price_per_unit:,.0f} per {unit} = {quantity:,.0f} {unit}. "
+            "Replace it with delivery tickets or a survey answer before using it."
+        )
+    per = ledger.reset_index(drop=True).assign(quantity=math.nan)
+    return HotSpotQuantity(naics6, quantity, unit, "assumed", total_spend, total_t, per, note)
 
 
 # --------------------------------------------------------------------------
@@ -840,6 +1216,7 @@ def policy_brief(
     member: str,
     scenario: ScenarioResult,
     path: pd.Series | None = None,
+    scenario_by_year: pd.Series | None = None,
     hot_spots: pd.DataFrame | None = None,
     hybrids: Sequence[HybridComparison] = (),
     factor_version: str = "EPA SEF v1.3",
@@ -871,6 +1248,8 @@ def policy_brief(
     scenario : ScenarioResult
     path : Series, optional
         :func:`target_path` output.
+    scenario_by_year : Series, optional
+        :func:`scenario_path` output, drawn beside the target path.
     hot_spots : DataFrame, optional
         A :func:`cohort_helpers.inventory.summarise` table (top 10 shown).
     hybrids : list of HybridComparison
@@ -910,10 +1289,10 @@ def policy_brief(
     )
     sc = scenario
     summary = (
-        f"In {sc.year}, the supply-chain emissions of purchased goods and services and capital "
-        f"goods (Scope 3 categories 1 and 2) are estimated at {sc.baseline_t:,.0f} t CO2e. The "
-        f"measures below would bring them to {sc.scenario_t:,.0f} t CO2e, "
-        f"{sc.reduction_t:,.0f} t ({sc.reduction_share:.0%}) less."
+        "The supply-chain emissions of purchased goods and services and capital goods (Scope 3 "
+        f"categories 1 and 2) are estimated at {sc.baseline_t:,.0f} t CO2e a year (baseline). "
+        f"By {sc.year}, at the same volume of purchases, the measures below would bring them to "
+        f"{sc.scenario_t:,.0f} t CO2e, {sc.reduction_t:,.0f} t ({sc.reduction_share:.1%}) less."
     )
     if path is not None and sc.year in path.index:
         summary += " " + str(gap(path, sc.scenario_t, sc.year))
@@ -995,7 +1374,9 @@ def policy_brief(
             (
                 "chart",
                 "target",
-                line(
+                target_chart(path, scenario_by_year, title="Reduction target path")
+                if scenario_by_year is not None
+                else line(
                     frame, unit="t CO2e", title="Reduction target path", caption=cap, xlabel="year"
                 ),
             ),
