@@ -13,7 +13,10 @@ Pure functions on labelled pandas objects:
   mix, price and factor effects;
 - :func:`anonymise`: a table safe to share with the cohort;
 - :func:`joint_agreement_share`: share of spend bought through joint
-  agreements (Norwegian procurement cooperations).
+  agreements (Norwegian procurement cooperations);
+- :func:`cohort_results`: every member-year computed with the same settings
+  (factor set, price year, exclusions), cached on disk, as a
+  :class:`CohortResults` with the comparisons above as methods.
 
 Both decompositions are *Shapley* decompositions of a product of factors per
 category: each factor's effect is its change weighted over every order in
@@ -36,11 +39,17 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import json
 import math
+import os
 import re
+import socket
+import tempfile
+import time
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
@@ -48,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
-from .plots import Chart, waterfall
+from .plots import Chart, bar, waterfall
 
 __all__ = [
     "BENCHMARK_COLUMNS",
@@ -61,6 +70,10 @@ __all__ = [
     "decompose_yoy",
     "anonymise",
     "joint_agreement_share",
+    "CohortResults",
+    "cohort_results",
+    "CATEGORY_COLUMNS",
+    "MEMBER_YEAR_COLUMNS",
 ]
 
 
@@ -102,6 +115,19 @@ def _shapley_product(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
         acc = np.where(same, np.prod(x0[others], axis=0), acc)
         out[i] = (x1[i] - x0[i]) * acc
     return out
+
+
+def _readable_axis(chart: Chart, axis: str = "x") -> Chart:
+    """Plain tick labels with decimals when the values are small (the shared
+    charts format ticks as whole numbers, which turns 0.25 and 0.5 into 0)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    for ax in chart.fig.axes:
+        target = ax.xaxis if axis == "x" else ax.yaxis
+        lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+        if max(abs(lo), abs(hi)) < 100:
+            target.set_major_formatter(ScalarFormatter())
+    return chart
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -300,7 +326,7 @@ class Position:
                 "Intensity (kg per USD)": self.intensity,
             }
         )
-        return waterfall(
+        return _readable_axis(waterfall(
             steps,
             unit="t CO2e per resident",
             title=f"Why {member} differs from the cohort",
@@ -309,7 +335,7 @@ class Position:
                 f"{self.cohort_t_per_resident:.2f}, split into size, mix and intensity effects."
             ),
             total_label=member,
-        )
+        ), "y")
 
 
 def explain_position(
@@ -529,14 +555,52 @@ def _builtin_benchmarks() -> pd.DataFrame:
     return out
 
 
+# ``datasets/public/benchmarks.csv`` ids -> built-in rows whose caveats and kind apply
+_PUBLIC_ALIASES = {
+    "london_boroughs_intensity": "london_boroughs",
+    "east_of_england_intensity": "east_of_england",
+    "king_county_dnrp_intensity": "king_county",
+    "norway_public_procurement_intensity": "norway_public",
+    "norway_municipal_per_resident": "norway_municipal",
+    "supply_chain_vs_direct": "cdp_supply_chain_ratio",
+    "sef_v13_median": "sef_v13_spread",
+    "sef_v13_max": "sef_v13_spread",
+}
+
+
+def _from_public_layout(table: pd.DataFrame) -> pd.DataFrame:
+    """``figure, description, value, low, high, unit, scope, year, source`` -> our columns.
+
+    Caveats and kind come from the built-in row of the same figure; other rows
+    get their scope as the caveat.
+    """
+    out = table.rename(
+        columns={"figure": "benchmark_id", "description": "benchmark", "year": "data_year"}
+    )
+    builtin = _builtin_benchmarks().set_index("benchmark_id")
+    alias = out["benchmark_id"].map(_PUBLIC_ALIASES)
+    scope = out["scope"].fillna("").astype(str) if "scope" in out else pd.Series("", out.index)
+    known = alias.isin(builtin.index)
+    cav = alias.map(builtin["caveats"]).where(known, "Scope: " + scope + ".")
+    if "caveats" in out:
+        cav = out["caveats"].where(out["caveats"].notna() & (out["caveats"] != ""), cav)
+    out["caveats"] = cav.fillna("")
+    out["kind"] = alias.map(builtin["kind"]).where(known, "organisation")
+    out["data_year"] = pd.to_numeric(out["data_year"], errors="coerce").astype("Int64")
+    return out
+
+
 def benchmarks(path: str | Path | None = None) -> pd.DataFrame:
     """Published figures to compare a member against, with their caveats.
 
     Read from ``datasets/public/benchmarks.csv`` when that file exists (or
     from ``path``); otherwise the table built into this module. The file must
     have at least ``value`` (or ``low``/``high``), ``unit`` and a name column
-    (``benchmark`` or ``name``); missing optional columns are added empty. A
-    file without those columns is ignored with a warning.
+    (``benchmark`` or ``name``); missing optional columns are added empty. The
+    layout of the bundled file (``figure``, ``description``, ``value``,
+    ``low``, ``high``, ``unit``, ``scope``, ``year``, ``source``) is read too,
+    with the caveats of the built-in rows. A file without those columns is
+    ignored with a warning.
 
     Units are ``t/<CUR> million``, ``kg/<CUR>`` (CUR = USD, GBP, NOK, ...),
     ``t/resident`` or ``ratio``.
@@ -564,6 +628,8 @@ def benchmarks(path: str | Path | None = None) -> pd.DataFrame:
         table = pd.read_csv(path)
         if "benchmark" not in table and "name" in table:
             table = table.rename(columns={"name": "benchmark"})
+        if {"figure", "description"} <= set(table.columns) and "benchmark" not in table:
+            table = _from_public_layout(table)
         has_value = "value" in table or ("low" in table and "high" in table)
         if has_value and {"unit", "benchmark"} <= set(table.columns):
             for col in BENCHMARK_COLUMNS:
@@ -1222,3 +1288,767 @@ def joint_agreement_share(
     ].sum()
     out["joint_share"] = out["joint_spend"] / out["spend"].where(out["spend"] != 0)
     return out
+
+
+# --------------------------------------------------------------------------
+# the whole cohort, computed once with the same settings (cached on disk)
+# --------------------------------------------------------------------------
+
+#: Bump when the cached tables change shape: old cache files are then ignored.
+RESULTS_FORMAT = 1
+
+#: Columns of :attr:`CohortResults.categories` (one row per member-year and category).
+CATEGORY_COLUMNS = [
+    "member",
+    "fiscal_year",
+    "naics6",
+    "scope3_category",
+    "joint_agreement",
+    "lines",
+    "nominal_spend",
+    "spend_usd",
+    "t_co2e",
+]
+
+#: Columns of :attr:`CohortResults.member_years` (one row per member-year).
+MEMBER_YEAR_COLUMNS = [
+    "member",
+    "name",
+    "country",
+    "fiscal_year",
+    "currency",
+    "residents",
+    "employees",
+    "lines",
+    "input_spend",
+    "included_spend",
+    "excluded_spend",
+    "unclassified_spend",
+    "spend_usd",
+    "t_co2e",
+    "reconciliation_cents",
+]
+
+
+@dataclass
+class CohortResults:
+    """Every member-year of the cohort, computed with one set of settings.
+
+    Made by :func:`cohort_results`. All amounts of a member-year are in its
+    ledger currency (``nominal_spend``, ``*_spend``) or in factor-year USD
+    (``spend_usd``); emissions in t CO2e.
+
+    Attributes
+    ----------
+    categories : DataFrame
+        :data:`CATEGORY_COLUMNS`: included spend and emissions per member,
+        fiscal year, NAICS-6 code, Scope 3 category (1 or 2) and
+        joint-agreement flag (True/False, NA when the ledger has no flag).
+    member_years : DataFrame
+        :data:`MEMBER_YEAR_COLUMNS`: totals, the reconciliation (input =
+        included + excluded + unclassified; ``reconciliation_cents`` is the
+        difference, 0 when nothing was lost), residents of that year and staff.
+    settings : dict
+        Factor set, price method, rules folder, package version.
+    key : str
+        Hash of the settings and the input files (the cache key).
+    path : Path or None
+        Cache file prefix (``None`` when not cached).
+    from_cache : bool
+        Whether the tables were read from the cache.
+    """
+
+    categories: pd.DataFrame = field(repr=False)
+    member_years: pd.DataFrame = field(repr=False)
+    settings: dict
+    key: str
+    path: Path | None = None
+    from_cache: bool = False
+
+    def __str__(self) -> str:
+        n_m = self.member_years["member"].nunique()
+        where = "read from the cache" if self.from_cache else "computed now"
+        return (
+            f"{n_m} members, {len(self.member_years)} member-years, "
+            f"{self.settings.get('factors')} factors, {self.settings.get('price_method')} price "
+            f"index ({where})."
+        )
+
+    # ------------------------------------------------------------ selection
+
+    def members(self) -> list[str]:
+        """Member slugs, in the cohort's order."""
+        return list(dict.fromkeys(self.member_years["member"]))
+
+    def years(self, member: str) -> list[int]:
+        """Fiscal years computed for ``member`` (ascending)."""
+        self._known(member)
+        my = self.member_years
+        return sorted(int(y) for y in my.loc[my["member"] == member, "fiscal_year"])
+
+    def _known(self, member: str) -> None:
+        if member not in set(self.member_years["member"]):
+            raise KeyError(
+                f"{member!r} is not in these cohort results; members: {', '.join(self.members())}."
+            )
+
+    def _year(self, member: str, year: int | None) -> int:
+        years = self.years(member)
+        if year is None:
+            return years[-1]
+        if int(year) not in years:
+            raise ValueError(f"{member} has no results for {year}; available: {years}.")
+        return int(year)
+
+    def latest(self) -> pd.DataFrame:
+        """One row per member: its latest fiscal year (``member_years`` columns)."""
+        my = self.member_years.sort_values(["member", "fiscal_year"])
+        last = my.groupby("member", sort=False).tail(1)
+        order = {m: i for i, m in enumerate(self.members())}
+        return last.sort_values("member", key=lambda s: s.map(order)).reset_index(drop=True)
+
+    # ------------------------------------------------------------ tables
+
+    def category_summary(
+        self, member: str | None = None, year: int | None = None, *, by: str = "naics6"
+    ) -> pd.DataFrame:
+        """Spend and emissions by category for one member-year, or the whole cohort.
+
+        Parameters
+        ----------
+        member : str, optional
+            A member slug; ``None`` sums every member's latest year.
+        year : int, optional
+            Fiscal year (default: the member's latest).
+        by : str
+            ``"naics6"``, a coarser level ``"naics2"`` .. ``"naics5"`` (the
+            first digits of the code: sector, subsector ...) or
+            ``"scope3_category"``.
+
+        Returns
+        -------
+        DataFrame
+            Index = category: ``lines``, ``nominal_spend`` (ledger currency;
+            for the cohort, mixed currencies: do not use), ``spend_usd``,
+            ``spend_factor_usd`` (the same, the name
+            :func:`decompose_yoy` expects), ``t_co2e``, ``kg_per_usd``,
+            ``share_spend``, ``share_emissions``; sorted by emissions.
+        """
+        c = self.categories
+        if member is None:
+            last = self.latest()[["member", "fiscal_year"]]
+            rows = c.merge(last, on=["member", "fiscal_year"])
+        else:
+            y = self._year(member, year)
+            rows = c[(c["member"] == member) & (c["fiscal_year"] == y)]
+        if by in ("naics2", "naics3", "naics4", "naics5"):
+            keys = rows["naics6"].astype(str).str[: int(by[-1])].rename(by)
+        elif by in ("naics6", "scope3_category"):
+            keys = rows[by]
+        else:
+            raise ValueError(
+                f"by={by!r}: use 'naics6', 'naics2'..'naics5' (code prefix) or 'scope3_category'."
+            )
+        g = rows.groupby(keys, sort=False)
+        out = g[["lines", "nominal_spend", "spend_usd", "t_co2e"]].sum()
+        out["spend_factor_usd"] = out["spend_usd"]
+        out["kg_per_usd"] = _ratio(out["t_co2e"].to_numpy() * 1000, out["spend_usd"].to_numpy())
+        out["share_spend"] = out["spend_usd"] / out["spend_usd"].sum()
+        out["share_emissions"] = out["t_co2e"] / out["t_co2e"].sum()
+        out.index = out.index.astype(str)
+        return out.sort_values("t_co2e", ascending=False)
+
+    def normalised(self) -> pd.DataFrame:
+        """Each member's latest year per resident, per employee, per million of spend.
+
+        :func:`normalise` on :meth:`latest`, plus ``name``, ``country``,
+        ``fiscal_year`` and ``rank`` (by t per resident, 1 = lowest), sorted by rank.
+        """
+        last = self.latest()
+        res = last.rename(columns={"included_spend": "spend_local"})
+        prof = last.rename(columns={"residents": "population"})
+        out = normalise(
+            res[["member", "t_co2e", "spend_usd", "currency", "spend_local"]],
+            prof[["member", "population", "employees"]],
+        )
+        out.insert(0, "name", last.set_index("member")["name"])
+        out.insert(1, "country", last.set_index("member")["country"])
+        out.insert(2, "fiscal_year", last.set_index("member")["fiscal_year"].astype(int))
+        out["rank"] = out["t_per_resident"].rank(method="min").astype(int)
+        return out.sort_values(["rank", "name"])
+
+    def rank(self, member: str, metric: str = "t_per_resident") -> tuple[int, int]:
+        """(rank, number of members) by ``metric`` of :meth:`normalised`; 1 = lowest."""
+        self._known(member)
+        n = self.normalised()
+        r = n[metric].rank(method="min").astype(int)
+        return int(r[member]), len(n)
+
+    def median(self, metric: str = "t_per_resident") -> float:
+        """Median over the members (latest year each) of a :meth:`normalised` column."""
+        return float(self.normalised()[metric].median())
+
+    def position(self, member: str, year: int | None = None, *, by: str = "naics3") -> Position:
+        """:func:`explain_position` of a member-year against the whole cohort.
+
+        The cohort is every member's latest year summed by category, with the
+        cohort's total residents: the cohort as one big government.
+        Categories are NAICS subsectors (``by="naics3"``, the first three
+        digits) so that *intensity* shows which products a member buys within
+        a subsector (ready-mix concrete or cement, laptops or servers): with one
+        factor set, every NAICS-6 code has the same factor for everybody, so at
+        ``by="naics6"`` the intensity effect is zero by construction.
+        """
+        y = self._year(member, year)
+        my = self.member_years
+        pop = float(my.loc[(my["member"] == member) & (my["fiscal_year"] == y), "residents"].iloc[0])
+        return explain_position(
+            self.category_summary(member, y, by=by),
+            self.category_summary(by=by),
+            member_population=pop,
+            cohort_population=float(self.latest()["residents"].sum()),
+        )
+
+    def labels(self, by: str = "naics3") -> pd.Series:
+        """Readable labels for NAICS codes or prefixes (index = code).
+
+        A prefix is named after the NAICS-6 code with the most cohort spend in
+        it (``"327: Ready-Mix Concrete Manufacturing and more"``); titles come
+        from the factor file (EPA SEF).
+        """
+        from . import data
+
+        titles = data.read_sef().drop_duplicates("naics6").set_index("naics6")["naics_title"]
+        spend = self.categories.groupby("naics6")["spend_usd"].sum()
+        k = 6 if by == "naics6" else int(by[-1])
+        prefix = spend.index.astype(str).str[:k]
+        top = spend.groupby(prefix).idxmax()
+        many = spend.groupby(prefix).size() > 1
+        label = top.index + ": " + top.map(titles).fillna("(no title)").astype(str)
+        return pd.Series(np.where(many, label + " and more", label), index=top.index, name=by)
+
+    def position_table(
+        self, member: str, n: int = 8, *, by: str = "naics3", year: int | None = None
+    ) -> pd.DataFrame:
+        """The categories that contribute most to a member's difference from the cohort.
+
+        :meth:`position` by category (``size``, ``mix``, ``intensity``,
+        ``total`` in t CO2e per resident) with a ``label``, the ``n`` largest
+        by absolute total.
+        """
+        table = self.position(member, year, by=by).by_category
+        top = table.loc[table["total"].abs().sort_values(ascending=False).index[:n]]
+        return top.assign(label=top.index.map(self.labels(by)))[
+            ["label", "size", "mix", "intensity", "total"]
+        ]
+
+    def decompose(self, member: str, year0: int, year1: int) -> YoYDecomposition:
+        """:func:`decompose_yoy` between two of a member's years (by NAICS-6 code)."""
+        a = self.category_summary(member, self._year(member, year0))
+        b = self.category_summary(member, self._year(member, year1))
+        return decompose_yoy(a, b, labels=(f"FY{year0}", f"FY{year1}"))
+
+    def trend(self, member: str) -> pd.DataFrame:
+        """A member's years: t CO2e, spend and t per resident (index = fiscal year)."""
+        self._known(member)
+        my = self.member_years[self.member_years["member"] == member].set_index("fiscal_year")
+        out = my[["t_co2e", "spend_usd", "included_spend", "residents"]].sort_index()
+        out["t_per_resident"] = out["t_co2e"] / out["residents"]
+        return out
+
+    def joint_agreement_share(self, members: Sequence[str] | None = None) -> pd.DataFrame:
+        """:func:`joint_agreement_share` per member and year, in the ledger currency."""
+        c = self.categories
+        if members is not None:
+            c = c[c["member"].isin(list(members))]
+        return joint_agreement_share(c, value="nominal_spend")
+
+    def cooperation(self, members: Sequence[str] | None = None) -> pd.DataFrame:
+        """The Norwegian cooperation's members side by side, every year.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by (``member``, ``fiscal_year``): ``name``, ``t_co2e``,
+            ``t_per_resident``, ``t_per_local_million`` (t per NOK million of
+            nominal spend), ``t_per_usd_million`` and ``joint_share``.
+        """
+        my = self.member_years
+        if members is None:
+            members = list(dict.fromkeys(my.loc[my["country"] == "NO", "member"]))
+        rows = my[my["member"].isin(list(members))].copy()
+        if rows.empty:
+            raise ValueError("No Norwegian members in these cohort results.")
+        out = rows.set_index(["member", "fiscal_year"])
+        table = pd.DataFrame(
+            {
+                "name": out["name"],
+                "t_co2e": out["t_co2e"],
+                "t_per_resident": out["t_co2e"] / out["residents"],
+                "t_per_local_million": out["t_co2e"] / out["included_spend"] * 1e6,
+                "t_per_usd_million": out["t_co2e"] / out["spend_usd"] * 1e6,
+            }
+        )
+        share = self.joint_agreement_share(members)["joint_share"]
+        share.index = share.index.set_names(["member", "fiscal_year"])
+        table["joint_share"] = share.reindex(table.index)
+        return table
+
+    def benchmarks(self, member: str, table: pd.DataFrame | None = None) -> pd.DataFrame:
+        """:func:`compare_to_benchmarks` for a member's latest year, in every unit it has.
+
+        t per million factor-year USD (exchange rates of the factor year from
+        ``datasets/public``), t per resident, and for NOK members t per NOK
+        million of nominal spend (its own year's rates). A column
+        ``member_unit`` says which comparison a row belongs to.
+        """
+        from . import members as members_mod
+
+        n = self.normalised().loc[member]
+        dollar_year = int(self.settings.get("dollar_year") or 2022)
+
+        def rate(name: str, year: int) -> float | None:
+            t = members_mod.public_table(name)
+            hit = t.loc[t["year"] == year, "value"]
+            if hit.empty:  # the nearest year with a rate
+                hit = t.loc[(t["year"] - year).abs().sort_values().index[:1], "value"]
+            return float(hit.iloc[0]) if len(hit) else None
+
+        rates = {"usd_per_gbp": rate("usd_per_gbp", dollar_year)}
+        rates["nok_per_usd"] = rate("nok_per_usd", dollar_year)
+        parts = [
+            compare_to_benchmarks(n["t_per_usd_million"], "t/USD million", dollar_year,
+                                  table=table, **rates),  # fmt: skip
+            compare_to_benchmarks(n["t_per_resident"], "t/resident", int(n["fiscal_year"]),
+                                  table=table, **rates),  # fmt: skip
+        ]
+        if str(n.get("currency", "USD")) == "NOK":
+            y = int(n["fiscal_year"])
+            local = {"usd_per_gbp": rate("usd_per_gbp", y), "nok_per_usd": rate("nok_per_usd", y)}
+            parts.append(
+                compare_to_benchmarks(
+                    n["t_per_local_million"], "t/NOK million", y, table=table, **local
+                )
+            )
+        return pd.concat([p for p in parts if len(p)], ignore_index=True)
+
+    def chart(self, metric: str = "t_per_resident", member: str | None = None) -> Chart:
+        """Bar chart of every member's latest year by a :meth:`normalised` column.
+
+        ``metric``: ``t_per_resident``, ``t_per_employee``, ``t_per_usd_million``
+        or ``t_co2e``; ``member``'s bar is highlighted.
+        """
+        n = self.normalised()
+        if metric not in _METRICS:
+            raise ValueError(f"metric={metric!r}: use one of {', '.join(_METRICS)}.")
+        unit, title = _METRICS[metric]
+        name = str(n.loc[member, "name"]) if member is not None else None
+        who = f"{name} (highlighted) among" if name else "Every member of"
+        chart = bar(
+            n.set_index("name")[metric],
+            unit=unit,
+            title=title,
+            highlight=name,
+            top=None,
+            xlabel=f"{unit} (latest year of each member)",
+            caption=f"{who} the cohort's {len(n)} members: {unit}, each in its latest ledger "
+            "year, all computed with the same factors, price year and exclusions.",
+        )
+        return _readable_axis(chart, "x")
+
+    def member_code(self, member: str) -> str:
+        """A neutral code for sharing (``M01`` ... in the cohort's order)."""
+        self._known(member)
+        return f"M{self.members().index(member) + 1:02d}"
+
+
+#: Modules whose code changes the numbers (part of the cache key; changes in this
+#: module that change the cached tables bump RESULTS_FORMAT instead).
+_ENGINE_MODULES = (
+    "ledger", "exclude", "classify", "factors", "adjust", "data", "inventory", "members",
+)  # fmt: skip
+
+
+#: Charts of :meth:`CohortResults.chart`: metric -> (unit, title).
+_METRICS = {
+    "t_per_resident": ("t CO2e per resident", "Supply-chain emissions per resident"),
+    "t_per_employee": ("t CO2e per employee", "Supply-chain emissions per employee"),
+    "t_per_usd_million": ("t CO2e per million USD", "Emissions per million dollars of spend"),
+    "t_co2e": ("t CO2e", "Supply-chain emissions (Scope 3 categories 1 and 2)"),
+}
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _cache_inputs(
+    files: pd.DataFrame, factors: str | os.PathLike, rules: Path
+) -> dict[str, str]:
+    """Fingerprints of everything the results depend on (file -> sha256 or size/mtime)."""
+    from . import data
+
+    root = paths.datasets_dir()
+
+    def name(p: Path) -> str:
+        try:
+            return Path(p).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return str(Path(p).resolve())
+
+    mine: set[Path] = {root / "members" / f for f in ("members.csv", "ledgers.csv", "residents.csv")}
+    mine |= {Path(p) for p in files["ledger"]} | {Path(p) for p in files["mapping"]}
+    mine |= set(rules.glob("*.csv")) | set((root / "public").glob("*.csv"))
+    if Path(str(factors)).is_file():
+        mine.add(Path(str(factors)))
+    out = {name(p): _sha256_file(p) for p in sorted(mine) if p.is_file()}
+    # the engine's own code: a change in how lines are read, classified or priced
+    # invalidates results even before the package version is bumped
+    here = Path(__file__).resolve().parent
+    for module in _ENGINE_MODULES:
+        src = here / f"{module}.py"
+        if src.is_file():
+            out[f"engine:{module}"] = _sha256_file(src)
+    # published reference files are large and verified by their own SHA-256: size + mtime
+    for ref in data.REGISTRY:
+        found = data.locate(ref)
+        if found is not None:
+            st = found[0].stat()
+            out[f"reference:{ref}"] = f"{found[0]}|{st.st_size}|{st.st_mtime_ns}"
+    return out
+
+
+def _cache_key(settings: dict, inputs: dict[str, str]) -> str:
+    blob = json.dumps({"format": RESULTS_FORMAT, "settings": settings, "inputs": inputs},
+                      sort_keys=True, default=str)  # fmt: skip
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then ``os.replace``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _cache_files(prefix: Path) -> dict[str, Path]:
+    return {
+        "categories": prefix.with_name(prefix.name + ".categories.csv"),
+        "member_years": prefix.with_name(prefix.name + ".member_years.csv"),
+        "meta": prefix.with_name(prefix.name + ".json"),
+        "lock": prefix.with_name(prefix.name + ".lock"),
+    }
+
+
+def _read_cache(prefix: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict] | None:
+    f = _cache_files(prefix)
+    if not all(f[k].is_file() for k in ("categories", "member_years", "meta")):
+        return None
+    try:
+        meta = json.loads(f["meta"].read_text(encoding="utf-8"))
+        cats = pd.read_csv(
+            f["categories"],
+            dtype={"member": str, "naics6": str, "joint_agreement": "boolean"},
+            keep_default_na=False,
+            na_values={"joint_agreement": [""]},
+        )
+        my = pd.read_csv(
+            f["member_years"], dtype={"member": str, "name": str, "currency": str},
+            keep_default_na=False,
+        )  # fmt: skip
+    except (OSError, ValueError) as exc:
+        warnings.warn(f"Ignoring an unreadable results cache {prefix}: {exc}", stacklevel=3)
+        return None
+    if list(cats.columns) != CATEGORY_COLUMNS or list(my.columns) != MEMBER_YEAR_COLUMNS:
+        return None
+    return cats, my, meta
+
+
+def _acquire(lock: Path, ready: Callable[[], bool], wait: float, stale: float) -> bool | None:
+    """Take the build lock (True), or return False once another process built the cache,
+    or None after waiting ``wait`` seconds for a live owner (build anyway, without the lock).
+
+    A lock whose owner stopped writing its heartbeat for ``stale`` seconds, or
+    whose process (on this machine) no longer runs, is taken over; after ``wait`` seconds we give up waiting and build anyway.
+    """
+    start = time.monotonic()
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if ready():
+                return False
+            try:
+                age = time.time() - lock.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if age > stale or _owner_gone(lock):
+                with suppress(FileNotFoundError):
+                    lock.unlink()
+                continue
+            if time.monotonic() - start > wait:
+                return None  # build without owning the lock; writes stay atomic
+            time.sleep(0.5)
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{os.getpid()} {socket.gethostname()}\n")
+        return True
+
+
+#: How many cached cohort results (settings/data versions) to keep.
+KEEP_RESULTS = 8
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used cached results in ``folder``."""
+    metas = sorted(folder.glob("cohort_*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for meta in metas[keep:]:
+        prefix = meta.with_suffix("")
+        for kind in ("categories", "member_years", "meta"):
+            with suppress(OSError):
+                _cache_files(prefix)[kind].unlink()
+
+
+def _owner_gone(lock: Path) -> bool:
+    """Whether the lock was written by a process of this machine that no longer runs."""
+    try:
+        pid, host = lock.read_text().split()[:2]
+        if host != socket.gethostname():
+            return False
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def _summarise_member_year(inv) -> tuple[pd.DataFrame, dict]:
+    from .inventory import cents
+
+    lines = inv.lines
+    status = lines["status"]
+    inc = lines[status == "included"]
+    joint = (
+        inc["joint_agreement"].astype("boolean")
+        if "joint_agreement" in inc
+        else pd.Series(pd.NA, index=inc.index, dtype="boolean")
+    )
+    work = pd.DataFrame(
+        {
+            "naics6": inc["naics6"].astype("string").fillna(""),
+            "scope3_category": pd.to_numeric(inc["scope3_category"], errors="coerce")
+            .fillna(1)
+            .astype(int),
+            "joint_agreement": joint,
+            "nominal_spend": inc["amount"].astype(float),
+            "spend_usd": inc["spend_factor_usd"].astype(float),
+            "kg_co2e": inc["kg_co2e"].astype(float),
+        }
+    )
+    g = work.groupby(["naics6", "scope3_category", "joint_agreement"], dropna=False, sort=True)
+    cats = g[["nominal_spend", "spend_usd", "kg_co2e"]].sum()
+    cats.insert(0, "lines", g.size())
+    cats = cats.reset_index()
+    cats["t_co2e"] = cats.pop("kg_co2e") / 1000
+    cats.insert(0, "fiscal_year", int(inv.fiscal_year))
+    cats.insert(0, "member", inv.member)
+    amount_c = cents(lines["amount"])
+    rec = inv.reconciliation
+    cur = inc["currency"].dropna() if "currency" in inc else pd.Series(dtype=str)
+    totals = {
+        "lines": len(lines),
+        "input_spend": int(amount_c.sum()) / 100,
+        "included_spend": int(amount_c[status == "included"].sum()) / 100,
+        "excluded_spend": int(amount_c[status == "excluded"].sum()) / 100,
+        "unclassified_spend": int(amount_c[status == "unclassified"].sum()) / 100,
+        "spend_usd": float(work["spend_usd"].sum()),
+        "t_co2e": float(work["kg_co2e"].sum()) / 1000,
+        "reconciliation_cents": int(rec.loc[rec["bucket"] == "check", "difference_cents"].abs().sum()),
+        "currency": str(cur.mode().iloc[0]) if len(cur) else "USD",
+    }
+    return cats[CATEGORY_COLUMNS], totals
+
+
+def cohort_results(
+    factors: str | os.PathLike = "sef_v1.3",
+    price_method: str = "bea",
+    *,
+    rules: str | os.PathLike | None = None,
+    members: Sequence[str] | None = None,
+    cache: bool = True,
+    refresh: bool = False,
+    progress: bool = True,
+    wait: float = 900.0,
+) -> CohortResults:
+    """Every cohort member-year with the same settings, cached in the user cache.
+
+    Runs :func:`cohort_helpers.inventory.member_inventory` for every ledger
+    year of every member (``members.ledger_files()``) with one factor set,
+    one price method and one set of exclusion/classification rules, without
+    Monte Carlo (``n_draws=0``; a member's own uncertainty comes from its own
+    ``member_inventory``). The first run takes a few minutes (a progress bar
+    shows it); later runs read ``<cache>/results/cohort_<key>.*`` in well
+    under a second.
+
+    The cache key is a hash of the settings, the package version, the bytes
+    of every ledger, column mapping, rules file and public table used, the
+    engine's source files, and the size and date of the published reference
+    files: change any of them and the results are computed again. Files are written to a temporary
+    name and then renamed (atomic), and a lock file lets a second process
+    that starts at the same time wait for the first instead of computing too.
+
+    Parameters
+    ----------
+    factors : str or path
+        Factor set name (``"sef_v1.3"``) or a file in the SEF layout.
+    price_method : {"bea", "cpi_u"}
+        Price index to bring spend to the factor year.
+    rules : path, optional
+        A folder of classification/exclusion rules (default ``datasets/classify``).
+    members : list of str, optional
+        Only these members (default: all).
+    cache : bool
+        Read and write the cache (False: always compute, write nothing).
+    refresh : bool
+        Compute again even when a cached result exists (and replace it).
+    progress : bool
+        Show a progress bar while computing.
+    wait : float
+        Seconds to wait for another process that is building the same cache.
+
+    Returns
+    -------
+    CohortResults
+
+    Examples
+    --------
+    >>> res = cohort_results()  # doctest: +SKIP
+    >>> res.normalised()[["t_per_resident", "rank"]].head(3)  # doctest: +SKIP
+    """
+    from . import __version__, data, exclude, inventory
+    from . import members as members_mod
+
+    files = members_mod.ledger_files()
+    if members is not None:
+        wanted = list(dict.fromkeys(members))
+        unknown = sorted(set(wanted) - set(files["member"]))
+        if unknown:
+            raise KeyError(
+                f"No ledgers for {unknown}; members: {', '.join(dict.fromkeys(files['member']))}."
+            )
+        files = files[files["member"].isin(wanted)]
+    rules_dir = Path(rules) if rules is not None else paths.datasets_dir() / "classify"
+    if not rules_dir.is_dir():
+        raise FileNotFoundError(f"The rules folder {str(rules_dir)!r} does not exist.")
+    settings = {
+        "factors": str(factors),
+        "price_method": price_method,
+        "rules": "default" if rules is None else str(rules_dir.resolve()),
+        "members": "all" if members is None else sorted(set(members)),
+        "n_draws": 0,
+        "package_version": __version__,
+    }
+    inputs = _cache_inputs(files, factors, rules_dir)
+    key = _cache_key(settings, inputs)
+    prefix = data.cache_dir() / "results" / f"cohort_{key[:20]}"
+    f = _cache_files(prefix)
+
+    def loaded() -> CohortResults | None:
+        got = _read_cache(prefix)
+        if got is None:
+            return None
+        cats, my, meta = got
+        with suppress(OSError):
+            os.utime(f["meta"])  # recently used: kept by _prune
+        return CohortResults(cats, my, meta.get("settings", settings), key, prefix, True)
+
+    if cache and not refresh:
+        hit = loaded()
+        if hit is not None:
+            return hit
+    locked, got = False, None
+    if cache:
+        try:
+            prefix.parent.mkdir(parents=True, exist_ok=True)
+            got = _acquire(f["lock"], lambda: f["meta"].is_file(), wait, stale=120.0)
+            locked = got is True
+        except OSError as exc:
+            warnings.warn(
+                f"Cannot write the results cache in {prefix.parent} ({exc}); computing without "
+                f"it. Set {data.CACHE_ENV} to a writable folder to keep the results.",
+                stacklevel=2,
+            )
+            cache = False
+        if cache and got is False and not refresh:
+            hit = loaded()
+            if hit is not None:
+                return hit
+    try:
+        if cache and not refresh:  # another process may have finished meanwhile
+            hit = loaded()
+            if hit is not None:
+                return hit
+        pairs = files[["member", "fiscal_year"]].drop_duplicates().itertuples(index=False)
+        pairs = list(pairs)
+        profiles = members_mod.list_members().set_index("slug")
+        residents = members_mod.residents().set_index(["member", "year"])["residents"]
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(pairs, desc="Cohort inventories (first run only)", unit="member-year")
+        cat_frames, rows, dollar_year = [], [], None
+        for member, year in bar if bar is not None else pairs:
+            prof = profiles.loc[member]
+            kwargs = {}
+            if rules is not None:
+                kwargs["rules"] = exclude.load_rules(rules_dir, chart=prof["chart"])
+            inv = inventory.member_inventory(
+                member, int(year), factors=factors, price_method=price_method, n_draws=0, **kwargs
+            )
+            dollar_year = inv.settings.get("dollar_year", dollar_year)
+            cats, totals = _summarise_member_year(inv)
+            cat_frames.append(cats)
+            rows.append(
+                {
+                    "member": member,
+                    "name": prof["name"],
+                    "country": prof["country"],
+                    "fiscal_year": int(year),
+                    "residents": int(residents.get((member, int(year)), prof["population"])),
+                    "employees": int(prof["employees"]),
+                    **totals,
+                }
+            )
+            if locked:
+                with suppress(OSError):
+                    os.utime(f["lock"])  # heartbeat: the build is alive
+        if bar is not None:
+            bar.close()
+        categories = pd.concat(cat_frames, ignore_index=True)[CATEGORY_COLUMNS]
+        categories["joint_agreement"] = categories["joint_agreement"].astype("boolean")
+        member_years = pd.DataFrame(rows)[MEMBER_YEAR_COLUMNS]
+        settings = {**settings, "dollar_year": dollar_year}
+        result = CohortResults(categories, member_years, settings, key, prefix if cache else None)
+        if cache:
+            _write_atomic(f["categories"], lambda p: categories.to_csv(p, index=False))
+            _write_atomic(f["member_years"], lambda p: member_years.to_csv(p, index=False))
+            meta = {"key": key, "settings": settings, "format": RESULTS_FORMAT, "inputs": inputs}
+            _write_atomic(f["meta"], lambda p: p.write_text(json.dumps(meta, indent=1)))
+            _prune(prefix.parent, keep=KEEP_RESULTS)
+        return result
+    finally:
+        if locked:
+            with suppress(FileNotFoundError):
+                f["lock"].unlink()
