@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .exclude import FUZZY_THRESHOLD, REASONS, Rules, apply_exclusions, rule_hits
+from .exclude import FUZZY_THRESHOLD, REASONS, Rules, _apply_exclusions, _rule_hits
 
 __all__ = [
     "METHODS",
@@ -324,65 +324,74 @@ def classify(
         excluded lines), ``vendor_canonical`` and ``vendor_score``. Included
         lines without a code get ``status="unclassified"``.
     """
-    hits = rule_hits(lines, rules, fuzzy_threshold=fuzzy_threshold)
+    factorized: dict = {}
+    hits, rows = _rule_hits(lines, rules, fuzzy_threshold=fuzzy_threshold, factorized=factorized)
     if "status" not in lines:
-        out = apply_exclusions(lines, rules, hits=hits)
+        out = _apply_exclusions(lines, rules, hits=hits, factorized=factorized, rows=rows)
     else:
         out = lines.copy()
         # re-classification: unclassified lines are purchases again
         st = out["status"].astype("str")
         out["status"] = st.where(st != "unclassified", "included")
     n = len(out)
-    naics = np.full(n, None, dtype=object)
-    method = np.full(n, None, dtype=object)
-    conf = np.full(n, np.nan)
     vend_method = hits["vendor_method"].to_numpy(dtype=object)
+    tables = {"vendor": rules.vendors, "mcc": rules.mcc, "kw": rules.keywords}
+    tables["oc"] = rules.object_codes
     sources = [
-        ("vendor", hits["vendor_naics6"], hits["vendor_confidence"], vend_method == "vendor"),
-        (
-            "vendor_fuzzy",
-            hits["vendor_naics6"],
-            hits["vendor_confidence"],
-            vend_method == "vendor_fuzzy",
-        ),
-        ("mcc", hits["mcc_naics6"], hits["mcc_confidence"], None),
-        ("keyword", hits["kw_naics6"], hits["kw_confidence"], None),
-        ("object_code", hits["oc_naics6"], hits["oc_confidence"], None),
+        ("vendor", "vendor", hits["vendor_confidence"], vend_method == "vendor"),
+        ("vendor_fuzzy", "vendor", hits["vendor_confidence"], vend_method == "vendor_fuzzy"),
+        ("mcc", "mcc", hits["mcc_confidence"], None),
+        ("keyword", "kw", hits["kw_confidence"], None),
+        ("object_code", "oc", hits["oc_confidence"], None),
     ]
+    # Each source's code is a row of a small table: work with the row numbers and
+    # look the codes up once at the end (no per-line test of a million strings).
+    # ``src`` is the source that decided each line (-1: none yet).
     # pass 1: the first source (in order) that is confident enough
     # pass 2: lines where no source reached ``min_confidence``: the most confident one
     cand = []
-    for name, code, c, only in sources:
-        code_a = code.to_numpy(dtype=object)
-        has = pd.notna(code_a)
+    for _name, table_key, c, only in sources:
+        table = tables[table_key]
+        r = rows[table_key]
+        codes_t = table["naics6"].to_numpy(dtype=object) if len(table) else np.array([], object)
+        codes_t = np.append(np.where(pd.isna(codes_t), None, codes_t), None)
+        has = pd.notna(codes_t)[r]  # row -1 is the appended None
         if only is not None:
             has &= only
-        cand.append((name, code_a, np.where(has, c.to_numpy(dtype=float), np.nan), has))
-    for name, code_a, c_a, has in cand:
-        m = pd.isna(naics) & has & (np.nan_to_num(c_a, nan=0.0) >= min_confidence)
-        naics[m] = code_a[m]
-        method[m] = name
+        cand.append((codes_t, r, np.where(has, c.to_numpy(dtype=float), np.nan), has))
+    src = np.full(n, -1, dtype=np.int64)
+    conf = np.full(n, np.nan)
+    for k, (_codes_t, _r, c_a, has) in enumerate(cand):
+        m = (src < 0) & has & (np.nan_to_num(c_a, nan=0.0) >= min_confidence)
+        src[m] = k
         conf[m] = c_a[m]
-    for name, code_a, c_a, has in cand:
-        m = pd.isna(naics) & has
+    for k, (_codes_t, _r, c_a, has) in enumerate(cand):
+        m = (src < 0) & has
         better = m & ~(np.nan_to_num(c_a, nan=0.0) <= np.nan_to_num(conf, nan=-1.0))
-        weak = pd.notna(method) & (conf < min_confidence)
-        take = (m | (has & weak & better)) & ~(pd.notna(method) & ~weak)
-        naics[take] = code_a[take]
-        method[take] = name
+        weak = (src >= 0) & (conf < min_confidence)
+        take = (m | (has & weak & better)) & ~((src >= 0) & ~weak)
+        src[take] = k
         conf[take] = c_a[take]
     included = (out["status"] == "included").to_numpy()
-    naics[~included] = None
-    method[~included] = None
+    src[~included] = -1
     conf[~included] = np.nan
-    uncl = included & pd.isna(naics)
-    method[uncl] = "unclassified"
+    uncl = included & (src < 0)
     conf[uncl] = 0.0
+    naics = np.full(n, None, dtype=object)
+    coarse = np.zeros(n, dtype=bool)
+    for k, (codes_t, r, _c_a, _has) in enumerate(cand):
+        sel = np.flatnonzero(src == k)
+        naics[sel] = codes_t[r[sel]]
+        lens = np.array([len(x) if x is not None else 6 for x in codes_t], dtype=np.int64)
+        coarse[sel] = lens[r[sel]] < 6
+    names = np.array([s[0] for s in sources] + ["unclassified", None], dtype=object)
+    mcode = np.where(src >= 0, src, len(sources) + 1)
+    mcode[uncl] = len(sources)
     status = out["status"].to_numpy(dtype=object).copy()
     status[uncl] = "unclassified"
     out["status"] = pd.Series(status, index=out.index, dtype="str")
     out["naics6"] = pd.Series(naics, index=out.index, dtype="str")
-    out["method"] = pd.Series(method, index=out.index, dtype="str")
+    out["method"] = pd.Series(names[mcode], index=out.index, dtype="str")
     out["confidence"] = np.clip(conf, 0.0, 1.0)
     out["vendor_canonical"] = hits["vendor_canonical"]
     out["vendor_score"] = hits["vendor_score"]
@@ -393,7 +402,8 @@ def classify(
             else load_overrides(overrides)
         )
         out = _apply_overrides(out, ov, classify=True)
-    out["naics_coarse"] = (out["naics6"].str.len() < 6).fillna(False).astype(bool)
+        coarse = (out["naics6"].str.len() < 6).fillna(False).astype(bool).to_numpy()
+    out["naics_coarse"] = pd.Series(coarse, index=out.index, dtype=bool)
     return out
 
 

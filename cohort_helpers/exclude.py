@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,7 +229,7 @@ def _read_rule_csv(path: Path, kind: str) -> pd.DataFrame:
         df["priority"] = pr.astype(int)
         for i, pat in enumerate(df["pattern"]):
             try:
-                re.compile(pat)
+                _keyword_regex(pat)  # compiled as match_keywords uses it (cached)
             except re.error as exc:
                 raise RulesError(
                     f"{path.name}, row {df['_row'].iloc[i]}, column 'pattern': {pat!r} is not "
@@ -371,6 +372,11 @@ _ABBREVIATIONS = {
 _ABBR_RE = r"\b(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\b"
 
 
+def _as_object(values: Any) -> np.ndarray:
+    """Values as an object array (``pd.factorize`` hashes it faster than the str dtype)."""
+    return pd.Series(values).to_numpy(dtype=object)
+
+
 def normalise_vendor(names: pd.Series) -> pd.Series:
     """Vendor names reduced to a matching key (vectorised over unique names).
 
@@ -386,31 +392,101 @@ def normalise_vendor(names: pd.Series) -> pd.Series:
     ['ww grainger', 'ww grainger', 'grainger ww']
     """
     names = pd.Series(names)
-    codes, uniq = pd.factorize(names, use_na_sentinel=True)
-    u = pd.Series(uniq, dtype=object).astype(str)
-    u = u.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.casefold()
-    u = u.str.replace(r"\s*&\s*|\band\b", " ", regex=True)  # "AT&T" = "AT & T" = "ATT"
-    u = u.str.replace(r"[\u2018\u2019'`]", "", regex=True)  # O'Brien -> obrien
-    suffix = rf"(?:[\s,]+(?:{_SUFFIX})\.?)+\s*$"
-    u = u.str.replace(r"\s+", " ", regex=True).str.strip(" ,.;")
-    for _ in range(2):
-        u = u.str.replace(suffix, "", regex=True).str.strip(" ,.;")
-    # "Grainger, W W" / "Springfield, City of" -> "W W Grainger" / "City of Springfield"
-    u = u.str.replace(r"^([^,]+?)\s*,\s*([^,\d]{1,24})$", r"\2 \1", regex=True)
-    u = u.str.replace(r"[^\w\s]", " ", regex=True)
-    u = u.str.replace(rf"^(?:the)\s+|\s+(?:{_SUFFIX})$", "", regex=True)
-    u = u.str.replace(r"\s+", " ", regex=True).str.strip()
-    # Norwegian branch names: "Bjørkestrand Maskin AS avd. Strø" -> "bjorkestrand maskin"
-    u = u.str.replace(r"\s+(?:avd|avdeling)\b.*$", "", regex=True)
-    u = u.str.replace(rf"(?:\s+(?:{_SUFFIX}))+$", "", regex=True)
-    # "Cellco Partnership dba Verizon Wireless" -> "verizon wireless"
-    u = u.str.replace(r"^.+?\s(?:dba|d b a)\s+(?=\S)", "", regex=True)
-    # clerks' abbreviations: "SVCS" = "Services", "ENGRG" = "Engineering", ...
-    u = u.str.replace(_ABBR_RE, lambda m: _ABBREVIATIONS[m.group(0)], regex=True)
-    # join runs of single letters: "w w grainger" -> "ww grainger"
-    u = u.str.replace(r"\b(\w)\s(?=\w\b)", r"\1", regex=True)
-    arr = np.append(u.to_numpy(dtype=object), np.nan)
+    codes, uniq = pd.factorize(_as_object(names), use_na_sentinel=True)
+    arr = np.append(_normalise_unique(uniq), np.nan)
     return pd.Series(arr[codes], index=names.index, dtype="str")
+
+
+def _vendor_key_codes(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each name's key, -1 for a missing name; the distinct keys).
+
+    What ``pd.factorize(normalise_vendor(names))`` gives, without building the
+    keys of every line.
+    """
+    # an object array hashes faster than the str dtype
+    codes, uniq = pd.factorize(_as_object(names), use_na_sentinel=True)
+    kcodes, kuniq = pd.factorize(_normalise_unique(uniq))
+    out = np.full(len(codes), -1, dtype=np.int64)
+    has = codes >= 0
+    out[has] = kcodes[codes[has]]
+    return out, np.asarray(kuniq, dtype=object)
+
+
+# The steps of the key. Each is a (pattern, replacement) on one name, or a set of
+# characters to strip from both ends of it. "\s" never matches a line break, so
+# the patterns run once over all names joined by "\n" (multi-line mode: ^ and $
+# are each name's start and end); they are written to match only where they
+# change something (a single space is not replaced by a space).
+_S = r"[^\S\n]"
+_BLANKS = rf"{_S}{{2,}}|[^\S\n ]"  # the runs of blanks that "\s+" -> " " changes
+_VENDOR_STEPS_1: list[tuple[Any, Any]] = [
+    (rf"{_S}*&{_S}*|\band\b", " "),  # "AT&T" = "AT & T" = "ATT"
+    (r"[\u2018\u2019'`]", ""),  # O'Brien -> obrien
+    (_BLANKS, " "),
+    (None, " ,.;"),
+]
+_VENDOR_SUFFIX_STEP: list[tuple[Any, Any]] = [
+    (rf"(?:(?:{_S}|,)+(?:{_SUFFIX})\.?)+{_S}*$", ""),
+    (None, " ,.;"),
+]
+_VENDOR_STEPS_2: list[tuple[Any, Any]] = [
+    # "Grainger, W W" / "Springfield, City of" -> "W W Grainger" / "City of Springfield"
+    (rf"^([^,\n]+?){_S}*,{_S}*([^,\d\n]{{1,24}})$", r"\2 \1"),
+    (r"[^\w\s]", " "),
+    (rf"^(?:the){_S}+|{_S}+(?:{_SUFFIX})$", ""),
+    (_BLANKS, " "),
+    (None, None),  # str.strip()
+    # Norwegian branch names: "Bjørkestrand Maskin AS avd. Strø" -> "bjorkestrand maskin"
+    (rf"{_S}+(?:avd|avdeling)\b.*$", ""),
+    (rf"(?:{_S}+(?:{_SUFFIX}))+$", ""),
+    # "Cellco Partnership dba Verizon Wireless" -> "verizon wireless"
+    (rf"^.+?{_S}(?:dba|d b a){_S}+(?=\S)", ""),
+    # clerks' abbreviations: "SVCS" = "Services", "ENGRG" = "Engineering", ...
+    (_ABBR_RE, lambda m: _ABBREVIATIONS[m.group(0)]),
+    # join runs of single letters: "w w grainger" -> "ww grainger"
+    (rf"\b(\w){_S}(?=\w\b)", r"\1"),
+]
+_VENDOR_STEPS = [
+    (re.compile(p, re.M) if p is not None else None, r)
+    for p, r in _VENDOR_STEPS_1 + _VENDOR_SUFFIX_STEP * 2 + _VENDOR_STEPS_2
+]
+
+
+def _normalise_unique(uniq: Any) -> np.ndarray:
+    """Keys (object array) of distinct names: each step runs once over the joined names."""
+    import unicodedata
+
+    # a line break inside a name is a blank like any other (the first "\s+" step)
+    names = [str(x).replace("\n", " ") for x in np.asarray(uniq, dtype=object)]
+    if not names:
+        return np.array([], dtype=object)
+    text = unicodedata.normalize("NFKD", "\n".join(names))
+    folded = re.sub(r"[\u0300-\u036f]", "", text).casefold().split("\n")
+    if len(folded) != len(names):  # pragma: no cover - defensive: name by name
+        return np.array([_vendor_key(x) for x in names], dtype=object)
+    distinct = list(dict.fromkeys(folded))  # "ACME INC" and "Acme Inc" are done once
+    keys = _vendor_steps("\n".join(distinct)).split("\n")
+    if len(keys) != len(distinct):  # pragma: no cover - defensive: name by name
+        keys = [_vendor_steps(x) for x in distinct]
+    key_of = dict(zip(distinct, keys, strict=True))
+    return np.array([key_of[x] for x in folded], dtype=object)
+
+
+def _vendor_key(name: str) -> str:
+    """The key of one name (see :func:`normalise_vendor`)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name.replace("\n", " "))
+    return _vendor_steps(re.sub(r"[\u0300-\u036f]", "", text).casefold())
+
+
+def _vendor_steps(text: str) -> str:
+    for rx, repl in _VENDOR_STEPS:
+        if rx is not None:
+            text = rx.sub(repl, text)
+        else:
+            text = "\n".join(x.strip(repl) for x in text.split("\n"))
+    return text
 
 
 def vendor_name_score(q: str, c: str, *, processor: Any = None, score_cutoff: Any = None) -> float:
@@ -541,8 +617,7 @@ def match_vendors(
         (0..100), ``vendor_row`` (row position in ``rules.vendors`` or -1).
     """
     vendors = pd.Series(vendors)
-    keys = normalise_vendor(vendors)
-    codes, uniq = pd.factorize(keys, use_na_sentinel=True)
+    codes, uniq = _vendor_key_codes(vendors)
     known = rules.vendors
     n_u = len(uniq)
     row = np.full(n_u, -1, dtype=np.int64)
@@ -595,22 +670,30 @@ def match_vendors(
 # ---------------------------------------------------------------------------
 
 
-def match_keywords(descriptions: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
+def match_keywords(
+    descriptions: pd.Series,
+    keywords: pd.DataFrame,
+    *,
+    factorized: tuple[np.ndarray, Any] | None = None,
+) -> pd.DataFrame:
     """Which keyword rules match each description (vectorised over unique descriptions).
 
     Rules are tried by descending ``priority`` (file order breaks ties). For
     each description the result names the winning rule for exclusion or
     classification (``kw_row``: the highest-priority rule with a NAICS code or
     an exclusion reason) and for capital (``kw_capital_row``: the highest-priority
-    rule with a ``capital`` value). ``-1`` means no rule.
+    rule with a ``capital`` value). ``-1`` means no rule. ``factorized`` may
+    pass ``pd.factorize(descriptions)`` when the caller has it already.
     """
     descriptions = pd.Series(descriptions)
-    codes, uniq = pd.factorize(descriptions, use_na_sentinel=True)
+    codes, uniq = (
+        factorized if factorized is not None else pd.factorize(descriptions, use_na_sentinel=True)
+    )
     n_u = len(uniq)
     main = np.full(n_u, -1, dtype=np.int64)
     cap = np.full(n_u, -1, dtype=np.int64)
     if n_u and len(keywords):
-        u = pd.Series(uniq, dtype=object).astype(str)
+        u = [str(x) for x in np.asarray(uniq, dtype=object)]
         order = keywords.assign(_pos=np.arange(len(keywords))).sort_values(
             ["priority", "_pos"], ascending=[False, True], kind="stable"
         )
@@ -631,7 +714,8 @@ def match_keywords(descriptions: pd.Series, keywords: pd.DataFrame) -> pd.DataFr
             if not need.any():
                 continue
             idx = np.flatnonzero(need)
-            got = u.iloc[idx].str.contains(pat, flags=re.IGNORECASE, regex=True).to_numpy(bool)
+            rx = _keyword_regex(pat)
+            got = np.fromiter((rx.search(u[i]) is not None for i in idx), bool, len(idx))
             hit = idx[got]
             if hm:
                 sel = hit[main[hit] < 0]
@@ -652,15 +736,34 @@ def match_keywords(descriptions: pd.Series, keywords: pd.DataFrame) -> pd.DataFr
 # ---------------------------------------------------------------------------
 
 
-def _lookup_codes(values: pd.Series, table: pd.DataFrame, key: str, prefix: bool) -> np.ndarray:
-    """Row position in ``table`` for each value (exact, then leading-zero-free, then prefix)."""
+@functools.lru_cache(maxsize=4096)
+def _keyword_regex(pattern: str) -> re.Pattern:
+    """A keyword rule compiled as ``str.contains(pattern, flags=re.IGNORECASE)`` does."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _lookup_codes(
+    values: pd.Series,
+    table: pd.DataFrame,
+    key: str,
+    prefix: bool,
+    *,
+    prepare: Any = None,
+) -> np.ndarray:
+    """Row position in ``table`` for each value (exact, then leading-zero-free, then prefix).
+
+    ``prepare`` (a function on a Series of str) tidies the distinct values first.
+    """
     out = np.full(len(values), -1, dtype=np.int64)
     if not len(table):
         return out
-    codes, uniq = pd.factorize(values.astype("str"), use_na_sentinel=True)
+    codes, uniq = pd.factorize(_as_object(values.astype("str")), use_na_sentinel=True)
     if not len(uniq):
         return out
-    u = pd.Series(uniq, dtype=object).astype(str).str.strip()
+    u = pd.Series(uniq, dtype=object).astype(str)
+    if prepare is not None:
+        u = prepare(u.astype("str")).astype(object).astype(str)
+    u = u.str.strip()
     keys = table[key].astype(str)
     idx = pd.Index(keys.to_numpy()).get_indexer(pd.Index(u.to_numpy()))
     if (idx < 0).any() and key == "object_code":
@@ -687,6 +790,10 @@ def _lookup_codes(values: pd.Series, table: pd.DataFrame, key: str, prefix: bool
     return out
 
 
+def _mcc_codes(u: pd.Series) -> pd.Series:
+    return u.str.replace(r"\.0$", "", regex=True).str.zfill(4)
+
+
 def rule_hits(
     lines: pd.DataFrame, rules: Rules, *, fuzzy_threshold: float = FUZZY_THRESHOLD
 ) -> pd.DataFrame:
@@ -696,6 +803,21 @@ def rule_hits(
     ``mcc`` and ``kw``: ``<src>_naics6``, ``<src>_reason``, ``<src>_confidence``;
     capital flags ``oc_capital`` and ``kw_capital``; and the vendor match
     details (``vendor_canonical``, ``vendor_method``, ``vendor_score``).
+    """
+    return _rule_hits(lines, rules, fuzzy_threshold=fuzzy_threshold)[0]
+
+
+def _rule_hits(
+    lines: pd.DataFrame,
+    rules: Rules,
+    *,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
+    factorized: dict | None = None,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """:func:`rule_hits` and the matched row of each table per line (``-1``: none).
+
+    ``factorized`` (a dict) receives ``pd.factorize`` of the description column
+    for :func:`find_voids` to reuse.
     """
     n = len(lines)
     idx = lines.index
@@ -712,8 +834,8 @@ def rule_hits(
         out = np.full(n, None, dtype=object)
         if len(table) and found.any():
             vals = table[col].to_numpy(dtype=object)
-            got = vals[rows[found]]
-            out[found] = np.where(pd.isna(got), None, got)
+            vals = np.where(pd.isna(vals), None, vals)  # NA -> None on the table, not per line
+            out[found] = vals[rows[found]]
         return pd.Series(out, index=idx, dtype=object)
 
     def col_or_na(name: str) -> pd.Series:
@@ -742,21 +864,25 @@ def rule_hits(
     res["vendor_method"] = vm["vendor_method"].astype(object)
     res["vendor_score"] = vm["vendor_score"]
     # MCC
-    mcc_vals = col_or_na("mcc").astype("str").str.replace(r"\.0$", "", regex=True).str.zfill(4)
-    mrows = _lookup_codes(mcc_vals, rules.mcc, "mcc", prefix=False)
+    mrows = _lookup_codes(col_or_na("mcc"), rules.mcc, "mcc", prefix=False, prepare=_mcc_codes)
     res["mcc_naics6"] = take(rules.mcc, mrows, "naics6", "str")
     res["mcc_reason"] = take(rules.mcc, mrows, "exclude_reason", "str")
     res["mcc_confidence"] = take(rules.mcc, mrows, "confidence", "float")
     # keywords
-    km = match_keywords(col_or_na("description"), rules.keywords)
+    desc = col_or_na("description")
+    fact = pd.factorize(_as_object(desc), use_na_sentinel=True)
+    if factorized is not None and "description" in lines:
+        factorized["description"] = fact
+    km = match_keywords(desc, rules.keywords, factorized=fact)
     krows = km["kw_row"].to_numpy()
     res["kw_naics6"] = take(rules.keywords, krows, "naics6", "str")
     res["kw_reason"] = take(rules.keywords, krows, "exclude_reason", "str")
     res["kw_confidence"] = take(rules.keywords, krows, "confidence", "float")
     res["kw_capital"] = take(rules.keywords, km["kw_capital_row"].to_numpy(), "capital", "float")
-    out = pd.DataFrame(res, index=idx)
+    out = pd.DataFrame(res, index=idx, copy=False)  # fresh columns: no consolidating copy
     assert len(out) == n
-    return out
+    rows = {"oc": oc_rows, "vendor": vrows, "mcc": mrows, "kw": krows}
+    return out, rows
 
 
 # ---------------------------------------------------------------------------
@@ -766,19 +892,29 @@ def rule_hits(
 
 def _source_order(lines: pd.DataFrame) -> np.ndarray:
     """Rank of each line in physical order (file, line), independent of row order."""
+    n = len(lines)
     if "source_file" in lines and "source_line" in lines:
-        keys = pd.DataFrame(
-            {
-                "f": lines["source_file"].astype("str").fillna(""),
-                "l": lines["source_line"].to_numpy(),
-            }
-        )
-        order = np.lexsort((keys["l"].to_numpy(), keys["f"].to_numpy()))
+        f = lines["source_file"].astype("str").fillna("").to_numpy(dtype=object)
+        ln = lines["source_line"].to_numpy()
+        if n < 2 or _in_physical_order(f, ln):
+            return np.arange(n, dtype=np.int64)
+        fcode, _ = pd.factorize(f, sort=True)  # codes in the order of the sorted names
+        order = np.lexsort((ln, fcode))
     else:
-        order = np.arange(len(lines))
-    rank = np.empty(len(lines), dtype=np.int64)
-    rank[order] = np.arange(len(lines))
+        order = np.arange(n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
     return rank
+
+
+def _in_physical_order(files: np.ndarray, line_no: np.ndarray) -> bool:
+    """Whether the rows are sorted by (file name, line) already (the usual case)."""
+    same = files[1:] == files[:-1]  # one file's lines are one block of identical names
+    starts = np.flatnonzero(~same) + 1
+    heads = files[np.r_[0, starts]].tolist()
+    if any(a >= b for a, b in zip(heads, heads[1:], strict=False)):
+        return False
+    return bool((np.diff(line_no)[same] > 0).all())
 
 
 def _present(lines: pd.DataFrame, col: str) -> bool:
@@ -790,16 +926,26 @@ def _cents(amount: pd.Series) -> np.ndarray:
     return (np.sign(a) * np.floor(np.abs(a) * 100 + 0.5 + 1e-9)).astype(np.int64)
 
 
-def _contains(values: pd.Series, pattern: str) -> np.ndarray:
+def _contains(
+    values: pd.Series, pattern: str, factorized: tuple[np.ndarray, Any] | None = None
+) -> np.ndarray:
     """Boolean array: ``pattern`` found in the text (evaluated once per unique value)."""
-    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    codes, uniq = (
+        factorized if factorized is not None else pd.factorize(values, use_na_sentinel=True)
+    )
     if not len(uniq):
         return np.zeros(len(values), dtype=bool)
     hit = pd.Series(uniq, dtype=object).astype(str).str.contains(pattern, regex=True)
     return np.append(hit.to_numpy(dtype=bool), False)[codes]
 
 
-def find_voids(lines: pd.DataFrame, rank: np.ndarray | None = None) -> np.ndarray:
+def find_voids(
+    lines: pd.DataFrame,
+    rank: np.ndarray | None = None,
+    *,
+    cents: np.ndarray | None = None,
+    factorized: dict | None = None,
+) -> np.ndarray:
     """Boolean mask of lines that are a voided payment or the void that cancels it.
 
     A negative line cancels the earliest earlier, not yet cancelled, positive
@@ -811,42 +957,53 @@ def find_voids(lines: pd.DataFrame, rank: np.ndarray | None = None) -> np.ndarra
     n = len(lines)
     if rank is None:
         rank = _source_order(lines)
+    factorized = factorized or {}
     void = np.zeros(n, dtype=bool)
     flagged = np.zeros(n, dtype=bool)
     if "status_text" in lines:
-        flagged |= _contains(lines["status_text"], VOID_STATUS)
+        flagged |= _contains(lines["status_text"], VOID_STATUS, factorized.get("status_text"))
     if "description" in lines:
         # "VOID - <original description>" written by systems without a status column
-        flagged |= _contains(lines["description"], VOID_DESCRIPTION)
+        flagged |= _contains(lines["description"], VOID_DESCRIPTION, factorized.get("description"))
     void |= flagged
     ref = None
     for c in ("invoice", "payment_id"):
         if _present(lines, c):
             ref = c
             break
-    cents = _cents(lines["amount"])
+    cents = _cents(lines["amount"]) if cents is None else cents
     neg = cents < 0
     if ref is None:
         # without an invoice or payment reference only flagged negatives pair up
         neg &= flagged
     if not neg.any():
         return void
-    # candidates first on the amount alone (cheap), then the full key on those few
-    cand = neg | ((cents > 0) & np.isin(cents, -cents[neg]))
-    ci = np.flatnonzero(cand)
-    sub = lines.iloc[ci]
-    key = pd.DataFrame(
-        {
-            "v": sub["vendor"].astype("str").fillna("").str.strip().str.casefold().to_numpy(),
-            "r": (sub[ref].astype("str").fillna("").to_numpy() if ref else np.full(len(ci), "")),
-            "c": np.abs(cents[ci]),
-            "rank": rank[ci],
-            "i": ci,
-        }
+    # candidates first on the amount alone (cheap), then on amount and reference,
+    # then the full key (with the vendor) on those few
+    pos_amount = (cents > 0) & pd.Series(cents).isin(np.unique(-cents[neg])).to_numpy()
+    ci = np.flatnonzero(neg | pos_amount)
+    r = (
+        lines[ref].iloc[ci].astype("str").fillna("").to_numpy(dtype=object)
+        if ref
+        else np.full(len(ci), "", dtype=object)
     )
+    key = pd.DataFrame({"r": r, "c": np.abs(cents[ci]), "rank": rank[ci], "i": ci})
+    is_pos = cents[ci] > 0
+    is_neg = neg[ci]
+    # (reference, amount) as one integer: a positive line stays when a negative shares it
+    r_idx = pd.factorize(r)[0].astype(np.int64)
+    c_idx = pd.factorize(key["c"].to_numpy())[0].astype(np.int64)
+    rc = r_idx * (int(c_idx.max()) + 1) + c_idx
+    keep = is_neg | (is_pos & pd.Series(rc).isin(np.unique(rc[is_neg])).to_numpy())
+    key = key[keep]
+    if not is_neg[keep].any() or not (is_pos[keep]).any():
+        return void
+    is_pos, is_neg = is_pos[keep], is_neg[keep]
+    vend = lines["vendor"].iloc[key["i"].to_numpy()].astype("str").fillna("")
+    key.insert(0, "v", vend.str.strip().str.casefold().to_numpy())
     k = ["v", "r", "c"]
-    pos_df = key[cents[ci] > 0].sort_values("rank")
-    neg_df = key[neg[ci]].sort_values("rank")
+    pos_df = key[is_pos].sort_values("rank")
+    neg_df = key[is_neg].sort_values("rank")
     pos_df = pos_df.merge(neg_df[k].drop_duplicates(), on=k)
     if pos_df.empty:
         return void
@@ -861,7 +1018,11 @@ def find_voids(lines: pd.DataFrame, rank: np.ndarray | None = None) -> np.ndarra
 
 
 def find_duplicates(
-    lines: pd.DataFrame, rank: np.ndarray | None = None, *, skip: np.ndarray | None = None
+    lines: pd.DataFrame,
+    rank: np.ndarray | None = None,
+    *,
+    skip: np.ndarray | None = None,
+    cents: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask of exact repeats of an earlier line (the first one is not marked).
 
@@ -879,12 +1040,16 @@ def find_duplicates(
         cols.append("payment_id")
     cols += [c for c in ("date", "account", "description") if c in lines]
     out = np.zeros(n, dtype=bool)
-    cents = _cents(lines["amount"])
-    # candidates: same amount (and date) as another line; the full comparison runs on those
-    pre = pd.DataFrame({"c": cents})
+    cents = _cents(lines["amount"]) if cents is None else cents
+    # candidates: same amount and date as another line (a hash of the two: equal
+    # pairs always collide; a rare false collision only adds a candidate); the full
+    # comparison runs on those
+    h = cents.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     if "date" in lines:
-        pre["d"] = lines["date"].to_numpy()
-    cand = pre.duplicated(keep=False).to_numpy().copy()
+        d = lines["date"].to_numpy()
+        d = d.view(np.int64) if d.dtype.kind == "M" else pd.factorize(d)[0].astype(np.int64)
+        h ^= d.astype(np.uint64) + np.uint64(0x632BE59BD9B4E019) + (h << np.uint64(6))
+    cand = pd.Series(h).duplicated(keep=False).to_numpy().copy()
     if skip is not None:
         cand &= ~skip
     ci = np.flatnonzero(cand)
@@ -940,6 +1105,24 @@ def apply_exclusions(
         ``reason``, ``exclusion_method`` and ``scope3_category`` (1 operating,
         2 capital). Nothing is dropped.
     """
+    return _apply_exclusions(lines, rules, overrides, fuzzy_threshold=fuzzy_threshold, hits=hits)
+
+
+_STATUS_TEXT = np.array(["included", "excluded"], dtype=object)
+
+
+def _apply_exclusions(
+    lines: pd.DataFrame,
+    rules: Rules,
+    overrides: pd.DataFrame | str | Path | None = None,
+    *,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
+    hits: pd.DataFrame | None = None,
+    factorized: dict | None = None,
+    rows: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """:func:`apply_exclusions`; ``rows`` (from :func:`_rule_hits`, with ``hits``) lets
+    the "has a code / a reason" tests run on the small rule tables."""
     if "amount" not in lines or "vendor" not in lines:
         raise ValueError("lines need at least the columns 'vendor' and 'amount' (see read_ledger).")
     out = lines.copy()
@@ -949,19 +1132,33 @@ def apply_exclusions(
     rank = _source_order(out)
     reason = np.full(n, None, dtype=object)
     method = np.full(n, None, dtype=object)
+    decided = np.zeros(n, dtype=bool)
 
     def assign(mask: np.ndarray, why: np.ndarray | str, how: str) -> None:
-        m = mask & pd.isna(reason)
+        m = mask & ~decided
         if isinstance(why, str):
             reason[m] = why
         else:
             reason[m] = why[m]
         method[m] = how
+        decided[m] = True
 
-    purchase_account = pd.notna(hits["oc_naics6"].to_numpy(dtype=object))
-    void = find_voids(out, rank)
+    tables = {"oc": rules.object_codes, "kw": rules.keywords, "vendor": rules.vendors}
+    tables["mcc"] = rules.mcc
+
+    def present(src: str, col: str) -> np.ndarray:
+        """Whether ``hits[f"{src}_{col}"]`` has a value, per line."""
+        if rows is None or not len(tables[src]):
+            name = "naics6" if col == "naics6" else "reason"
+            return pd.notna(hits[f"{src}_{name}"].to_numpy(dtype=object))
+        has = np.append(tables[src][col].notna().to_numpy(dtype=bool), False)
+        return has[rows[src]]  # row -1 (no match) takes the appended False
+
+    purchase_account = present("oc", "naics6")
+    cents = _cents(out["amount"])
+    void = find_voids(out, rank, cents=cents, factorized=factorized)
     assign(void, "void", "void")
-    dup = find_duplicates(out, rank, skip=void)
+    dup = find_duplicates(out, rank, skip=void, cents=cents)
     assign(dup, "duplicate", "duplicate")
     for src, how in (
         ("oc", "object_code"),
@@ -970,7 +1167,7 @@ def apply_exclusions(
         ("mcc", "mcc"),
     ):
         r = hits[f"{src}_reason"].to_numpy(dtype=object)
-        m = pd.notna(r)
+        m = present(src, "exclude_reason")
         if src in ("kw", "mcc"):
             # a purchase account (object code with a NAICS code) outweighs a word in the
             # description or a card's merchant category ("GASOLINE ENGINE" parts)
@@ -985,9 +1182,8 @@ def apply_exclusions(
         has = cf.notna().to_numpy()
         cap[has] = cf[has].to_numpy(dtype=bool)
     cat = np.where(cap, 2, 1)
-    out["status"] = pd.Series(
-        np.where(pd.isna(reason), "included", "excluded"), index=out.index, dtype="str"
-    )
+    # reasons are never NA once set: "decided" is the excluded lines
+    out["status"] = pd.Series(_STATUS_TEXT[decided.astype(np.int64)], index=out.index, dtype="str")
     out["reason"] = pd.Series(reason, index=out.index, dtype="str")
     out["exclusion_method"] = pd.Series(method, index=out.index, dtype="str")
     out["scope3_category"] = pd.Series(cat, index=out.index, dtype="Int64")

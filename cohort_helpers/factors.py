@@ -768,7 +768,7 @@ def _resolve(
     fs: FactorSet,
     values: pd.DataFrame,
     bea_values: pd.DataFrame,
-    weights: pd.Series | None,
+    weights: pd.Series | Callable[[], pd.Series | None] | None,
     code_type: str,
 ) -> pd.DataFrame:
     """Resolve distinct codes to value columns (exact / BEA / prefix average / missing).
@@ -819,6 +819,8 @@ def _resolve(
     if code_type in ("auto", "naics6"):
         is_prefix = ~done & codes.str.fullmatch(r"\d{2,5}").fillna(False).to_numpy(dtype=bool)
         if is_prefix.any():
+            if callable(weights):  # looked up only when there are prefixes to average
+                weights = weights()
             _prefix_average(codes, is_prefix, values, nv, weights, res, meta)
     # a code whose row exists but has only NaN values is still missing
     nan_vals = res[cols].isna().all(axis=1).to_numpy()
@@ -890,7 +892,7 @@ def _bea_values(values: pd.DataFrame, nv: pd.DataFrame) -> pd.DataFrame:
     return ex.groupby("_c")[list(values.columns)].mean()
 
 
-def _weights_for(fs: FactorSet, weights: Any) -> pd.Series | None:
+def _weights_for(fs: FactorSet, weights: Any, stacklevel: int = 3) -> pd.Series | None:
     if isinstance(weights, pd.Series):
         return weights.astype(float)
     if weights == "equal" or weights is None:
@@ -900,7 +902,7 @@ def _weights_for(fs: FactorSet, weights: Any) -> pd.Series | None:
         if w.isna().all():
             warnings.warn(
                 "The BEA Use table is not available: prefix averages are unweighted.",
-                stacklevel=3,
+                stacklevel=stacklevel,
             )
             return None
         return w
@@ -975,7 +977,11 @@ def lookup(
     uniq, inv = _normalise_codes(codes)
     values = fs.naics_view[["factor_kg_per_usd"]]
     bea_values = fs.bea_view[["factor_kg_per_usd"]]
-    resolved = _resolve(uniq, fs, values, bea_values, _weights_for(fs, weights), code_type)
+    if not isinstance(weights, pd.Series) and weights not in ("output", "equal", None):
+        _weights_for(fs, weights)  # raises, naming the choices
+    # the national weights are read only when there are prefixes to average
+    lazy = weights if isinstance(weights, pd.Series) else lambda: _weights_for(fs, weights, 5)
+    resolved = _resolve(uniq, fs, values, bea_values, lazy, code_type)
     resolved.insert(0, "code", uniq)
     counts = np.bincount(inv, minlength=len(uniq))
     _report_missing(resolved, fs, counts, uniq, errors)

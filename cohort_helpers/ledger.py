@@ -523,6 +523,8 @@ def _decode_check(raw: bytes, encoding: str | None, fname: str) -> tuple[bytes, 
         return raw.decode("utf-16").encode("utf-8"), "utf-8"
     else:
         enc = "utf-8"
+    if raw.isascii():  # valid in every ASCII-compatible encoding (no decoding pass)
+        return raw, enc
     try:
         raw.decode(enc)
         return raw, enc
@@ -731,6 +733,9 @@ def parse_amounts(
     if decimal is None:
         step = max(1, n // 5_000)
         decimal = _detect_decimal(values.iloc[::step])
+    fast = _parse_plain_amounts(values, decimal, thousands)
+    if fast is not None:
+        return fast, np.zeros(n, dtype=bool), decimal
     out = np.full(n, np.nan)
     todo = np.ones(n, dtype=bool)
     sample = values.iloc[:: max(1, n // 500)].dropna()
@@ -751,10 +756,8 @@ def parse_amounts(
     return out, bad, decimal
 
 
-def _parse_amount_strings(
-    u: pd.Series, decimal: str, thousands: str | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Parse unique amount texts with a few vectorised passes (see :func:`parse_amounts`)."""
+def _amount_syntax(decimal: str, thousands: str | None) -> tuple[str, set[str], str]:
+    """(regex of a whole amount cell, thousands separators, their regex class)."""
     seps = set()
     if thousands:
         seps.add(thousands)
@@ -770,6 +773,52 @@ def _parse_amount_strings(
         num_re = rf"\d+(?:{dec}\d*)?|{dec}\d+"
     n_ = f"(?:{num_re})"
     full = rf"(?:[-+]?{n_}|\({n_}\)|{n_}-|{n_}(?i:cr|dr))"
+    return full, seps, sep_class
+
+
+_DIGITS_TO_9 = str.maketrans("0123456789", "9" * 10)
+
+
+def _parse_plain_amounts(
+    values: pd.Series, decimal: str, thousands: str | None
+) -> np.ndarray | None:
+    """Amounts when every cell is an ASCII number such as ``1,234.56``, ``(12.50)``,
+    ``-3`` or ``7.00-``; ``None`` when any cell needs :func:`_parse_amount_strings`.
+
+    The cells are checked by their *shape* (digits replaced by 9: a handful of
+    distinct shapes, each matched once against the same grammar) and converted
+    in one pass over the joined text, instead of several regex passes per cell.
+    """
+    arr = values.to_numpy(dtype=object)
+    n = len(arr)
+    if not n:
+        return None
+    try:
+        text = "\n".join(arr)
+    except TypeError:  # missing cells
+        return None
+    if not text.isascii() or text.count("\n") != n - 1:
+        return None
+    full, seps, _ = _amount_syntax(decimal, thousands)
+    grammar = re.compile(full)
+    for shape in set(text.translate(_DIGITS_TO_9).split("\n")):
+        if not grammar.fullmatch(shape) or re.search("[A-Za-z]", shape):
+            return None  # blanks, CR/DR suffixes, currency signs, typos: the full parser
+    keep = str.maketrans({c: None for c in "-+()" + "".join(seps)} | {decimal: "."})
+    vals = np.array(text.translate(keep).split("\n"), dtype=float)
+    b = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    nl = np.flatnonzero(b == 10)
+    first = b[np.r_[0, nl + 1]]
+    last = b[np.r_[nl - 1, len(b) - 1]]
+    neg = (first == ord("-")) | (first == ord("(")) | (last == ord("-"))
+    return np.where(neg, -vals, vals)
+
+
+def _parse_amount_strings(
+    u: pd.Series, decimal: str, thousands: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse unique amount texts with a few vectorised passes (see :func:`parse_amounts`)."""
+    full, seps, sep_class = _amount_syntax(decimal, thousands)
     t = u.astype(str)
     good = t.str.fullmatch(full).to_numpy(dtype=bool, na_value=False).copy()
     if not good.all():
@@ -1163,13 +1212,53 @@ def _read_csv_raw(
         v = frame[j]
         if v.dtype.kind == "f":
             continue
-        if j in raw_cols or not padded:
-            e = (v == "").to_numpy()
-            if e.any():
+        check_pad = padded and j not in raw_cols
+        blank, pad = _blank_or_padded(v.to_numpy(dtype=object), padding=check_pad)
+        if not pad:
+            if blank:
+                e = (v == "").to_numpy()
                 frame[j] = v.where(~e)
         else:
             frame[j] = _clean_text(v)
     return frame, lines, pos, info
+
+
+#: Every character ``str.strip()`` removes (``str.isspace``), for :func:`_blank_or_padded`.
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_WHITESPACE_CODES = np.array([ord(c) for c in _WHITESPACE])
+
+
+def _blank_or_padded(values: np.ndarray, padding: bool = True) -> tuple[bool, bool]:
+    """(any cell is "", any cell starts or ends with whitespace), without a pass per cell.
+
+    Padding is looked for next to the separators of the joined cells, with numpy
+    over the characters' code points. Non-text cells answer (True, ``padding``),
+    which sends the column to the full check.
+    """
+    if not len(values):
+        return False, False
+    blank = bool((values == "").any())
+    if not padding:
+        return blank, False
+    try:
+        text = "\x00".join(values)
+    except TypeError:
+        return True, padding
+    if not text:
+        return blank, False
+    if text.isascii():
+        cp = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    else:
+        try:
+            cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # lone surrogates: the full check
+            return blank, True
+    sep = np.flatnonzero(cp == 0)  # a NUL inside a cell can only add a false alarm
+    edge = np.concatenate([cp[:1], cp[-1:], cp[sep - 1], cp[np.minimum(sep + 1, len(cp) - 1)]])
+    return blank, bool(np.isin(edge, _WHITESPACE_CODES).any())
 
 
 def _has_padding(body: bytes, delim: str) -> bool:

@@ -566,9 +566,11 @@ def monte_carlo(
             "(factors.apply_factors) and check that lines have factors."
         )
     codes_raw = df[code_col].to_numpy(dtype=object)[ok]
-    codes_s = pd.Series(codes_raw, dtype=object)
-    codes_s = codes_s.where(codes_s.notna(), "").astype(str).str.strip()
-    code_idx, code_uniq = pd.factorize(codes_s, sort=True)
+    # tidy the distinct codes, not every line ("" for a missing code)
+    raw_idx, raw_uniq = pd.factorize(pd.Series(codes_raw, dtype=object), use_na_sentinel=True)
+    tidy = [str(c).strip() for c in raw_uniq] + ([""] if (raw_idx < 0).any() else [])
+    u_idx, code_uniq = pd.factorize(pd.Series(tidy, dtype=object), sort=True)
+    code_idx = u_idx[raw_idx]  # raw_idx -1 (missing) takes the last one, ""
     n_codes = len(code_uniq)
     if confidence_col in df.columns:
         conf = pd.to_numeric(df[confidence_col], errors="coerce").to_numpy(dtype=float)[ok]
