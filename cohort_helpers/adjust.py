@@ -42,7 +42,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -292,6 +292,13 @@ def normalise_rates(rates: Any) -> pd.DataFrame:
     return out.sort_values(["currency", "year"], ignore_index=True)
 
 
+def _tidy_distinct(values: pd.Series, tidy: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``tidy`` applied to each distinct value once, mapped back to every line."""
+    idx, uniq = pd.factorize(values, use_na_sentinel=False)
+    done = tidy(pd.Series(uniq, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(done[idx], index=values.index)
+
+
 def _broadcast(x: Any, n: int, name: str) -> np.ndarray:
     arr = np.asarray(x.to_numpy() if isinstance(x, pd.Series | pd.Index) else x, dtype=object)
     if arr.ndim == 0:
@@ -326,7 +333,10 @@ def to_usd(amount: Any, currency: Any, year: Any, rates: Any = None) -> pd.Serie
     """
     amt = pd.Series(amount, dtype=float) if not isinstance(amount, pd.Series) else amount
     n = len(amt)
-    cur = pd.Series(_broadcast(currency, n, "currency")).astype(str).str.strip().str.upper()
+    cur = _tidy_distinct(
+        pd.Series(_broadcast(currency, n, "currency")),
+        lambda u: u.astype(str).str.strip().str.upper(),
+    )
     yr = pd.Series(_broadcast(year, n, "year"))
     is_usd = (cur == "USD").to_numpy()
     out = amt.to_numpy(dtype=float).copy()
@@ -459,9 +469,14 @@ def price_index_ratio(
     codes = pd.Series(_broadcast(bea_codes, n, "bea_codes"))
     years = _years_array(from_years, n, "from_years")
     _check_years(np.append(np.unique(years), to_year), wide.columns, "BEA price index")
-    codes = codes.where(codes.notna(), "").astype(str).str.strip()
-    pair = pd.MultiIndex.from_arrays([codes, years])
-    inv, uniq = pd.factorize(pair)
+    codes = _tidy_distinct(codes, lambda u: u.where(u.notna(), "").astype(str).str.strip())
+    # distinct (code, year) pairs through integer codes: cheap on long ledgers
+    c_idx, c_uniq = pd.factorize(codes)
+    y_idx, y_uniq = pd.factorize(years)
+    inv, pair_u = pd.factorize(c_idx.astype(np.int64) * len(y_uniq) + y_idx)
+    uniq = pd.MultiIndex.from_arrays(
+        [np.asarray(c_uniq, dtype=object)[pair_u // len(y_uniq)], y_uniq[pair_u % len(y_uniq)]]
+    )
     u_codes = uniq.get_level_values(0).astype(str)
     multi = sorted({c for c in u_codes if "," in c})
     table = pd.concat([wide, _composite_rows(multi, wide)]) if multi else wide

@@ -99,37 +99,54 @@ def reconcile(lines: pd.DataFrame) -> pd.DataFrame:
             f"{int(bad.sum())} line(s) have no valid status (first: index {lines.index[bad][0]}, "
             f"status {lines.loc[bad, 'status'].iloc[0]!r}); expected one of {STATUSES}."
         )
-    df = pd.DataFrame(
+    split = "scope3_category" in lines
+    category = (
+        pd.to_numeric(lines["scope3_category"], errors="coerce").fillna(1).astype(int)
+        if split
+        else pd.Series(0, index=lines.index)
+    )
+    # Sum per distinct (currency, status, reason, category) first, then label
+    # those few groups: no string work per line on long ledgers.
+    keyed = pd.DataFrame(
         {
-            "currency": lines["currency"].fillna("?").astype(str),
-            "status": lines["status"].astype(str),
-            "reason": lines["reason"].fillna("").astype(str),
+            "currency": lines["currency"].fillna("?"),
+            "status": lines["status"],
+            "reason": lines["reason"].fillna(""),
+            "category": category,
             "cents": cents(lines["amount"]),
         }
     )
-    if "scope3_category" in lines:
-        cat = pd.to_numeric(lines["scope3_category"], errors="coerce").fillna(1).astype(int)
-        df["bucket"] = np.where(
-            df["status"] == "included", "included, category " + cat.astype(str), ""
-        )
-    else:
-        df["bucket"] = np.where(df["status"] == "included", "included", "")
-    df.loc[df["status"] == "excluded", "bucket"] = "excluded: " + df["reason"].replace(
-        "", "unspecified"
+    groups = (
+        keyed.groupby(["currency", "status", "reason", "category"], sort=False, dropna=False)[
+            "cents"
+        ]
+        .agg(["size", "sum"])
+        .reset_index()
     )
-    df.loc[df["status"] == "unclassified", "bucket"] = "unclassified"
+    groups["currency"] = groups["currency"].astype(str)
+    status = groups["status"].astype(str)
+    reason = groups["reason"].astype(str).replace("", "unspecified")
+    included = "included, category " + groups["category"].astype(str) if split else "included"
+    groups["bucket"] = np.where(
+        status == "included",
+        included,
+        np.where(status == "excluded", "excluded: " + reason, "unclassified"),
+    )
+    df = groups.groupby(["currency", "bucket"], sort=True)[["size", "sum"]].sum().reset_index()
+    inputs = keyed.groupby("currency", dropna=False)["cents"].agg(["size", "sum"])
+    inputs.index = inputs.index.astype(str)
     rows = []
-    for cur, g in df.groupby("currency", sort=True):
-        total = int(g["cents"].sum())
-        rows.append((cur, "input", len(g), total, 0))
-        parts = g.groupby("bucket", sort=True)["cents"].agg(["size", "sum"])
+    for cur, parts in df.groupby("currency", sort=True):
+        parts = parts.set_index("bucket")
+        n_in, total = int(inputs.at[cur, "size"]), int(inputs.at[cur, "sum"])
+        rows.append((cur, "input", n_in, total, 0))
         order = sorted(
             parts.index, key=lambda b: (not b.startswith("included"), b.startswith("unclass"), b)
         )
         for b in order:
             rows.append((cur, b, int(parts.at[b, "size"]), int(parts.at[b, "sum"]), 0))
         diff = total - int(parts["sum"].sum())
-        rows.append((cur, "check", len(g) - int(parts["size"].sum()), diff, diff))
+        rows.append((cur, "check", n_in - int(parts["size"].sum()), diff, diff))
     out = pd.DataFrame(rows, columns=["currency", "bucket", "lines", "cents", "difference_cents"])
     out["amount"] = out["cents"] / 100
     return out[["currency", "bucket", "lines", "amount", "cents", "difference_cents"]]
@@ -162,8 +179,9 @@ def summarise(
     >>> float(summarise(df).loc["327320", "kg_per_usd"])
     0.9
     """
-    inc = lines[lines["status"] == "included"]
     keys = [by] if isinstance(by, str) else list(by)
+    need = list(dict.fromkeys([*keys, "spend_factor_usd", "kg_co2e"]))  # copy only these
+    inc = lines.loc[(lines["status"] == "included").to_numpy(), need]
     g = inc.groupby(keys, dropna=False, sort=False)
     out = pd.DataFrame(
         {
@@ -381,8 +399,8 @@ def compute_emissions(
     if not inc.any():
         out.attrs["factor_set"] = fs.name
         return out
-    sub = out.loc[inc]
-    found = factors.lookup(sub["naics6"].astype(str).reset_index(drop=True), fs, errors="ignore")
+    sub = out.loc[inc, "naics6"]
+    found = factors.lookup(sub.astype(str).reset_index(drop=True), fs, errors="ignore")
     factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
     missing = np.isnan(factor)
     idx = sub.index
@@ -562,10 +580,13 @@ def run_inventory(
     step("emissions")
     unc = pd.DataFrame()
     mc = None
-    inc = lines[lines["status"] == "included"]
+    inc = lines.loc[
+        (lines["status"] == "included").to_numpy(),
+        ["bea_code", "kg_co2e", "confidence", "scope3_category"],
+    ]
     if n_draws and len(inc):
         mc = uncertainty.monte_carlo(
-            inc[["bea_code", "kg_co2e", "confidence", "scope3_category"]],
+            inc,
             n_draws=n_draws,
             seed=seed,
             by="scope3_category",
