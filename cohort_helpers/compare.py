@@ -1880,6 +1880,27 @@ def _summarise_member_year(inv) -> tuple[pd.DataFrame, dict]:
     return cats[CATEGORY_COLUMNS], totals
 
 
+def _member_year_result(
+    member: str,
+    year: int,
+    factors: str | os.PathLike,
+    price_method: str,
+    rules_dir: str | os.PathLike | None,
+    chart: str,
+) -> tuple[pd.DataFrame, dict, int | None]:
+    """One member-year for :func:`cohort_results` (top level: runs in worker processes)."""
+    from . import exclude, inventory
+
+    kwargs = {}
+    if rules_dir is not None:
+        kwargs["rules"] = exclude.load_rules(rules_dir, chart=chart)
+    inv = inventory.member_inventory(
+        member, year, factors=factors, price_method=price_method, n_draws=0, **kwargs
+    )
+    cats, totals = _summarise_member_year(inv)
+    return cats, totals, inv.settings.get("dollar_year")
+
+
 def cohort_results(
     factors: str | os.PathLike = "sef_v1.3",
     price_method: str = "bea",
@@ -1890,6 +1911,7 @@ def cohort_results(
     refresh: bool = False,
     progress: bool = True,
     wait: float = 900.0,
+    workers: int | None = None,
 ) -> CohortResults:
     """Every cohort member-year with the same settings, cached in the user cache.
 
@@ -1926,6 +1948,9 @@ def cohort_results(
         Show a progress bar while computing.
     wait : float
         Seconds to wait for another process that is building the same cache.
+    workers : int, optional
+        Processes computing member-years in parallel (default: up to 2 for 12
+        or more member-years, else 1, in this process).
 
     Returns
     -------
@@ -1936,7 +1961,7 @@ def cohort_results(
     >>> res = cohort_results()  # doctest: +SKIP
     >>> res.normalised()[["t_per_resident", "rank"]].head(3)  # doctest: +SKIP
     """
-    from . import __version__, data, exclude, inventory
+    from . import __version__, data
     from . import members as members_mod
 
     files = members_mod.ledger_files()
@@ -2007,18 +2032,38 @@ def cohort_results(
         if progress:
             from tqdm.auto import tqdm
 
-            bar = tqdm(pairs, desc="Cohort inventories (first run only)", unit="member-year")
-        cat_frames, rows, dollar_year = [], [], None
-        for member, year in bar if bar is not None else pairs:
-            prof = profiles.loc[member]
-            kwargs = {}
-            if rules is not None:
-                kwargs["rules"] = exclude.load_rules(rules_dir, chart=prof["chart"])
-            inv = inventory.member_inventory(
-                member, int(year), factors=factors, price_method=price_method, n_draws=0, **kwargs
+            bar = tqdm(
+                total=len(pairs), desc="Cohort inventories (first run only)", unit="member-year"
             )
-            dollar_year = inv.settings.get("dollar_year", dollar_year)
-            cats, totals = _summarise_member_year(inv)
+        cat_frames, rows, dollar_year = [], [], None
+        jobs = [
+            (
+                member,
+                int(year),
+                factors,
+                price_method,
+                rules_dir if rules is not None else None,
+                profiles.loc[member, "chart"],
+            )
+            for member, year in pairs
+        ]
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if len(jobs) >= 12 else 1
+        pool = None
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # "spawn": a fresh interpreter per worker, safe inside a Jupyter kernel
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            done = pool.map(_member_year_result, *zip(*jobs, strict=True))
+        else:
+            done = (_member_year_result(*job) for job in jobs)
+        for (member, year, *_), (cats, totals, dy) in zip(jobs, done, strict=True):
+            if bar is not None:
+                bar.update(1)
+            prof = profiles.loc[member]
+            dollar_year = dy if dy is not None else dollar_year
             cat_frames.append(cats)
             rows.append(
                 {
@@ -2034,6 +2079,8 @@ def cohort_results(
             if locked:
                 with suppress(OSError):
                     os.utime(f["lock"])  # heartbeat: the build is alive
+        if pool is not None:
+            pool.shutdown()
         if bar is not None:
             bar.close()
         categories = pd.concat(cat_frames, ignore_index=True)[CATEGORY_COLUMNS]
