@@ -82,6 +82,14 @@ def _fmt(value: float, unit: str = "") -> str:
     return f"{s} {unit}".strip()
 
 
+def _axis_format(values) -> matplotlib.ticker.Formatter:
+    """Thousands separators, with as many decimals as small values need."""
+    arr = np.abs(np.asarray(values, dtype=float))
+    top = float(np.nanmax(arr)) if arr.size and np.isfinite(arr).any() else 0.0
+    decimals = 0 if top >= 50 else 1 if top >= 5 else 2 if top >= 0.5 else 3
+    return matplotlib.ticker.StrMethodFormatter(f"{{x:,.{decimals}f}}")
+
+
 @dataclass
 class Chart:
     """A figure with its caption and alt text.
@@ -181,7 +189,7 @@ def bar(
         ax.barh([str(k) for k in s.index][::-1], s.values[::-1], color=colors[::-1])
         ax.set_xlabel(xlabel or unit)
         ax.set_title(title)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.xaxis.set_major_formatter(_axis_format(s.values))
     alt = (
         f"Horizontal bar chart{': ' + title if title else ''}, {len(s)} bars in {unit or 'units'}. "
         f"Largest: {_top_items(s, 3, unit)}."
@@ -358,7 +366,7 @@ def waterfall(
         ax.set_ylabel(unit)
         ax.set_title(title)
         ax.tick_params(axis="x", rotation=35)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.yaxis.set_major_formatter(_axis_format(np.add(bottoms, heights)))
     alt = (
         f"Waterfall chart{': ' + title if title else ''}. Starts at {labels[0]} "
         f"{_fmt(values.iloc[0], unit)}; steps: "

@@ -54,3 +54,11 @@ def test_save_writes_png_and_text(tmp_path):
     out = chart.save(tmp_path / "fig" / "target.png")
     assert out.read_bytes()[:4] == b"\x89PNG"
     assert "Alt text: Line chart" in out.with_suffix(".txt").read_text()
+
+
+def test_small_values_get_readable_axis_ticks():
+    chart = plots.bar(pd.Series({"a": 0.12, "b": 0.5, "c": 1.9}), unit="kg/USD", title="t")
+    ax = chart.fig.axes[0]
+    chart.fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "0.50" in labels and len(set(labels)) == len(labels)  # not "0, 0, 1, 1, 2"
