@@ -263,9 +263,13 @@ def coverage(
     """
     buy = lines[lines["status"].isin(["included", "unclassified"])]
     total = buy["amount"].sum()
-    by_method = buy.groupby(buy["method"].fillna("unclassified"))["amount"].agg(["size", "sum"])
+    # a line left unclassified (e.g. its code has no factor) counts as unclassified,
+    # with confidence 0, whatever method first proposed its code
+    classified = buy["status"].eq("included")
+    method = buy["method"].where(classified, "unclassified").fillna("unclassified")
+    by_method = buy.groupby(method)["amount"].agg(["size", "sum"])
     band = pd.cut(
-        buy["confidence"].fillna(0.0),
+        buy["confidence"].where(classified, 0.0).fillna(0.0),
         bins=list(bins),
         right=False,
         labels=[f"{lo:.1f}-{min(hi, 1):.1f}" for lo, hi in zip(bins[:-1], bins[1:], strict=True)],

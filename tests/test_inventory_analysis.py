@@ -138,3 +138,20 @@ def test_coverage_bands():
     assert cov.loc[("method", "vendor"), "share_of_purchase_spend"] == pytest.approx(0.6)
     assert cov.loc[("confidence", "0.8-1.0"), "spend"] == 60.0
     assert cov.loc[("confidence", "0.0-0.5"), "spend"] == 10.0
+
+
+def test_coverage_counts_lines_left_without_factor_as_unclassified():
+    df = pd.DataFrame(
+        {
+            "status": ["included", "unclassified", "excluded"],
+            "amount": [75.0, 25.0, 1000.0],
+            "method": ["vendor", "object_code", "object_code"],  # 2nd: code had no factor
+            "confidence": [0.9, 0.9, 0.9],
+        }
+    )
+    cov = inv.coverage(df)
+    assert cov.loc[("method", "vendor"), "share_of_purchase_spend"] == 0.75
+    assert cov.loc[("method", "unclassified"), "share_of_purchase_spend"] == 0.25
+    assert ("method", "object_code") not in cov.index
+    assert cov.loc[("confidence", "0.0-0.5"), "share_of_purchase_spend"] == 0.25
+    assert cov.loc[("confidence", "0.8-1.0"), "share_of_purchase_spend"] == 0.75
