@@ -55,7 +55,8 @@ METHODS = ("override", "vendor", "vendor_fuzzy", "mcc", "keyword", "object_code"
 #: Below this confidence a source gives way to a more confident later one (see classify).
 MIN_CONFIDENCE = 0.5
 
-_OVERRIDE_COLUMNS = ["source_file", "source_line", "naics6", "exclude_reason", "note"]
+#: Columns of an overrides file (docs/CONTRACTS.md), in order.
+OVERRIDE_COLUMNS = ["source_file", "source_line", "naics6", "exclude_reason", "note"]
 
 
 class OverrideError(ValueError):
@@ -122,19 +123,19 @@ def load_overrides(path: str | Path | pd.DataFrame) -> pd.DataFrame:
         need = missing or ["naics6 or exclude_reason"]
         raise OverrideError(
             f"{fname}: missing column(s) {', '.join(need)}. Columns found: {', '.join(df.columns)}. "
-            f"Expected: {', '.join(_OVERRIDE_COLUMNS)}.",
+            f"Expected: {', '.join(OVERRIDE_COLUMNS)}.",
             file=fname,
             row=1,
             column=need[0],
         )
-    for c in _OVERRIDE_COLUMNS:
+    for c in OVERRIDE_COLUMNS:
         if c not in df.columns:
             df[c] = ""
-    df = df[_OVERRIDE_COLUMNS].copy()
-    for c in _OVERRIDE_COLUMNS:
+    df = df[OVERRIDE_COLUMNS].copy()
+    for c in OVERRIDE_COLUMNS:
         df[c] = df[c].astype(str).str.strip()
     df["row"] = np.arange(2, len(df) + 2)
-    df = df[~(df[_OVERRIDE_COLUMNS[:4]] == "").all(axis=1)].reset_index(drop=True)
+    df = df[~(df[OVERRIDE_COLUMNS[:4]] == "").all(axis=1)].reset_index(drop=True)
 
     def fail(mask: pd.Series, column: str, what: str) -> None:
         if mask.any():
@@ -208,7 +209,7 @@ def _read_small_csv(text: str, fname: str) -> pd.DataFrame:
 
     if not text.strip():
         raise OverrideError(
-            f"{fname} is empty: expected a header line {', '.join(_OVERRIDE_COLUMNS)}.",
+            f"{fname} is empty: expected a header line {', '.join(OVERRIDE_COLUMNS)}.",
             file=fname,
             row=1,
         )

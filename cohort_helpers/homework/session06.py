@@ -96,16 +96,7 @@ def example_measures() -> pd.DataFrame:
             "consulting and IT-services contracts.",
         ),
     ]
-    cols = [
-        "measure_id",
-        "name",
-        "category_codes",
-        "change_type",
-        "change",
-        "adoption_share",
-        "start_year",
-        "notes",
-    ]
+    cols = [*policy.MEASURE_COLUMNS, "notes"]
     return policy.validate_measures(pd.DataFrame(rows, columns=cols), source="example")
 
 

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..classify import OverrideError, load_overrides
+from ..classify import OVERRIDE_COLUMNS, OverrideError, load_overrides
 from ..exclude import REASONS
 
 __all__ = [
@@ -56,8 +56,6 @@ __all__ = [
     "ReviewPanel",
 ]
 
-#: Columns of an overrides file, in order (docs/CONTRACTS.md).
-OVERRIDE_COLUMNS = ["source_file", "source_line", "naics6", "exclude_reason", "note"]
 #: File name the panel writes in the output folder.
 DEFAULT_FILENAME = "overrides.csv"
 
