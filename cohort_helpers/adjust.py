@@ -52,6 +52,8 @@ import pandas as pd
 
 from . import factors as _factors
 from .paths import datasets_dir
+from .vocabulary import REASON_TEXT
+from .vocabulary import SCOPE12_REASONS as _SCOPE12
 
 __all__ = [
     "EXCLUSION_REASONS",
@@ -900,63 +902,11 @@ def apply_margin_ratios(
 # From total payments to factor-ready spend (Session 3)
 # --------------------------------------------------------------------------
 
-#: Plain-language label and reason for every exclusion reason of docs/CONTRACTS.md.
-EXCLUSION_REASONS: dict[str, tuple[str, str]] = {
-    "payroll_benefits": (
-        "Payroll and benefits",
-        "wages, benefits and pensions pay people; they buy no goods or services",
-    ),
-    "debt_service": (
-        "Debt service",
-        "principal and interest are financial flows; what the loan paid for is counted when bought",
-    ),
-    "transfer": (
-        "Transfers between funds",
-        "money moving inside the government: it is counted where it is finally spent",
-    ),
-    "grant_passthrough": (
-        "Grants and pass-through",
-        "the recipient decides what to buy; those purchases are in the recipient's inventory",
-    ),
-    "tax_fee_government": (
-        "Taxes and fees to govts",
-        "payments to another government, not the price of goods or services",
-    ),
-    "refund": (
-        "Refunds",
-        "money given back to residents and customers (deposits, permits, overpayments)",
-    ),
-    "land": (
-        "Land",
-        "land is not produced, so it has no supply chain (and no EEIO factor)",
-    ),
-    "scope12_fuel": (
-        "Fuel (Scope 1)",
-        "burned in the fleet and buildings: already in the LGO Scope 1 inventory "
-        "(its upstream emissions belong to Scope 3 category 3, not 1 or 2)",
-    ),
-    "scope12_electricity": (
-        "Electricity (Scope 2)",
-        "already in the LGO Scope 2 inventory (upstream and grid losses: Scope 3 category 3)",
-    ),
-    "scope12_natural_gas": (
-        "Natural gas (Scope 1)",
-        "burned in buildings: already in Scope 1 (upstream: Scope 3 category 3)",
-    ),
-    "scope12_district_heat": (
-        "District heat (Scope 2)",
-        "already in the LGO Scope 2 inventory (upstream: Scope 3 category 3)",
-    ),
-    "duplicate": ("Duplicate lines", "an exact repeat of an earlier line: paid once, counted once"),
-    "void": ("Voided payments", "a payment and the void that cancels it add up to zero"),
-    "other_fiscal_year": (
-        "Other fiscal year",
-        "dated in another fiscal year: it belongs to that year's inventory",
-    ),
-}
+#: Plain-language label and reason for every exclusion reason (the vocabulary's).
+EXCLUSION_REASONS: dict[str, tuple[str, str]] = REASON_TEXT
 
 #: Exclusion reasons that are energy already in the member's Scope 1/2 inventory.
-SCOPE12_REASONS: tuple[str, ...] = tuple(r for r in EXCLUSION_REASONS if r.startswith("scope12_"))
+SCOPE12_REASONS: tuple[str, ...] = _SCOPE12
 
 
 def _one_currency(reconciliation: pd.DataFrame, currency: str | None) -> pd.DataFrame:

@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .vocabulary import RULE_REASONS
+
 __all__ = [
     "REASONS",
     "EXCLUSION_METHODS",
@@ -49,22 +51,8 @@ __all__ = [
     "rule_hits",
 ]
 
-#: Exclusion reasons (one vocabulary everywhere; see docs/CONTRACTS.md).
-REASONS = (
-    "payroll_benefits",
-    "debt_service",
-    "transfer",
-    "grant_passthrough",
-    "tax_fee_government",
-    "refund",
-    "land",
-    "scope12_fuel",
-    "scope12_electricity",
-    "scope12_natural_gas",
-    "scope12_district_heat",
-    "duplicate",
-    "void",
-)
+#: Exclusion reasons a rule file or an override may give (see :mod:`cohort_helpers.vocabulary`).
+REASONS = RULE_REASONS
 #: How an exclusion was decided.
 EXCLUSION_METHODS = ("object_code", "keyword", "vendor", "mcc", "duplicate", "void", "override")
 
