@@ -7,7 +7,9 @@ Sub-commands (``cohort --help`` lists them):
 ``cohort datasets build|check|list|describe``  the synthetic cohort
 ``cohort exercises build|check|answer-keys``   homework from solutions
 ``cohort notebooks freeze NOTEBOOK ...``         course authors: commit-ready notebooks
-``cohort inventory LEDGER ... --member NAME --fiscal-year Y --out DIR``
+``cohort inventory FILE ... --mapping M --out DIR``   an inventory from your own exports
+``cohort screen FILE --mapping M --country NO --year Y --out DIR``  from an accounts file
+``cohort member add NAME --country .. --ledger FILE --mapping M``  your government
 
 Each handler returns a process exit code: 0 success, 1 a check failed,
 2 bad input (with a message a participant can act on).
@@ -126,17 +128,80 @@ def build_parser() -> argparse.ArgumentParser:
     fr.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
 
     # inventory ------------------------------------------------------------
+    def own_data_options(q: argparse.ArgumentParser, *, screening: bool) -> None:
+        q.add_argument(
+            "--mapping",
+            action="append",
+            metavar="MAPPING.yaml",
+            help="column mapping (YAML); repeat it to give one per file, in file order "
+            "(default for a bundled member: its own)",
+        )
+        q.add_argument("--out", required=True, help="folder for the outputs")
+        q.add_argument(
+            "--member",
+            help="name of the government (any name; a bundled member's slug "
+            "also selects its chart of accounts)",
+        )
+        q.add_argument(
+            "--country",
+            type=str.upper,
+            choices=["US", "GB", "NO"],
+            help="sets currency and fiscal-year start (US July, GB April, NO January) where "
+            "the mapping does not",
+        )
+        if screening:
+            q.add_argument("--year", type=int, help="the accounts or budget year")
+        else:
+            q.add_argument(
+                "--fiscal-year",
+                type=int,
+                help="default: the fiscal year that holds most of the spend (said in the output)",
+            )
+        q.add_argument(
+            "--rate",
+            action="append",
+            metavar="CUR:YEAR=VALUE",
+            help="an annual exchange rate (units of CUR per US dollar), e.g. NOK:2009=5.8; "
+            "repeatable",
+        )
+        q.add_argument("--factors", default="sef_v1.3", help="factor set name or SEF-layout file")
+        q.add_argument("--overrides", help="classification overrides (CSV)")
+        q.add_argument("--chart", help="a chart of accounts of the bundled rules (optional)")
+
     inv = sub.add_parser(
-        "inventory", help="a reconciled, classified Scope 3 inventory from ledgers"
+        "inventory", help="a reconciled, classified Scope 3 inventory from ledger exports"
     )
-    inv.add_argument("ledgers", nargs="+", help="accounts-payable export(s): CSV or XLSX")
-    inv.add_argument("--member", required=True)
-    inv.add_argument("--fiscal-year", type=int, required=True)
-    inv.add_argument("--mapping", help="column mapping (YAML); default: the member's own")
-    inv.add_argument("--overrides", help="classification overrides (CSV)")
-    inv.add_argument("--factors", default="sef_v1.3", help="factor set name or SEF-layout file")
-    inv.add_argument("--out", required=True)
-    inv.set_defaults(handler=_lazy("inventory", "cli_inventory"))
+    inv.add_argument("ledgers", nargs="+", metavar="FILE", help="exports: CSV, TXT, XLSX or XLS")
+    own_data_options(inv, screening=False)
+    inv.set_defaults(handler=_lazy("commands", "cli_inventory"))
+
+    scr = sub.add_parser(
+        "screen", help="a screening inventory from an accounts or budget file (no vendors/dates)"
+    )
+    scr.add_argument("ledgers", nargs="+", metavar="FILE", help="accounts or budget file(s)")
+    own_data_options(scr, screening=True)
+    scr.set_defaults(handler=_lazy("commands", "cli_screen"))
+
+    # member ---------------------------------------------------------------
+    mem = sub.add_parser("member", help="your own government as a cohort member")
+    msub = mem.add_subparsers(dest="member_command", required=True)
+    ma = msub.add_parser("add", help="register your government in your workspace")
+    ma.add_argument("name", help="the member's short name, e.g. my_city")
+    ma.add_argument("--country", type=str.upper, choices=["US", "GB", "NO"], required=True)
+    ma.add_argument("--ledger", action="append", required=True, metavar="FILE")
+    ma.add_argument("--mapping", action="append", required=True, metavar="MAPPING.yaml")
+    ma.add_argument("--fiscal-year", type=int, help="default: the year holding most spend")
+    ma.add_argument("--lgo", help="your LGO (Scope 1 and 2) inventory, CSV")
+    ma.add_argument("--residents", type=int)
+    ma.add_argument("--employees", type=int)
+    ma.add_argument("--operating-budget", type=float)
+    ma.add_argument("--capital-budget", type=float)
+    ma.add_argument("--display-name", help='e.g. "City of Columbia"')
+    ma.add_argument(
+        "--workspace", help="workspace folder (default: $COHORT_WORKSPACE or ~/cohort-workspace)"
+    )
+    ma.add_argument("--replace", action="store_true", help="replace a member of that name")
+    ma.set_defaults(handler=_lazy("commands", "cli_member_add"))
     return p
 
 

@@ -28,7 +28,9 @@ True
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -77,7 +79,9 @@ def reconcile(lines: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         One row per currency and bucket with columns ``currency``, ``bucket``
         (``input``, ``included, category 1``, ``excluded: <reason>``,
-        ``unclassified``, ``check``), ``lines`` and ``amount``; the ``check`` row
+        ``unclassified``, ``check``; included lines flagged ``possible_duplicate``
+        for review get ``included, category N, possible duplicate``), ``lines`` and
+        ``amount``; the ``check`` row
         holds the difference (input minus the buckets) in ``difference_cents``,
         which is 0 when nothing was lost.
 
@@ -113,13 +117,14 @@ def reconcile(lines: pd.DataFrame) -> pd.DataFrame:
             "status": lines["status"],
             "reason": lines["reason"].fillna(""),
             "category": category,
+            "flag": lines["flag"].fillna("") if "flag" in lines else "",
             "cents": cents(lines["amount"]),
         }
     )
     groups = (
-        keyed.groupby(["currency", "status", "reason", "category"], sort=False, dropna=False)[
-            "cents"
-        ]
+        keyed.groupby(
+            ["currency", "status", "reason", "category", "flag"], sort=False, dropna=False
+        )["cents"]
         .agg(["size", "sum"])
         .reset_index()
     )
@@ -132,6 +137,9 @@ def reconcile(lines: pd.DataFrame) -> pd.DataFrame:
         included,
         np.where(status == "excluded", "excluded: " + reason, "unclassified"),
     )
+    # included lines flagged for review stay included, in a bucket of their own
+    possible = (status == "included") & groups["flag"].astype(str).eq("possible_duplicate")
+    groups.loc[possible, "bucket"] = groups.loc[possible, "bucket"] + ", possible duplicate"
     df = groups.groupby(["currency", "bucket"], sort=True)[["size", "sum"]].sum().reset_index()
     inputs = keyed.groupby("currency", dropna=False)["cents"].agg(["size", "sum"])
     inputs.index = inputs.index.astype(str)
@@ -491,17 +499,144 @@ def _mc_table(mc) -> pd.DataFrame:
     return out
 
 
+class InventoryInputError(ValueError):
+    """A setting of the run that contradicts the files (fiscal year, rates): fix and rerun."""
+
+
+class InventoryWarning(UserWarning):
+    """Something about the run that deserves a look (e.g. most spend outside the fiscal year)."""
+
+
+#: First month of the fiscal year and currency when a country is given and the mapping is silent.
+COUNTRY_SETTINGS = {
+    "US": {"currency": "USD", "fiscal_year_start_month": 7},
+    "GB": {"currency": "GBP", "fiscal_year_start_month": 4},
+    "NO": {"currency": "NOK", "fiscal_year_start_month": 1},
+}
+
+
+def _as_list(x) -> list:
+    if x is None:
+        return []
+    if isinstance(x, str | bytes) or hasattr(x, "__fspath__") or isinstance(x, dict):
+        return [x]
+    return list(x)
+
+
+def prepare_mappings(paths_: list, mapping, country: str | None = None) -> list[dict]:
+    """One validated mapping per ledger, with the country's currency and fiscal-year start
+    filled in where the mapping does not say.
+
+    Parameters
+    ----------
+    paths_ : list of paths
+        The ledger files.
+    mapping : dict, path, list of them, or None
+        One mapping for all files, one per file, or None (a suggested mapping per file).
+    country : {"US", "GB", "NO"}, optional
+
+    Returns
+    -------
+    list of dict
+        Validated mappings (:func:`cohort_helpers.ledger.load_mapping`).
+
+    Examples
+    --------
+    >>> m = {"columns": {"date": "Date", "vendor": "Payee", "amount": "Amount"}}
+    >>> prepare_mappings(["a.csv"], m, "GB")[0]["fiscal_year_start_month"]
+    4
+    """
+    from . import ledger
+
+    maps = _as_list(mapping)
+    if not maps:
+        maps = [None]
+    if len(maps) == 1:
+        maps = maps * len(paths_)
+    if len(maps) != len(paths_):
+        raise InventoryInputError(
+            f"{len(paths_)} ledger(s) but {len(maps)} mapping(s): give one mapping, or one per "
+            "ledger in the same order (--mapping a.yaml --mapping b.yaml)."
+        )
+    out = []
+    for p, m in zip(paths_, maps, strict=True):
+        loaded = ledger.load_mapping(m if m is not None else ledger.suggest_mapping(p))
+        if country is not None:
+            c = country.upper()
+            if c not in COUNTRY_SETTINGS:
+                raise InventoryInputError(
+                    f"country must be one of {', '.join(COUNTRY_SETTINGS)}, not {country!r}."
+                )
+            for key, value in COUNTRY_SETTINGS[c].items():
+                if loaded.get(key) is None:
+                    loaded[key] = value
+        out.append(loaded)
+    return out
+
+
+def choose_fiscal_year(lines: pd.DataFrame, fiscal_year: int | None) -> tuple[int, str]:
+    """The inventory's fiscal year and a sentence saying how it was chosen.
+
+    Without ``fiscal_year``, the year holding most of the spend (sum of the
+    positive amounts) is used.
+
+    Raises
+    ------
+    InventoryInputError
+        When ``fiscal_year`` holds no line of the files (the message lists the
+        years the files cover).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"fiscal_year": [2022, 2023, 2023], "amount": [5.0, 3.0, 4.0]})
+    >>> choose_fiscal_year(df, None)
+    (2023, 'fiscal year 2023 (chosen: it holds 58.3% of the spend; the files cover 2022-2023)')
+    """
+    fy = pd.to_numeric(lines["fiscal_year"], errors="coerce")
+    pos = lines["amount"].clip(lower=0)
+    by_year = pos.groupby(fy).sum().sort_index()
+    counts = fy.value_counts().sort_index()
+    years = [int(y) for y in counts.index]
+    cover = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0]) if years else "none"
+    if fiscal_year is None:
+        year = int(by_year.idxmax()) if by_year.sum() > 0 else int(counts.idxmax())
+        share = by_year.get(year, 0.0) / by_year.sum() if by_year.sum() > 0 else 1.0
+        return year, (
+            f"fiscal year {year} (chosen: it holds {share:.1%} of the spend; the files cover "
+            f"{cover})"
+        )
+    year = int(fiscal_year)
+    if year not in years:
+        listing = ", ".join(f"{y} ({int(counts[y]):,} lines)" for y in years)
+        raise InventoryInputError(
+            f"No line of the file(s) falls in fiscal year {year}. The files cover fiscal year(s) "
+            f"{listing}. Give --fiscal-year with one of these, or leave it out to use the year "
+            "that holds most of the spend."
+        )
+    share = by_year.get(year, 0.0) / by_year.sum() if by_year.sum() > 0 else 1.0
+    if share < 0.5:
+        warnings.warn(
+            f"Only {share:.0%} of the spend in the file(s) falls in fiscal year {year}; the rest "
+            f"(fiscal years {cover}) is excluded as other_fiscal_year. Check --fiscal-year and the "
+            "fiscal-year start month (fiscal_year_start_month in the mapping, or --country).",
+            InventoryWarning,
+            stacklevel=3,
+        )
+    return year, f"fiscal year {year} (given; {share:.1%} of the spend falls in it)"
+
+
 def run_inventory(
     ledgers,
     *,
-    member: str,
-    fiscal_year: int,
+    member: str | None = None,
+    fiscal_year: int | None = None,
     mapping=None,
     overrides=None,
     factors: str = "sef_v1.3",
     price_method: str = "bea",
     rules=None,
     chart: str | None = None,
+    country: str | None = None,
     rates=None,
     n_draws: int = 1000,
     seed: int = 2022,
@@ -512,64 +647,66 @@ def run_inventory(
     Parameters
     ----------
     ledgers : path or list of paths
-        CSV/XLSX exports of one fiscal year.
-    member : str
-        Member slug (chooses the chart of accounts for the object-code crosswalk).
-    fiscal_year : int
+        CSV/XLSX exports (e.g. the AP file and the P-card file of one year).
+    member : str, optional
+        Name of the government (default: the first file's name). Output labels only:
+        the chart of accounts comes from ``chart``.
+    fiscal_year : int, optional
         Lines dated in another fiscal year are excluded as ``other_fiscal_year``
-        (visible in the reconciliation, never dropped).
+        (visible in the reconciliation, never dropped). Default: the year that
+        holds most of the spend (said in ``settings["fiscal_year_note"]``).
     mapping : dict or path, or a list of them (one per ledger)
-        Column mapping (see ``docs/CONTRACTS.md``).
+        Column mapping (see ``docs/CONTRACTS.md``); default: a suggested one.
     overrides : path or DataFrame, optional
         A participant's classification overrides; win over everything.
     factors : str
         Factor-set name or a file in the SEF layout.
+    chart : str, optional
+        A chart of accounts of the bundled rules (e.g. a cohort member's, or
+        ``kostra``); default none: general knowledge only.
+    country : {"US", "GB", "NO"}, optional
+        Currency and fiscal-year start where the mapping does not give them.
+    rates : mapping or DataFrame, optional
+        Exchange rates (see :func:`cohort_helpers.adjust.normalise_rates`);
+        default: the bundled annual tables.
     n_draws : int
         Monte Carlo draws for the uncertainty range (0 to skip).
 
     Examples
     --------
-    >>> inv = run_inventory(["ap_2022.csv"], member="cedar_valley", fiscal_year=2022,
-    ...                     mapping="mapping.yaml")  # doctest: +SKIP
+    >>> inv = run_inventory(["ap_2022.csv"], member="my_city", mapping="mapping.yaml",
+    ...                     country="US")  # doctest: +SKIP
     >>> inv.t_co2e  # doctest: +SKIP
     """
     from . import classify as classify_mod
     from . import exclude, ledger, uncertainty
     from . import factors as factors_mod
 
-    paths_ = (
-        [ledgers]
-        if isinstance(ledgers, str | bytes) or hasattr(ledgers, "__fspath__")
-        else list(ledgers)
-    )
-    steps = ["read", "exclude", "classify", "emissions", "uncertainty"]
+    paths_ = _as_list(ledgers)
+    if not paths_:
+        raise InventoryInputError("No ledger files given.")
+    member = member or Path(str(paths_[0])).stem
+    steps = ["read", "exclude and classify", "emissions", "uncertainty"]
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(steps), desc=f"{member} FY{fiscal_year}", leave=False)
+        bar = tqdm(total=len(steps), desc=f"{member}: read", leave=False)
 
-    def step(name: str) -> None:
+    def step(name: str, nxt: str | None = None) -> None:
         if bar is not None:
-            bar.set_postfix_str(name)
             bar.update(1)
+            if nxt:
+                bar.set_description(f"{member}: {nxt}")
 
-    if isinstance(mapping, list | tuple):
-        if len(mapping) != len(paths_):
-            raise ValueError(
-                f"{len(paths_)} ledger(s) but {len(mapping)} mapping(s): give one mapping, "
-                "or one per ledger in the same order."
-            )
-        lines = pd.concat(
-            [ledger.read_ledger(p, m) for p, m in zip(paths_, mapping, strict=True)],
-            ignore_index=True,
-        )
-    else:
-        lines = ledger.read_ledgers(paths_, mapping)
-    step("read")
+    maps = prepare_mappings(paths_, mapping, country)
+    frames = [ledger.read_ledger(p, m) for p, m in zip(paths_, maps, strict=True)]
+    files_read = [dict(f.attrs) for f in frames]
+    lines = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    step("read", "exclude and classify")
+    fiscal_year, fy_note = choose_fiscal_year(lines, fiscal_year)
     other = lines["fiscal_year"].notna() & (lines["fiscal_year"] != fiscal_year)
-    rules = rules if rules is not None else exclude.load_rules(chart=chart or member)
-    step("exclude")
+    rules = rules if rules is not None else exclude.load_rules(chart=chart)
     # classify() runs the exclusions first (one pass of rule matching for both)
     lines = classify_mod.classify(lines, rules, overrides)
     if other.any():
@@ -578,10 +715,10 @@ def run_inventory(
         lines.loc[mark, "reason"] = "other_fiscal_year"
         lines.loc[mark, ["naics6", "method"]] = pd.NA
         lines.loc[mark, "confidence"] = np.nan
-    step("classify")
+    step("classify", "emissions")
     fs = factors_mod.load_factor_set(factors)
     lines = compute_emissions(lines, fs, price_method=price_method, rates=rates)
-    step("emissions")
+    step("emissions", "uncertainty")
     unc = pd.DataFrame()
     mc = None
     inc = lines.loc[
@@ -600,6 +737,7 @@ def run_inventory(
     step("uncertainty")
     if bar is not None:
         bar.close()
+    currencies = sorted(lines["currency"].dropna().astype(str).unique().tolist())
     settings = {
         "factors": fs.name,
         "factor_description": fs.describe() if hasattr(fs, "describe") else fs.name,
@@ -610,6 +748,12 @@ def run_inventory(
         "uncertainty": mc.summary() if mc is not None else "not computed",
         "n_draws": n_draws,
         "seed": seed,
+        "fiscal_year_note": fy_note,
+        "currency": ", ".join(currencies),
+        "country": country.upper() if country else None,
+        "chart": getattr(rules, "chart", None),
+        "files": files_read,
+        "mappings": [m.get("layout") for m in maps],
     }
     return Inventory(
         member=member,
@@ -623,29 +767,225 @@ def run_inventory(
     )
 
 
-def write_outputs(inv: Inventory, out_dir) -> list:
-    """Write ``lines.csv``, ``summary.csv``, ``reconciliation.csv``, ``uncertainty.csv``
-    and ``inventory.xlsx`` into ``out_dir`` (all or nothing: written to a temporary
-    folder first, then moved)."""
+#: Titles of the two purchasing-profile codes (lines known only as "a purchase").
+PROFILE_TITLES = {
+    "GSLGO": "Purchase of unknown kind (state and local government purchasing profile)",
+    "F10": "Capital purchase of unknown kind (government investment profile)",
+}
+
+
+def naics_titles(codes, factor_set="sef_v1.3") -> pd.Series:
+    """Plain titles for NAICS codes, coarse prefixes and profile codes.
+
+    Six-digit codes take the factor set's title; 2-5 digit prefixes the
+    Census NAICS 2017 title when the registered file is there (else "average
+    of the NNxxxx codes"); ``GSLGO``/``F10`` say they are purchasing profiles.
+
+    Returns
+    -------
+    Series
+        Index = the distinct codes given, values = titles.
+
+    Examples
+    --------
+    >>> naics_titles(["GSLGO"]).iloc[0]
+    'Purchase of unknown kind (state and local government purchasing profile)'
+    """
+    from . import factors
+
+    fs = factor_set if isinstance(factor_set, factors.FactorSet) else None
+    codes = pd.Series(pd.unique(pd.Series(list(codes), dtype="str").dropna()), dtype="str")
+    titles = pd.Series(np.nan, index=codes.to_numpy(), dtype=object)
+    if not len(codes):
+        return titles.astype("str")
+    try:
+        fs = fs or factors.load_factor_set(factor_set)
+        table = fs.table["title"] if "title" in fs.table.columns else pd.Series(dtype=str)
+        titles = pd.Series(codes.map(table).to_numpy(dtype=object), index=codes.to_numpy())
+    except Exception:  # titles are a nicety: never stop a run for them
+        pass
+    census = _census_titles()
+    if census is not None:
+        titles = titles.fillna(
+            pd.Series(codes.map(census).to_numpy(dtype=object), index=titles.index)
+        )
+    coarse = codes.str.fullmatch(r"\d{2,5}").to_numpy()
+    fill = pd.Series(
+        np.where(
+            coarse,
+            "average of the " + codes.str.ljust(6, "x") + " codes",
+            codes.map(PROFILE_TITLES),
+        ),
+        index=titles.index,
+    )
+    return titles.fillna(fill).astype("str")
+
+
+def _census_titles() -> pd.Series | None:
+    """Census NAICS 2017 titles by code, when a reader for them is registered."""
+    from . import data
+
+    reader = getattr(data, "read_naics_titles", None)
+    if reader is None:
+        return None
+    try:
+        t = reader()
+    except Exception:
+        return None
+    if isinstance(t, pd.DataFrame):
+        code = next((c for c in t.columns if "code" in c.lower() or c.lower() == "naics"), None)
+        title = next((c for c in t.columns if "title" in c.lower()), None)
+        if code is None or title is None:
+            return None
+        return pd.Series(t[title].to_numpy(), index=t[code].astype(str).to_numpy())
+    return t
+
+
+#: Columns of ``lines.csv``, in order: the line as the export gave it, then what the
+#: engine decided, then the arithmetic.
+LINE_COLUMNS = [
+    "source_file",
+    "source_line",
+    "date",
+    "vendor",
+    "description",
+    "account",
+    "account_name",
+    "department",
+    "amount",
+    "currency",
+    "status",
+    "reason",
+    "flag",
+    "naics6",
+    "naics_title",
+    "method",
+    "confidence",
+    "scope3_category",
+    "spend_factor_usd",
+    "factor_kg_per_usd",
+    "kg_co2e",
+]
+
+#: Lines above this many go to lines.csv and lines.parquet only; the workbook then
+#: holds the largest lines (by emissions, then amount) and says so.
+WORKBOOK_MAX_LINES = 100_000
+#: How many lines the workbook keeps when the ledger is longer than WORKBOOK_MAX_LINES.
+WORKBOOK_LARGEST_LINES = 20_000
+
+
+def line_table(inv: Inventory) -> pd.DataFrame:
+    """The reviewable line table of ``lines.csv``: the line's own fields beside the decision.
+
+    Examples
+    --------
+    >>> inv = member_inventory("cedar_valley", n_draws=0)  # doctest: +SKIP
+    >>> line_table(inv).columns[:4].tolist()  # doctest: +SKIP
+    ['source_file', 'source_line', 'date', 'vendor']
+    """
+    lines = inv.lines
+    n = len(lines)
+    cols = {}
+    for c in LINE_COLUMNS:
+        if c == "naics_title":
+            titles = naics_titles(lines["naics6"], inv.settings.get("factors", "sef_v1.3"))
+            cols[c] = (
+                lines["naics6"].map(titles)
+                if len(titles)
+                else pd.Series(pd.NA, index=lines.index, dtype="str")
+            )
+        elif c in lines.columns:
+            cols[c] = lines[c]
+        else:
+            cols[c] = (
+                pd.Series(pd.NA, index=lines.index, dtype="str") if n else pd.Series(dtype="str")
+            )
+    out = pd.DataFrame(cols, index=lines.index)
+    if "date" in out and out["date"].dtype.kind == "M":
+        out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    # cents and grams: enough to recompute every line, no float noise to read
+    for c, digits in (("spend_factor_usd", 2), ("kg_co2e", 3)):
+        if c in out:
+            out[c] = pd.to_numeric(out[c], errors="coerce").round(digits)
+    return out
+
+
+def summary_table(inv: Inventory) -> pd.DataFrame:
+    """``summary.csv``: emissions by NAICS code with titles and rounded figures."""
+    s = inv.summary.copy()
+    if "name" not in s.columns:
+        s.insert(
+            0, "name", s.index.map(naics_titles(s.index, inv.settings.get("factors", "sef_v1.3")))
+        )
+    s = s.rename(columns={"name": "naics_title"})
+    s.index.name = "naics6"
+    s = s.reset_index()
+    return s.assign(
+        spend_usd=s["spend_usd"].round(2),
+        t_co2e=s["t_co2e"].round(3),
+        kg_per_usd=s["kg_per_usd"].round(4),
+        share_spend=s["share_spend"].round(4),
+        share_emissions=s["share_emissions"].round(4),
+    )
+
+
+def write_outputs(inv: Inventory, out_dir, *, progress: bool = False) -> list:
+    """Write ``lines.csv``, ``lines.parquet``, ``summary.csv``, ``reconciliation.csv``,
+    ``uncertainty.csv`` and ``inventory.xlsx`` into ``out_dir`` (all or nothing: written
+    to a temporary folder first, then moved).
+
+    The workbook holds every line when there are at most
+    :data:`WORKBOOK_MAX_LINES`; otherwise the largest :data:`WORKBOOK_LARGEST_LINES`
+    (by emissions, then amount) and a note that the full table is in the CSV and
+    Parquet files.
+    """
     import shutil
     import tempfile
-    from pathlib import Path
 
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    cols = [c for c in LINE_COLUMNS if c in inv.lines.columns]
+    lines = line_table(inv)
     tables = {
-        "lines": inv.lines[cols],
-        "summary": inv.summary,
+        "lines": lines,
+        "summary": summary_table(inv),
         "reconciliation": inv.reconciliation,
         "uncertainty": inv.uncertainty,
     }
+    readme = inv.readme()
+    book = dict(tables)
+    if len(lines) > WORKBOOK_MAX_LINES:
+        key = lines["kg_co2e"].fillna(0).abs() * 1e6 + lines["amount"].abs()
+        top = lines.loc[key.nlargest(WORKBOOK_LARGEST_LINES).index]
+        book["lines"] = top
+        readme["Lines in this workbook"] = (
+            f"the {len(top):,} largest of {len(lines):,} lines (by emissions, then amount); "
+            "the full line table is in lines.csv and lines.parquet"
+        )
+    steps = [*(f"{n}.csv" for n in tables), "lines.parquet", "inventory.xlsx"]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(steps), desc="write", leave=False)
     with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
         tmp = Path(tmp)
         for name, frame in tables.items():
             frame = frame.reset_index() if _named_index(frame) else frame
+            if bar is not None:
+                bar.set_postfix_str(f"{name}.csv")
             safe_for_spreadsheet(frame).to_csv(tmp / f"{name}.csv", index=False)
-        write_workbook(tmp / "inventory.xlsx", tables, inv.readme())
+            if bar is not None:
+                bar.update(1)
+        try:
+            lines.to_parquet(tmp / "lines.parquet", index=False)
+        except ImportError:  # pragma: no cover - pyarrow is a dependency
+            pass
+        if bar is not None:
+            bar.update(1)
+        write_workbook(tmp / "inventory.xlsx", book, readme)
+        if bar is not None:
+            bar.update(1)
+            bar.close()
         out_dir.mkdir(exist_ok=True)
         written = []
         for f in sorted(tmp.iterdir()):
@@ -654,63 +994,13 @@ def write_outputs(inv: Inventory, out_dir) -> list:
     return written
 
 
-def cli_inventory(args) -> int:
-    """``cohort inventory LEDGER ... --member NAME --fiscal-year YEAR --out DIR``."""
-    import sys
-
-    from .ledger import LedgerError
-
-    mapping = args.mapping
-    if mapping is None:
-        try:
-            from . import members
-
-            files = members.ledger_files(args.member)
-            mine = files[
-                files["ledger"]
-                .map(lambda p: str(p).rsplit("/", 1)[-1])
-                .isin([str(x).rsplit("/", 1)[-1] for x in args.ledgers])
-            ]
-            mapping = mine["mapping"].iloc[0] if len(mine) else None
-        except Exception:
-            mapping = None
-    if mapping is None:
-        print(
-            f"No column mapping for {args.ledgers[0]}: pass --mapping FILE (YAML). "
-            "cohort_helpers.ledger.suggest_mapping(path) proposes one.",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        inv = run_inventory(
-            args.ledgers,
-            member=args.member,
-            fiscal_year=args.fiscal_year,
-            mapping=mapping,
-            overrides=args.overrides,
-            factors=args.factors,
-        )
-    except (LedgerError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    written = write_outputs(inv, args.out)
-    rec = inv.reconciliation
-    inc = inv.lines["status"].eq("included")
-    print(
-        f"{args.member} FY{args.fiscal_year}: {inv.t_co2e:,.0f} t CO2e from "
-        f"{inv.lines.loc[inc, 'amount'].sum():,.2f} of included spend; reconciliation difference "
-        f"{int(rec.loc[rec.bucket == 'check', 'difference_cents'].abs().sum())} cents."
-    )
-    for p in written:
-        print(f"  wrote {p}")
-    return 0
-
-
 def member_inventory(member: str, fiscal_year: int | None = None, **kwargs) -> Inventory:
-    """Inventory of a bundled cohort member for one fiscal year (default: its latest).
+    """Inventory of a cohort member for one fiscal year (default: its latest).
 
-    Uses every ledger of that member-year (AP and P-card files) with their own
-    column mappings.
+    Works for the bundled members and for your own government added with
+    ``cohort member add`` (see :mod:`cohort_helpers.workspace`). Uses every
+    ledger of that member-year (AP and P-card files) with their own column
+    mappings.
 
     Examples
     --------
@@ -721,7 +1011,7 @@ def member_inventory(member: str, fiscal_year: int | None = None, **kwargs) -> I
 
     files = members.ledger_files(member)
     if files.empty:
-        raise ValueError(f"Member {member!r} has no ledgers in the bundled cohort.")
+        raise ValueError(f"Member {member!r} has no ledgers.")
     year = int(fiscal_year or files["fiscal_year"].max())
     mine = files[files["fiscal_year"] == year]
     if mine.empty:
@@ -729,8 +1019,11 @@ def member_inventory(member: str, fiscal_year: int | None = None, **kwargs) -> I
             f"{member} has no ledger for fiscal year {year}; "
             f"available: {sorted(files['fiscal_year'].unique().tolist())}."
         )
+    prof = members.member_profile(member)
     kwargs.setdefault("progress", False)
-    kwargs.setdefault("chart", members.member_profile(member).chart)
+    if prof.chart and "rules" not in kwargs:
+        kwargs.setdefault("chart", prof.chart)
+    kwargs.setdefault("country", prof.country)
     return run_inventory(
         list(mine["ledger"]),
         member=member,
@@ -738,6 +1031,96 @@ def member_inventory(member: str, fiscal_year: int | None = None, **kwargs) -> I
         mapping=list(mine["mapping"]),
         **kwargs,
     )
+
+
+def _money(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def run_summary(inv: Inventory, *, top: int = 10, min_classified: float = 0.9) -> str:
+    """The plain closing summary of a run: t CO2e with its range, spend by status with
+    the currency, coverage, and the largest unclassified lines.
+
+    A warning leads when less than ``min_classified`` of purchase spend has a factor.
+
+    Examples
+    --------
+    >>> print(run_summary(member_inventory("cedar_valley", n_draws=0)))  # doctest: +SKIP
+    """
+    lines = inv.lines
+    cur = inv.settings.get("currency") or ", ".join(sorted(lines["currency"].dropna().unique()))
+    mc = inv.monte_carlo
+    rng = (
+        f" (95% range {mc.p2_5 / 1000:,.0f} to {mc.p97_5 / 1000:,.0f} t)" if mc is not None else ""
+    )
+    out = [
+        f"{inv.member}, {inv.settings.get('fiscal_year_note') or f'fiscal year {inv.fiscal_year}'}",
+        f"  Supply chain (Scope 3 categories 1 and 2): {inv.t_co2e:,.0f} t CO2e{rng}",
+    ]
+    status = lines["status"]
+    amount = lines["amount"]
+    total = amount.sum()
+    out.append(f"  Spend read: {_money(total)} {cur} in {len(lines):,} lines")
+    inc = status.eq("included")
+    flag = lines["flag"] if "flag" in lines else pd.Series(pd.NA, index=lines.index)
+    pdup = inc & flag.eq("possible_duplicate").fillna(False)
+    out.append(
+        f"    included (purchases): {_money(amount[inc].sum())} {cur} ({int(inc.sum()):,} lines)"
+        + (
+            f", of which possible duplicates to review {_money(amount[pdup].sum())} "
+            f"({int(pdup.sum()):,} lines)"
+            if pdup.any()
+            else ""
+        )
+    )
+    exc = status.eq("excluded")
+    if exc.any():
+        from .vocabulary import label
+
+        by = amount[exc].groupby(lines.loc[exc, "reason"].fillna("unspecified")).sum()
+        by = by.reindex(by.abs().sort_values(ascending=False).index)
+        parts = "; ".join(f"{label(r)} {_money(v)}" for r, v in by.head(6).items())
+        more = f"; {len(by) - 6} more reasons" if len(by) > 6 else ""
+        out.append(f"    excluded: {_money(amount[exc].sum())} {cur} ({parts}{more})")
+    unc = status.eq("unclassified")
+    out.append(f"    unclassified: {_money(amount[unc].sum())} {cur} ({int(unc.sum()):,} lines)")
+    rec = inv.reconciliation
+    diff = int(rec.loc[rec["bucket"] == "check", "difference_cents"].abs().sum())
+    out.append(f"    reconciliation: input - (included + excluded + unclassified) = {diff} cents")
+    buy = inc | unc
+    purchase = amount[buy].sum()
+    share = amount[inc].sum() / purchase if purchase else float("nan")
+    method = lines["method"] if "method" in lines else pd.Series(pd.NA, index=lines.index)
+    prof_share = (
+        amount[inc & method.eq("profile").fillna(False)].sum() / purchase if purchase else 0
+    )
+    out.append(
+        f"  Coverage: {share:.1%} of purchase spend has a factor"
+        + (
+            f" ({share - prof_share:.1%} specific, {prof_share:.1%} by purchasing profile)"
+            if prof_share
+            else ""
+        )
+    )
+    if purchase and share < min_classified:
+        out.insert(
+            0,
+            f"WARNING: only {share:.0%} of purchase spend is classified; the total is an "
+            "undercount. Look at the largest unclassified lines below, then add overrides "
+            "(--overrides) or map the account-name and description columns.",
+        )
+    if unc.any():
+        u = lines[unc]
+        key = (
+            u["account_name"].where(u["account_name"].notna(), u.get("description"))
+            if "account_name" in u
+            else u.get("description", pd.Series(pd.NA, index=u.index))
+        )
+        key = key.fillna(u["vendor"]).fillna("(no text)")
+        big = u["amount"].groupby(key).sum().sort_values(ascending=False).head(top)
+        out.append(f"  Largest unclassified (by account name, description or vendor), {cur}:")
+        out += [f"    {_money(v):>16}  {str(k)[:70]}" for k, v in big.items()]
+    return "\n".join(out)
 
 
 def headline(member: str, fiscal_year: int | None = None) -> str:
@@ -748,20 +1131,14 @@ def headline(member: str, fiscal_year: int | None = None) -> str:
     share = inv.lines.loc[inc, "amount"].sum() / inv.lines.loc[buy, "amount"].sum()
     mc = inv.monte_carlo
     top = inv.summary.head(3)
-    names = {}
-    try:
-        from . import data
-
-        sef = data.read_sef()
-        names = dict(zip(sef["naics6"], sef["naics_title"], strict=True))
-    except Exception:  # names are a nicety
-        pass
+    names = naics_titles(top.index, inv.settings.get("factors", "sef_v1.3"))
     tops = "; ".join(f"{names.get(k, k)} {r.t_co2e:,.0f} t" for k, r in top.iterrows())
     rng = f" (95% range {mc.p2_5 / 1000:,.0f}-{mc.p97_5 / 1000:,.0f})" if mc is not None else ""
+    cur = inv.settings.get("currency", "")
     return (
         f"{member} FY{inv.fiscal_year}: {inv.t_co2e:,.0f} t CO2e{rng} from "
-        f"{inv.lines.loc[inc, 'amount'].sum():,.0f} of purchases ({share:.1%} of purchase spend "
-        f"classified).\nTop categories: {tops}."
+        f"{inv.lines.loc[inc, 'amount'].sum():,.0f} {cur} of purchases ({share:.1%} of purchase "
+        f"spend classified).\nTop categories: {tops}."
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, workspace
 
 __all__ = [
     "MemberProfile",
@@ -60,11 +60,11 @@ class MemberProfile:
         ``"city"``, ``"county"`` or ``"municipality"``.
     state_or_region : str
         US state code, or the Norwegian procurement cooperation.
-    population : int
-        Residents in ``population_year``.
-    employees : int
-    operating_budget, capital_budget : int
-        In ``currency``, for ``budget_year``.
+    population : int or None
+        Residents in ``population_year`` (None when a workspace member gave none).
+    employees : int or None
+    operating_budget, capital_budget : int or None
+        In ``currency``, for ``budget_year`` (None when unknown).
     currency : str
         ``"USD"`` or ``"NOK"``.
     fiscal_year_start_month : int
@@ -97,8 +97,11 @@ class MemberProfile:
     chart: str
     pcard: str
     survey: bool
-    lgo_base_year: int
+    lgo_base_year: int | None
     cooperation: str
+    #: ``"bundled"`` (the synthetic cohort) or ``"workspace"`` (your own, see
+    #: :mod:`cohort_helpers.workspace`).
+    source: str = "bundled"
 
 
 def _root(root: str | os.PathLike | None) -> Path:
@@ -139,12 +142,50 @@ def list_members(
     df = pd.read_csv(
         _root(root) / "members" / "members.csv", keep_default_na=False, dtype={"ledger_years": str}
     )
+    df["source"] = "bundled"
+    own = [_workspace_row(s) for s in workspace.list_workspace_members() if s not in set(df.slug)]
+    if own:
+        df = pd.concat([df, pd.DataFrame(own)], ignore_index=True)
     if country is not None:
         c = country.upper()
-        if c not in ("US", "NO"):
-            raise ValueError(f"country must be 'US' or 'NO', not {country!r}")
+        if c not in ("US", "NO", "GB"):
+            raise ValueError(f"country must be 'US', 'GB' or 'NO', not {country!r}")
         df = df[df["country"] == c].reset_index(drop=True)
     return df
+
+
+def _workspace_row(slug: str) -> dict:
+    """A workspace member as a row shaped like ``members.csv``."""
+    m = workspace.read_member(slug)
+    years = sorted({e["fiscal_year"] for e in m["ledgers"]})
+    return {
+        "slug": slug,
+        "name": m.get("name") or slug,
+        "country": m["country"],
+        "kind": m.get("kind") or "",
+        "state_or_region": m.get("state_or_region") or "",
+        "population": m.get("residents"),
+        "population_year": years[-1],
+        "employees": m.get("employees"),
+        "operating_budget": m.get("operating_budget"),
+        "capital_budget": m.get("capital_budget"),
+        "budget_year": years[-1],
+        "currency": m["currency"],
+        "fiscal_year_start_month": int(m["fiscal_year_start_month"]),
+        "ledger_years": ";".join(map(str, years)),
+        "layout": "own export",
+        "chart": m.get("chart") or "",
+        "pcard": "none",
+        "survey": 0,
+        "lgo_base_year": None,
+        "cooperation": "",
+        "fictional": 0,
+        "source": "workspace",
+    }
+
+
+def _int_or_none(v) -> int | None:
+    return None if v is None or v == "" or pd.isna(v) else int(v)
 
 
 def member_profile(slug: str, *, root: str | os.PathLike | None = None) -> MemberProfile:
@@ -159,7 +200,12 @@ def member_profile(slug: str, *, root: str | os.PathLike | None = None) -> Membe
     df = list_members(root=root)
     row = df[df["slug"] == slug]
     if row.empty:
-        raise KeyError(f"No cohort member {slug!r}. Members: {', '.join(df['slug'])}.")
+        where = workspace.workspace_dir(create=False)
+        raise KeyError(
+            f"No cohort member {slug!r}. Members: {', '.join(df['slug'])}. To use your own "
+            f"government, add it with `cohort member add {slug} --country .. --ledger FILE "
+            f"--mapping M` (your workspace: {where})."
+        )
     r = row.iloc[0]
     return MemberProfile(
         slug=r["slug"],
@@ -167,11 +213,11 @@ def member_profile(slug: str, *, root: str | os.PathLike | None = None) -> Membe
         country=r["country"],
         kind=r["kind"],
         state_or_region=r["state_or_region"],
-        population=int(r["population"]),
+        population=_int_or_none(r["population"]),
         population_year=int(r["population_year"]),
-        employees=int(r["employees"]),
-        operating_budget=int(r["operating_budget"]),
-        capital_budget=int(r["capital_budget"]),
+        employees=_int_or_none(r["employees"]),
+        operating_budget=_int_or_none(r["operating_budget"]),
+        capital_budget=_int_or_none(r["capital_budget"]),
         budget_year=int(r["budget_year"]),
         currency=r["currency"],
         fiscal_year_start_month=int(r["fiscal_year_start_month"]),
@@ -180,8 +226,9 @@ def member_profile(slug: str, *, root: str | os.PathLike | None = None) -> Membe
         chart=r["chart"],
         pcard=r["pcard"],
         survey=bool(int(r["survey"])),
-        lgo_base_year=int(r["lgo_base_year"]),
+        lgo_base_year=_int_or_none(r["lgo_base_year"]),
         cooperation=r["cooperation"],
+        source=r.get("source", "bundled"),
     )
 
 
@@ -199,7 +246,19 @@ def lgo_inventory(slug: str, *, root: str | os.PathLike | None = None) -> pd.Dat
     --------
     >>> lgo_inventory("cedar_valley").groupby("scope")["t_co2e"].sum()  # doctest: +SKIP
     """
-    member_profile(slug, root=root)
+    prof = member_profile(slug, root=root)
+    if prof.source == "workspace":
+        m = workspace.read_member(slug)
+        if m["lgo"] is None:
+            df = pd.DataFrame({c: pd.Series(dtype=object) for c in workspace.LGO_COLUMNS})
+            df["t_co2e"] = df["t_co2e"].astype(float)
+            df.attrs["note"] = (
+                f"{prof.name} has no LGO (Scope 1 and 2) inventory in the workspace: the "
+                "comparisons with your own operations are skipped. Add one with `cohort member "
+                f"add {slug} ... --lgo lgo.csv --replace`."
+            )
+            return df
+        return pd.read_csv(m["lgo"])
     df = pd.read_csv(_root(root) / "members" / "lgo_inventory.csv")
     return df[df["member"] == slug].reset_index(drop=True)
 
@@ -213,6 +272,14 @@ def residents(slug: str | None = None, *, root: str | os.PathLike | None = None)
     [2019, 2020, 2021]
     """
     df = pd.read_csv(_root(root) / "members" / "residents.csv")
+    own = []
+    for s in workspace.list_workspace_members():
+        m = workspace.read_member(s)
+        if m.get("residents"):
+            for y in sorted({e["fiscal_year"] for e in m["ledgers"]}):
+                own.append({"member": s, "year": y, "residents": int(m["residents"])})
+    if own:
+        df = pd.concat([df, pd.DataFrame(own)], ignore_index=True)
     if slug is not None:
         member_profile(slug, root=root)
         df = df[df["member"] == slug].reset_index(drop=True)
@@ -240,6 +307,24 @@ def ledger_files(slug: str | None = None, *, root: str | os.PathLike | None = No
         df = df[df["member"] == slug].reset_index(drop=True)
     for c in ("ledger", "mapping", "truth"):
         df[c] = [str((r / p).resolve()) for p in df[c]]
+    own = []
+    for s in workspace.list_workspace_members():
+        if slug is not None and s != slug:
+            continue
+        m = workspace.read_member(s)
+        for e in m["ledgers"]:
+            own.append(
+                {
+                    "member": s,
+                    "country": m["country"],
+                    "fiscal_year": e["fiscal_year"],
+                    "ledger": e["file"],
+                    "mapping": e["mapping"],
+                    "truth": "",
+                }
+            )
+    if own:
+        df = pd.concat([df, pd.DataFrame(own, columns=LEDGER_COLUMNS)], ignore_index=True)
     return df[LEDGER_COLUMNS]
 
 

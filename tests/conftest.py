@@ -17,6 +17,11 @@ _BESIDE = ROOT.parent / "shared" / "data"
 if not os.environ.get("COHORT_DATA_DIR") and _BESIDE.is_dir():
     os.environ["COHORT_DATA_DIR"] = str(_BESIDE.resolve())
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The participant's own members live in a workspace folder: tests never see a real one.
+if not os.environ.get("COHORT_WORKSPACE"):
+    import tempfile
+
+    os.environ["COHORT_WORKSPACE"] = tempfile.mkdtemp(prefix="cohort-workspace-test-")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,287 @@
+"""The ``cohort inventory``, ``cohort screen`` and ``cohort member add`` commands.
+
+Each handler takes the parsed arguments of :mod:`cohort_helpers.cli` and
+returns an exit code: 0 success, 2 bad input (with a message that names the
+file, line or setting to fix). The work itself is done by the library
+(:func:`cohort_helpers.inventory.run_inventory`,
+:func:`cohort_helpers.workspace.add_member`); this module only turns
+arguments into calls and results into plain text.
+
+Examples
+--------
+>>> parse_rates(["NOK:2009=5.8", "GBP:2013=0.6394"])
+{'NOK per USD': {2009: 5.8}, 'GBP per USD': {2013: 0.6394}}
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["parse_rates", "with_bundled_rates", "cli_inventory", "cli_screen", "cli_member_add"]
+
+_RATE = re.compile(r"^\s*([A-Za-z]{3})\s*:\s*(\d{4})\s*=\s*([0-9]*\.?[0-9]+)\s*$")
+
+
+class CommandError(ValueError):
+    """A command-line argument that cannot be used (the message says what to write)."""
+
+
+def parse_rates(items: Sequence[str] | None) -> dict[str, dict[int, float]]:
+    """``--rate CUR:YEAR=VALUE`` arguments as an exchange-rate mapping.
+
+    ``VALUE`` is the annual average number of units of ``CUR`` per one US
+    dollar (e.g. ``NOK:2021=8.5991``, ``GBP:2022=0.8085``).
+
+    Raises
+    ------
+    CommandError
+        For an argument not of the form ``CUR:YEAR=VALUE``.
+
+    Examples
+    --------
+    >>> parse_rates(["nok:2021=8.5991"])
+    {'NOK per USD': {2021: 8.5991}}
+    """
+    out: dict[str, dict[int, float]] = {}
+    for item in items or []:
+        m = _RATE.match(item)
+        if not m or float(m.group(3)) <= 0:
+            raise CommandError(
+                f"--rate {item!r} is not of the form CUR:YEAR=VALUE, e.g. --rate NOK:2021=8.5991 "
+                "(VALUE = units of the currency per one US dollar, annual average)."
+            )
+        cur = m.group(1).upper()
+        if cur == "USD":
+            raise CommandError(f"--rate {item!r}: USD needs no rate.")
+        out.setdefault(f"{cur} per USD", {})[int(m.group(2))] = float(m.group(3))
+    return out
+
+
+def with_bundled_rates(user: dict[str, dict[int, float]] | None) -> pd.DataFrame | None:
+    """The bundled annual rates with the user's ``--rate`` values added (the user's win).
+
+    Returns ``None`` when the user gave none (the library then reads the bundled tables).
+    """
+    from . import adjust
+
+    if not user:
+        return None
+    mine = adjust.normalise_rates(user)
+    try:
+        bundled = adjust.exchange_rates()
+    except FileNotFoundError:
+        return mine
+    keep = ~bundled.set_index(["currency", "year"]).index.isin(
+        mine.set_index(["currency", "year"]).index
+    )
+    both = pd.concat([mine, bundled[keep]], ignore_index=True)
+    return adjust.normalise_rates(both[["currency", "year", "rate", "quote"]])
+
+
+# ---------------------------------------------------------------------------
+# shared plumbing
+# ---------------------------------------------------------------------------
+
+
+def _bundled_profile(member: str | None):
+    """The bundled or workspace profile of ``member``, or None for a name not in the cohort."""
+    from . import members
+
+    if not member:
+        return None
+    try:
+        return members.member_profile(member)
+    except (KeyError, FileNotFoundError):
+        return None
+
+
+def _member_mappings(member: str, ledgers: Sequence[str]) -> list[str] | None:
+    """A cohort member's own mapping for each of its ledger files given (by file name)."""
+    from . import members
+
+    files = members.ledger_files(member)
+    by_name = {Path(p).name: m for p, m in zip(files["ledger"], files["mapping"], strict=True)}
+    found = [by_name.get(Path(x).name) for x in ledgers]
+    return found if all(found) else None
+
+
+def _check_out(out: str) -> None:
+    """Refuse an output folder that cannot be written, before any computation."""
+    p = Path(out)
+    if p.exists() and not p.is_dir():
+        raise CommandError(f"--out {out!r} is a file, not a folder. Give a folder name.")
+    parent = p if p.exists() else p.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    import os
+
+    if not os.access(parent, os.W_OK):
+        raise CommandError(f"--out {out!r}: cannot write in {str(parent)!r} (permission denied).")
+
+
+def _errors():
+    """Exceptions that are the participant's input to fix (printed, exit 2)."""
+    from . import exclude, inventory, ledger, workspace
+    from .classify import OverrideError
+
+    return (
+        ledger.LedgerError,
+        inventory.InventoryInputError,
+        exclude.RulesError,
+        workspace.WorkspaceError,
+        CommandError,
+        FileNotFoundError,
+        KeyError,
+        OverrideError,
+    )
+
+
+def _message(exc: BaseException) -> str:
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    if isinstance(exc, KeyError) and "exchange rate" in str(text).lower():
+        text = (
+            f"{text} Supply the rate with --rate CUR:YEAR=VALUE (units of the currency per US "
+            "dollar, annual average), e.g. --rate NOK:2009=5.8."
+        )
+    return str(text)
+
+
+def _print_warnings(caught: list) -> None:
+    seen = set()
+    for w in caught:
+        msg = str(w.message)
+        if msg not in seen:
+            seen.add(msg)
+            print(f"warning: {msg}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, *, screening: bool) -> int:
+    from . import inventory
+
+    errors = _errors()
+    try:
+        _check_out(args.out)
+        ledgers = list(args.ledgers)
+        member = args.member
+        prof = _bundled_profile(member)
+        mappings = list(args.mapping or [])
+        if not mappings and prof is not None:
+            mappings = _member_mappings(prof.slug, ledgers) or []
+        if not mappings:
+            raise CommandError(
+                f"No column mapping for {ledgers[0]}: pass --mapping FILE (YAML). "
+                f"`cohort mapping suggest {ledgers[0]} -o mapping.yaml` proposes one."
+            )
+        country = args.country or (prof.country if prof is not None else None)
+        chart = getattr(args, "chart", None) or (prof.chart if prof is not None else None)
+        rates = with_bundled_rates(parse_rates(getattr(args, "rate", None)))
+        fiscal_year = args.year if screening else args.fiscal_year
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            inv = inventory.run_inventory(
+                ledgers,
+                member=member or Path(ledgers[0]).stem,
+                fiscal_year=fiscal_year,
+                mapping=mappings,
+                overrides=args.overrides,
+                factors=args.factors,
+                chart=chart or None,
+                country=country,
+                rates=rates,
+                progress=sys.stderr.isatty(),
+            )
+        _print_warnings([w for w in caught if not issubclass(w.category, DeprecationWarning)])
+    except errors as exc:
+        print(f"error: {_message(exc)}", file=sys.stderr)
+        return 2
+    if screening:
+        inv.settings["screening"] = (
+            "Screening estimate: purchases identified from the account codes (art) of an "
+            "accounts or budget file, without vendors or dates; lower quality than a ledger."
+        )
+    written = inventory.write_outputs(inv, args.out, progress=sys.stderr.isatty())
+    if screening:
+        print("SCREENING ESTIMATE (from account totals, not payments):")
+    print(inventory.run_summary(inv))
+    print(f"Outputs in {args.out}:")
+    for p in written:
+        print(f"  {Path(p).name}")
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# the commands
+# ---------------------------------------------------------------------------
+
+
+def cli_inventory(args: argparse.Namespace) -> int:
+    """``cohort inventory FILE... --mapping M [--mapping M2] --out DIR [...]``."""
+    return _run(args, screening=False)
+
+
+def cli_screen(args: argparse.Namespace) -> int:
+    """``cohort screen FILE --mapping M --country NO --year Y --out DIR``."""
+    return _run(args, screening=True)
+
+
+def cli_member_add(args: argparse.Namespace) -> int:
+    """``cohort member add NAME --country .. --ledger FILE... --mapping M [...]``."""
+    from . import inventory, ledger, workspace
+
+    errors = _errors()
+    try:
+        if args.workspace:
+            import os
+
+            os.environ[workspace.WORKSPACE_ENV] = str(Path(args.workspace).expanduser())
+        ledgers = list(args.ledger)
+        maps = list(args.mapping)
+        if len(maps) == 1:
+            maps = maps * len(ledgers)
+        if len(maps) != len(ledgers):
+            raise CommandError(
+                f"{len(ledgers)} --ledger file(s) but {len(maps)} --mapping file(s): give one "
+                "mapping for all, or one per ledger in the same order."
+            )
+        years = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for led, mp in zip(ledgers, maps, strict=True):
+                m = inventory.prepare_mappings([led], mp, args.country)[0]
+                lines = ledger.read_ledger(led, m)
+                year, _ = inventory.choose_fiscal_year(lines, args.fiscal_year)
+                years.append(year)
+        _print_warnings(caught)
+        folder = workspace.add_member(
+            args.name,
+            country=args.country,
+            ledgers=ledgers,
+            mappings=maps,
+            fiscal_years=years,
+            display_name=args.display_name,
+            lgo=args.lgo,
+            residents=args.residents,
+            employees=args.employees,
+            operating_budget=args.operating_budget,
+            capital_budget=args.capital_budget,
+            replace=args.replace,
+        )
+    except errors as exc:
+        print(f"error: {_message(exc)}", file=sys.stderr)
+        return 2
+    slug = folder.name
+    print(f"Added member {slug!r} in {folder}")
+    for led, y in zip(ledgers, years, strict=True):
+        print(f"  {Path(led).name}: fiscal year {y}")
+    if not args.lgo:
+        print("  no LGO inventory given: the notebooks skip the comparison with Scope 1 and 2")
+    print(f'In a session notebook, set  member = "{slug}"  in the parameters cell.')
+    print(f"The workspace folder is {workspace.workspace_dir()} (set COHORT_WORKSPACE to move it).")
+    return 0
