@@ -74,6 +74,7 @@ def test_inventory_cli_writes_every_output(tmp_path, capsys):
     assert names == [
         "inventory.xlsx",
         "lines.csv",
+        "lines.parquet",
         "reconciliation.csv",
         "summary.csv",
         "uncertainty.csv",
