@@ -235,7 +235,9 @@ def normalise(
     merged = merged.drop(columns="_merge")
     for col in ("population", "employees"):
         vals = pd.to_numeric(merged[col], errors="coerce")
-        bad = ~(vals > 0)
+        # unknown (blank) is allowed, e.g. a workspace member that gave no staff count:
+        # its ratio is NaN; a figure that is there must be positive
+        bad = vals.notna() & ~(vals > 0)
         if bad.any():
             raise ValueError(
                 f"{col} must be a positive number; got {merged.loc[bad, col].iloc[0]!r} "
@@ -1901,6 +1903,12 @@ def _member_year_result(
     return cats, totals, inv.settings.get("dollar_year")
 
 
+def _count(value) -> int | float:
+    """A head count as an int, NaN when unknown (a workspace member may give none)."""
+    v = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return int(v) if pd.notna(v) else np.nan
+
+
 def cohort_results(
     factors: str | os.PathLike = "sef_v1.3",
     price_method: str = "bea",
@@ -2071,8 +2079,8 @@ def cohort_results(
                     "name": prof["name"],
                     "country": prof["country"],
                     "fiscal_year": int(year),
-                    "residents": int(residents.get((member, int(year)), prof["population"])),
-                    "employees": int(prof["employees"]),
+                    "residents": _count(residents.get((member, int(year)), prof["population"])),
+                    "employees": _count(prof["employees"]),
                     **totals,
                 }
             )

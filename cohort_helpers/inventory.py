@@ -473,7 +473,9 @@ class Inventory:
         s = self.settings
         return {
             "Member": self.member,
-            "Fiscal year": str(self.fiscal_year),
+            "Fiscal year": s.get("fiscal_year_note") or str(self.fiscal_year),
+            "Currency": f"amounts in {s.get('currency') or 'the ledger currency'}; "
+            "spend_factor_usd in the factor set's dollar year",
             "Factor set": s.get("factor_description", s.get("factors", "")),
             "Price year": f"{s.get('dollar_year')} USD ({s.get('price_method')} price index)",
             "Price basis": s.get("price_basis", ""),
