@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import safe_files
+
 __all__ = [
     "STATUSES",
     "cents",
@@ -295,32 +297,31 @@ def ratio_to_lgo(t_co2e_supply_chain: float, lgo: pd.DataFrame) -> float:
     return t_co2e_supply_chain / direct
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Kept importable from here; the one formula-neutralising rule lives in :mod:`safe_files`.
+safe_for_spreadsheet = safe_files.neutralise
+
+#: Note row of a workbook sheet cut at ``max_rows``.
+WORKBOOK_CUT_NOTE = "the full line table is in lines.csv (and lines.parquet where written)."
 
 
-def safe_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
-
-    Numbers stay numbers; only text starting with ``= + - @`` (or tab/CR) changes.
-
-    Examples
-    --------
-    >>> safe_for_spreadsheet(pd.DataFrame({"v": ["=SUM(A1)", "ok", "-x"]}))["v"].tolist()
-    ["'=SUM(A1)", 'ok', "'-x"]
-    """
-    out = frame.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            text = s.astype("string")
-            risky = text.str.startswith(_FORMULA_START).fillna(False)
-            if risky.any():
-                out[col] = s.where(~risky, "'" + text)
-    return out
-
-
-def write_workbook(path, sheets: dict[str, pd.DataFrame], readme: dict[str, str]) -> None:
+def write_workbook(
+    path,
+    sheets: dict[str, pd.DataFrame],
+    readme: dict[str, str],
+    *,
+    max_rows: int | None = None,
+    note: str = WORKBOOK_CUT_NOTE,
+) -> dict[str, int]:
     """Write ``inventory.xlsx``: a README sheet, then one sheet per table, formula-safe.
+
+    Written with :func:`cohort_helpers.safe_files.write_xlsx` (xlsxwriter,
+    constant memory; no text becomes a formula). A table longer than
+    ``max_rows`` (default: what one Excel sheet holds) is cut, with a last
+    row saying so (``note``).
+
+    Returns
+    -------
+    dict sheet name -> data rows written.
 
     Examples
     --------
@@ -328,12 +329,9 @@ def write_workbook(path, sheets: dict[str, pd.DataFrame], readme: dict[str, str]
     ...                {"Factor set": "EPA SEF v1.3"})  # doctest: +SKIP
     """
     readme_df = pd.DataFrame({"item": list(readme), "value": list(readme.values())})
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        safe_for_spreadsheet(readme_df).to_excel(xw, sheet_name="README", index=False)
-        for name, frame in sheets.items():
-            safe_for_spreadsheet(frame.reset_index() if _named_index(frame) else frame).to_excel(
-                xw, sheet_name=name[:31], index=False
-            )
+    return safe_files.write_xlsx(
+        path, {"README": readme_df, **sheets}, max_rows=max_rows, note=note
+    )
 
 
 def _named_index(frame: pd.DataFrame) -> bool:
@@ -462,8 +460,16 @@ class Inventory:
         return summarise(self.lines, column)
 
     def readme(self) -> dict[str, str]:
+        """The run's metadata (C6): ordered item -> text, for README sheet, README.txt, metadata.json.
+
+        Ends with the reference files used (SHA-256 and whether each is the
+        file as published: a file accepted with ``--allow-unverified`` is
+        marked NOT VERIFIED here, in every output).
+        """
+        from . import data
+
         s = self.settings
-        return {
+        out = {
             "Member": self.member,
             "Fiscal year": str(self.fiscal_year),
             "Factor set": s.get("factor_description", s.get("factors", "")),
@@ -478,6 +484,13 @@ class Inventory:
             "Reconciliation": "input = included + excluded (by reason) + unclassified, to the cent",
             "Sources": s.get("attribution", ""),
         }
+        refs = s.get("reference_files") or data.provenance()
+        out["Reference data verification"] = data.verification_summary(refs)
+        for r in refs:
+            out[f"Reference file {r['name']}"] = (
+                f"{r['file']} sha256 {r['sha256']} ({r['state']})"
+            )
+        return out
 
 
 def _mc_table(mc) -> pd.DataFrame:
@@ -623,16 +636,36 @@ def run_inventory(
     )
 
 
-def write_outputs(inv: Inventory, out_dir) -> list:
-    """Write ``lines.csv``, ``summary.csv``, ``reconciliation.csv``, ``uncertainty.csv``
-    and ``inventory.xlsx`` into ``out_dir`` (all or nothing: written to a temporary
-    folder first, then moved)."""
-    import shutil
-    import tempfile
-    from pathlib import Path
+def write_outputs(
+    inv: Inventory, out_dir, *, workbook_max_rows: int | None = None
+) -> list:
+    """Write the run's files into ``out_dir``, all or nothing.
 
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    ``lines.csv``, ``summary.csv``, ``reconciliation.csv``, ``uncertainty.csv``,
+    ``inventory.xlsx`` (README sheet first), ``README.txt`` and
+    ``metadata.json`` (the :meth:`Inventory.readme` items, the reference files
+    with SHA-256 and verification state, and the SHA-256 of every file written).
+    Every CSV/XLSX goes through :mod:`cohort_helpers.safe_files`.
+
+    The folder policy is :mod:`cohort_helpers.outdir`'s: ``out_dir`` must be
+    missing, empty or hold exactly one earlier run (replaced as a whole);
+    otherwise :class:`~cohort_helpers.outdir.OutputDirError` is raised before
+    anything is written. A failed or stopped run leaves no temporary files.
+
+    Parameters
+    ----------
+    inv : Inventory
+    out_dir : path
+    workbook_max_rows : int, optional
+        At most this many rows per workbook sheet (the line table is cut with
+        a note pointing to ``lines.csv``); default: what one Excel sheet holds.
+
+    Returns
+    -------
+    list of Path
+    """
+    from . import data, outdir
+
     cols = [c for c in LINE_COLUMNS if c in inv.lines.columns]
     tables = {
         "lines": inv.lines[cols],
@@ -640,26 +673,38 @@ def write_outputs(inv: Inventory, out_dir) -> list:
         "reconciliation": inv.reconciliation,
         "uncertainty": inv.uncertainty,
     }
-    with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
-        tmp = Path(tmp)
+    readme = inv.readme()
+    refs = inv.settings.get("reference_files") or data.provenance()
+    with outdir.OutputFolder(out_dir) as out:
         for name, frame in tables.items():
-            frame = frame.reset_index() if _named_index(frame) else frame
-            safe_for_spreadsheet(frame).to_csv(tmp / f"{name}.csv", index=False)
-        write_workbook(tmp / "inventory.xlsx", tables, inv.readme())
-        out_dir.mkdir(exist_ok=True)
-        written = []
-        for f in sorted(tmp.iterdir()):
-            shutil.move(str(f), out_dir / f.name)
-            written.append(out_dir / f.name)
-    return written
+            safe_files.write_csv(frame, out.path(f"{name}.csv"), index=_named_index(frame))
+        rows = write_workbook(
+            out.path("inventory.xlsx"), tables, readme, max_rows=workbook_max_rows
+        )
+        text = "\n".join(f"{k}: {v}" for k, v in readme.items())
+        warn = data.verification_warning(refs)
+        if warn:
+            text = f"{warn}\n\n{text}\n\n{warn}"
+        safe_files.write_text(out.path("README.txt"), text + "\n")
+        return out.commit(
+            {
+                "readme": readme,
+                "reference_files": refs,
+                "reference_data_verified": all(r["state"] == "verified" for r in refs),
+                "workbook_rows": rows,
+                "lines": len(inv.lines),
+            }
+        )
 
 
 def cli_inventory(args) -> int:
     """``cohort inventory LEDGER ... --member NAME --fiscal-year YEAR --out DIR``."""
     import sys
 
+    from . import outdir
     from .ledger import LedgerError
 
+    outdir.check_output_dir(args.out)  # before any work: a file, unwritable, or foreign files
     mapping = args.mapping
     if mapping is None:
         try:
