@@ -139,3 +139,28 @@ def test_script_json_cannot_close_the_script():
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_html_text_never_opens_a_tag(payload):
     assert not re.search(r"<\w", safe_files.html_text(payload))
+
+
+def test_policy_brief_markdown_and_html_carry_no_markup(tmp_path, data_dir):
+    from cohort_helpers import policy
+
+    summary = pd.DataFrame(
+        {"spend_usd": [1e6, 2e6], "t_co2e": [900.0, 200.0]},
+        index=pd.Index(["327320", "541330"], name="naics6"),
+    )
+    r = policy.apply_scenario(summary, policy.load_measures(), 2026)
+    out = policy.policy_brief(
+        tmp_path / "brief",
+        member="</script><script>alert(2)</script>",
+        scenario=r,
+        path=policy.target_path(r.baseline_t, 2022, 2030, 0.5),
+        hot_spots=summary.assign(kg_per_usd=summary["t_co2e"] * 1000 / summary["spend_usd"]),
+        assumptions=["<img src=x onerror=alert(1)>", LINK],
+    )
+    for f in (out.markdown, out.html):
+        text = f.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text
+        assert "&lt;script&gt;alert(2)" in text
+
+
+LINK = '=HYPERLINK("http://x","click")'
