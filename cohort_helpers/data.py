@@ -868,7 +868,7 @@ def fetch_all(progressbar: bool = True) -> dict[str, Path | Exception]:
     for name in REGISTRY:
         try:
             out[name] = fetch_file(name, progressbar=progressbar)
-        except (DataNotFoundError, DataFormatError) as exc:
+        except (DataNotFoundError, DataFormatError, DataNotVerifiedError) as exc:
             out[name] = exc
     return out
 

@@ -164,3 +164,16 @@ def test_policy_brief_markdown_and_html_carry_no_markup(tmp_path, data_dir):
 
 
 LINK = '=HYPERLINK("http://x","click")'
+
+
+@pytest.mark.slow
+def test_more_rows_than_excel_holds_are_cut_not_an_error(tmp_path):
+    """The 2,000,000-line case: the workbook gets what Excel holds and a note row."""
+    n = safe_files.EXCEL_MAX_ROWS + 5
+    p = tmp_path / "big.xlsx"
+    rows = safe_files.write_xlsx(p, {"lines": pd.DataFrame({"a": np.arange(n)})}, note="see csv")
+    assert rows == {"lines": safe_files.EXCEL_MAX_ROWS - 2}
+    ws = openpyxl.load_workbook(p, read_only=True)["lines"]
+    assert ws.max_row == safe_files.EXCEL_MAX_ROWS
+    last = next(ws.iter_rows(min_row=ws.max_row, values_only=True))
+    assert "Only the first 1,048,574 of 1,048,581 rows" in last[0]
