@@ -48,6 +48,14 @@ def _data_list(args: argparse.Namespace) -> int:
     found = sum(r["found_in"] != "missing" for r in rows)
     ok = sum(r["check"].startswith(("sha256 ok", "structure ok")) for r in rows)
     print(f"{found} of {len(rows)} files found, {ok} verified.")
+    bad = [r["name"] for r in rows if r["check"].startswith("NOT VERIFIED")]
+    if bad:
+        print(
+            f"NOT VERIFIED: {', '.join(bad)}. Runs refuse these files unless you pass "
+            "--allow-unverified (known values are still checked; outputs are marked NOT "
+            "VERIFIED). Re-fetch them with `cohort data fetch` after deleting them.",
+            file=sys.stderr,
+        )
     return 0 if ok == len(rows) or args.no_check and found == len(rows) else 1
 
 
@@ -205,13 +213,202 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``cohort`` command."""
-    args = build_parser().parse_args(argv)
+#: Environment variable: show tracebacks (same as ``--debug``).
+DEBUG_ENV = "COHORT_DEBUG"
+
+
+def _add_common_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """``--debug`` and ``--allow-unverified`` before or after the sub-command."""
+    default = False if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="show the full traceback when something goes wrong (for bug reports)",
+    )
+    parser.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        default=default,
+        help="use reference files whose SHA-256 differs from the published one (their known "
+        "values are still checked; every output is marked NOT VERIFIED)",
+    )
+    for action in parser._actions:
+        choices = getattr(action, "choices", None)
+        if isinstance(choices, dict):
+            for sub in choices.values():
+                if isinstance(sub, argparse.ArgumentParser):
+                    _add_common_options(sub, top=False)
+
+
+class _Terminated(SystemExit):
+    """SIGTERM, turned into a normal exit so ``finally`` blocks remove temporary files."""
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess test
+    raise _Terminated(143)
+
+
+def _where(exc: BaseException) -> str:
+    name = getattr(exc, "filename", None)
+    return f"{name}: " if name else ""
+
+
+def describe_error(exc: BaseException, args: argparse.Namespace | None = None) -> str:
+    """One actionable message for an error that reached the top of the ``cohort`` command.
+
+    The project's own errors already name the file, line and column and say
+    what to do; they are shown as they are. Errors from Python or a library
+    (a missing file, a permission, a damaged workbook ...) are put in words.
+
+    Examples
+    --------
+    >>> describe_error(FileNotFoundError(2, "No such file or directory", "ap.csv"))
+    'ap.csv: no such file. Check the path (and that the file was saved there).'
+    """
+    import csv
+    import errno
+    import zipfile
+    from xml.etree.ElementTree import ParseError
+
+    inputs = ", ".join(str(x) for x in (getattr(args, "ledgers", None) or []))
+    reading = f" while reading {inputs}" if inputs else ""
+    text = str(exc).strip()
+    if isinstance(exc, FileNotFoundError) and getattr(exc, "filename", None):
+        return f"{exc.filename}: no such file. Check the path (and that the file was saved there)."
+    if isinstance(exc, PermissionError):
+        return (
+            f"{_where(exc)}permission denied. Check that you may read (or write) it; close it "
+            "if it is open in Excel; or choose another folder."
+        )
+    if isinstance(exc, IsADirectoryError):
+        return f"{_where(exc)}is a folder where a file is expected. Give the file's path."
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return f"{_where(exc)}is a file where a folder is expected. Choose another --out folder."
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"{_where(exc)}the disk is full. Free some space or choose another --out folder."
+    if isinstance(exc, MemoryError):
+        return (
+            "Ran out of memory" + reading + ". Close other programs, or split the export into "
+            "smaller files (one per quarter) and run them one by one."
+        )
+    if isinstance(exc, csv.Error) and "field larger than field limit" in text:
+        return (
+            f"A field{reading} is longer than 131,072 characters: the file is probably not a "
+            "CSV export (one very long line, or a binary file saved as .csv). Open it in a text "
+            "editor to check, and export it again from the finance system."
+        )
+    if isinstance(exc, zipfile.BadZipFile | ParseError):
+        return (
+            f"An Excel file{reading} is damaged or not a real .xlsx ({exc.__class__.__name__}: "
+            f"{text}). Open it in Excel and save it again as .xlsx (or export CSV), then retry."
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"A file{reading} is not text in a known encoding ({text}). Save it as CSV UTF-8 "
+            "from Excel, or check that it is the export and not a PDF or a program file."
+        )
+    if isinstance(exc, ValueError) and "sheet is too large" in text.lower():
+        return (
+            "A table has more rows than one Excel sheet holds (1,048,576). The CSV files have "
+            "every row; write the workbook with a row limit."
+        )
+    from . import data
+
+    own = (data.DataNotFoundError, data.DataFormatError, data.DataNotVerifiedError)
     try:
-        return args.handler(args)
-    except KeyboardInterrupt:  # pragma: no cover
-        return 130
+        from .ledger import LedgerError
+
+        own = (*own, LedgerError)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from .outdir import OutputDirError
+
+        own = (*own, OutputDirError)
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(exc, own) or (isinstance(exc, ValueError | KeyError) and text):
+        return text.strip("'\"") if isinstance(exc, KeyError) else text
+    return (
+        f"Unexpected error{reading}: {exc.__class__.__name__}: {text or '(no message)'}. "
+        "This is probably a bug: run the same command with --debug and report the output."
+    )
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"warning: {message}", file=file or sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cohort`` command.
+
+    Nothing reaches the user as a traceback: every error is one message (what
+    went wrong, which file/line/column, what to do) and exit code 2; ``--debug``
+    (or ``COHORT_DEBUG=1``) shows the traceback as well. SIGTERM and Ctrl-C
+    stop the run cleanly (no temporary files left; exit 143 and 130).
+    ``--allow-unverified`` sets ``COHORT_ALLOW_UNVERIFIED=1`` for this run (and
+    the notebook kernels it starts).
+    """
+    import os
+    import signal
+    import traceback
+    import warnings
+
+    parser = build_parser()
+    _add_common_options(parser, top=True)
+    args = parser.parse_args(argv)
+    debug = bool(getattr(args, "debug", False)) or os.environ.get(DEBUG_ENV, "") in ("1", "true")
+    from .data import ALLOW_ENV
+
+    allow_before = os.environ.get(ALLOW_ENV)
+    if getattr(args, "allow_unverified", False):
+        os.environ[ALLOW_ENV] = "1"  # notebook kernels started by this run inherit it
+    old_term = None
+    try:
+        old_term = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (e.g. called from a test thread)
+        pass
+    old_show = warnings.showwarning
+    if not debug:
+        warnings.showwarning = _show_warning
+    code = 2
+    try:
+        code = args.handler(args)
+    except KeyboardInterrupt:
+        print("\nStopped (Ctrl-C). No partial output was kept.", file=sys.stderr)
+        code = 130
+    except _Terminated:
+        print("\nStopped (SIGTERM). No partial output was kept.", file=sys.stderr)
+        code = 143
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except BrokenPipeError:  # output piped into `head`
+        code = 0
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {describe_error(exc, args)}", file=sys.stderr)
+        if not debug:
+            print("(run again with --debug to see the details)", file=sys.stderr)
+        code = 2
+    finally:
+        if allow_before is None:
+            os.environ.pop(ALLOW_ENV, None)
+        else:
+            os.environ[ALLOW_ENV] = allow_before
+        warnings.showwarning = old_show
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+        try:
+            from .data import verification_warning
+
+            banner = verification_warning()
+        except Exception:  # the banner must never hide the run's own result
+            banner = ""
+        if banner:
+            print(banner, file=sys.stderr)
+    return int(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -112,45 +112,15 @@ def _member_mappings(member: str, ledgers: Sequence[str]) -> list[str] | None:
     return found if all(found) else None
 
 
-def _check_out(out: str) -> None:
-    """Refuse an output folder that cannot be written, before any computation."""
-    p = Path(out)
-    if p.exists() and not p.is_dir():
-        raise CommandError(f"--out {out!r} is a file, not a folder. Give a folder name.")
-    parent = p if p.exists() else p.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    import os
+def _rate_hint(exc: KeyError) -> ValueError:
+    """A missing exchange rate, with the flag that supplies it."""
+    from .inventory import InventoryInputError
 
-    if not os.access(parent, os.W_OK):
-        raise CommandError(f"--out {out!r}: cannot write in {str(parent)!r} (permission denied).")
-
-
-def _errors():
-    """Exceptions that are the participant's input to fix (printed, exit 2)."""
-    from . import exclude, inventory, ledger, workspace
-    from .classify import OverrideError
-
-    return (
-        ledger.LedgerError,
-        inventory.InventoryInputError,
-        exclude.RulesError,
-        workspace.WorkspaceError,
-        CommandError,
-        FileNotFoundError,
-        KeyError,
-        OverrideError,
+    text = exc.args[0] if exc.args else str(exc)
+    return InventoryInputError(
+        f"{text} Supply the rate with --rate CUR:YEAR=VALUE (units of the currency per US "
+        "dollar, annual average), e.g. --rate NOK:2009=5.8."
     )
-
-
-def _message(exc: BaseException) -> str:
-    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-    if isinstance(exc, KeyError) and "exchange rate" in str(text).lower():
-        text = (
-            f"{text} Supply the rate with --rate CUR:YEAR=VALUE (units of the currency per US "
-            "dollar, annual average), e.g. --rate NOK:2009=5.8."
-        )
-    return str(text)
 
 
 def _print_warnings(caught: list) -> None:
@@ -163,28 +133,27 @@ def _print_warnings(caught: list) -> None:
 
 
 def _run(args: argparse.Namespace, *, screening: bool) -> int:
-    from . import inventory
+    from . import inventory, outdir
 
-    errors = _errors()
-    try:
-        _check_out(args.out)
-        ledgers = list(args.ledgers)
-        member = args.member
-        prof = _bundled_profile(member)
-        mappings = list(args.mapping or [])
-        if not mappings and prof is not None:
-            mappings = _member_mappings(prof.slug, ledgers) or []
-        if not mappings:
-            raise CommandError(
-                f"No column mapping for {ledgers[0]}: pass --mapping FILE (YAML). "
-                f"`cohort mapping suggest {ledgers[0]} -o mapping.yaml` proposes one."
-            )
-        country = args.country or (prof.country if prof is not None else None)
-        chart = getattr(args, "chart", None) or (prof.chart if prof is not None else None)
-        rates = with_bundled_rates(parse_rates(getattr(args, "rate", None)))
-        fiscal_year = args.year if screening else args.fiscal_year
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+    outdir.check_output_dir(args.out)  # before any work
+    ledgers = list(args.ledgers)
+    member = args.member
+    prof = _bundled_profile(member)
+    mappings = list(args.mapping or [])
+    if not mappings and prof is not None:
+        mappings = _member_mappings(prof.slug, ledgers) or []
+    if not mappings:
+        raise CommandError(
+            f"No column mapping for {ledgers[0]}: pass --mapping FILE (YAML). "
+            f"`cohort mapping suggest {ledgers[0]} -o mapping.yaml` proposes one."
+        )
+    country = args.country or (prof.country if prof is not None else None)
+    chart = getattr(args, "chart", None) or (prof.chart if prof is not None else None)
+    rates = with_bundled_rates(parse_rates(getattr(args, "rate", None)))
+    fiscal_year = args.year if screening else args.fiscal_year
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
             inv = inventory.run_inventory(
                 ledgers,
                 member=member or Path(ledgers[0]).stem,
@@ -197,10 +166,12 @@ def _run(args: argparse.Namespace, *, screening: bool) -> int:
                 rates=rates,
                 progress=sys.stderr.isatty(),
             )
-        _print_warnings([w for w in caught if not issubclass(w.category, DeprecationWarning)])
-    except errors as exc:
-        print(f"error: {_message(exc)}", file=sys.stderr)
-        return 2
+        except KeyError as exc:
+            if "exchange rate" not in str(exc).lower():
+                raise
+            raise _rate_hint(exc) from None
+        finally:
+            _print_warnings([w for w in caught if not issubclass(w.category, DeprecationWarning)])
     if screening:
         inv.settings["screening"] = (
             "Screening estimate: purchases identified from the account codes (art) of an "
@@ -235,47 +206,42 @@ def cli_member_add(args: argparse.Namespace) -> int:
     """``cohort member add NAME --country .. --ledger FILE... --mapping M [...]``."""
     from . import inventory, ledger, workspace
 
-    errors = _errors()
-    try:
-        if args.workspace:
-            import os
+    if args.workspace:
+        import os
 
-            os.environ[workspace.WORKSPACE_ENV] = str(Path(args.workspace).expanduser())
-        ledgers = list(args.ledger)
-        maps = list(args.mapping)
-        if len(maps) == 1:
-            maps = maps * len(ledgers)
-        if len(maps) != len(ledgers):
-            raise CommandError(
-                f"{len(ledgers)} --ledger file(s) but {len(maps)} --mapping file(s): give one "
-                "mapping for all, or one per ledger in the same order."
-            )
-        years = []
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for led, mp in zip(ledgers, maps, strict=True):
-                m = inventory.prepare_mappings([led], mp, args.country)[0]
-                lines = ledger.read_ledger(led, m)
-                year, _ = inventory.choose_fiscal_year(lines, args.fiscal_year)
-                years.append(year)
-        _print_warnings(caught)
-        folder = workspace.add_member(
-            args.name,
-            country=args.country,
-            ledgers=ledgers,
-            mappings=maps,
-            fiscal_years=years,
-            display_name=args.display_name,
-            lgo=args.lgo,
-            residents=args.residents,
-            employees=args.employees,
-            operating_budget=args.operating_budget,
-            capital_budget=args.capital_budget,
-            replace=args.replace,
+        os.environ[workspace.WORKSPACE_ENV] = str(Path(args.workspace).expanduser())
+    ledgers = list(args.ledger)
+    maps = list(args.mapping)
+    if len(maps) == 1:
+        maps = maps * len(ledgers)
+    if len(maps) != len(ledgers):
+        raise CommandError(
+            f"{len(ledgers)} --ledger file(s) but {len(maps)} --mapping file(s): give one "
+            "mapping for all, or one per ledger in the same order."
         )
-    except errors as exc:
-        print(f"error: {_message(exc)}", file=sys.stderr)
-        return 2
+    years = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for led, mp in zip(ledgers, maps, strict=True):
+            m = inventory.prepare_mappings([led], mp, args.country)[0]
+            lines = ledger.read_ledger(led, m)
+            year, _ = inventory.choose_fiscal_year(lines, args.fiscal_year)
+            years.append(year)
+    _print_warnings(caught)
+    folder = workspace.add_member(
+        args.name,
+        country=args.country,
+        ledgers=ledgers,
+        mappings=maps,
+        fiscal_years=years,
+        display_name=args.display_name,
+        lgo=args.lgo,
+        residents=args.residents,
+        employees=args.employees,
+        operating_budget=args.operating_budget,
+        capital_budget=args.capital_budget,
+        replace=args.replace,
+    )
     slug = folder.name
     print(f"Added member {slug!r} in {folder}")
     for led, y in zip(ledgers, years, strict=True):

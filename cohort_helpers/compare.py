@@ -328,16 +328,19 @@ class Position:
                 "Intensity (kg per USD)": self.intensity,
             }
         )
-        return _readable_axis(waterfall(
-            steps,
-            unit="t CO2e per resident",
-            title=f"Why {member} differs from the cohort",
-            caption=(
-                f"{member}: {self.member_t_per_resident:.2f} t CO2e per resident vs the cohort's "
-                f"{self.cohort_t_per_resident:.2f}, split into size, mix and intensity effects."
+        return _readable_axis(
+            waterfall(
+                steps,
+                unit="t CO2e per resident",
+                title=f"Why {member} differs from the cohort",
+                caption=(
+                    f"{member}: {self.member_t_per_resident:.2f} t CO2e per resident vs the cohort's "
+                    f"{self.cohort_t_per_resident:.2f}, split into size, mix and intensity effects."
+                ),
+                total_label=member,
             ),
-            total_label=member,
-        ), "y")
+            "y",
+        )
 
 
 def explain_position(
@@ -1088,147 +1091,208 @@ def decompose_yoy(
 # sharing
 # --------------------------------------------------------------------------
 
-#: Line-level columns that may be shared (everything else is dropped).
-SHAREABLE_LINE_COLUMNS = (
-    "fiscal_year",
-    "department",
-    "account",
-    "function",
-    "naics6",
-    "scope3_category",
-    "capital_flag",
-    "joint_agreement",
-    "status",
-    "reason",
-    "method",
-    "confidence",
-    "amount",
-    "currency",
-    "spend_factor_usd",
-    "factor_kg_per_usd",
-    "kg_co2e",
-)
-
-#: Summary columns that may be shared (from ``inventory.summarise``).
-SHAREABLE_SUMMARY_COLUMNS = (
-    "name",
-    "lines",
-    "spend_usd",
-    "t_co2e",
-    "kg_per_usd",
-    "share_spend",
-    "share_emissions",
-)
-
-_LINE_MARKERS = ("vendor", "description", "source_line", "amount", "kg_co2e")
+#: Fewer payments than this in a category: merged into "other" before sharing.
+K_MIN_PAYMENTS = 5
+#: Columns of a shareable file (:func:`anonymise`), in order.
+SHARE_COLUMNS = ("member", "category", "payments", "share_spend_pct", "share_emissions_pct")
+#: Added only with ``include_totals=True`` (rounded to 2 significant figures).
+SHARE_TOTAL_COLUMNS = ("spend_usd_2sf", "t_co2e_2sf")
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+_PAYMENT_BANDS = ((5, "5-9"), (10, "10-49"), (50, "50-199"), (200, "200-999"), (1000, "1000+"))
 
 
-def _vendor_hash(vendor: pd.Series, salt: str) -> pd.Series:
-    def one(v: object) -> object:
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-            return pd.NA
-        key = " ".join(str(v).casefold().split())
-        return "V" + hashlib.sha256(f"{salt}\x1f{key}".encode()).hexdigest()[:12]
+def random_code() -> str:
+    """A fresh random member code for one export (``M-`` and 4 letters/digits).
 
-    return vendor.map(one).astype("string")
+    Drawn with :mod:`secrets`: it says nothing about the member, its place in
+    any list, or the code it had in another export.
+
+    Examples
+    --------
+    >>> code = random_code()
+    >>> len(code), code.startswith("M-")
+    (6, True)
+    """
+    import secrets
+
+    return "M-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4))
+
+
+def _band(n: pd.Series) -> pd.Series:
+    out = pd.Series("fewer than 5", index=n.index, dtype=object)
+    for lo, label in _PAYMENT_BANDS:
+        out[n >= lo] = label
+    return out
+
+
+def round_sig(x, digits: int = 2):
+    """Round to ``digits`` significant figures (0 stays 0).
+
+    Examples
+    --------
+    >>> round_sig(pd.Series([1587.3, 0.04321, 0.0])).tolist()
+    [1600.0, 0.043, 0.0]
+    """
+    a = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.where(a != 0, np.floor(np.log10(np.abs(a))), 0)
+    factor = 10.0 ** (digits - 1 - mag)
+    out = np.round(a * factor) / factor
+    return pd.Series(out, index=x.index) if isinstance(x, pd.Series) else out
 
 
 def anonymise(
     lines_or_summary: pd.DataFrame,
     member: str,
     *,
+    member_code: str | None = None,
+    by: str = "naics2",
+    k: int = K_MIN_PAYMENTS,
+    include_totals: bool = False,
     keep_lines: bool = False,
     salt: str | None = None,
-    member_code: str | None = None,
 ) -> pd.DataFrame:
-    """A table a member can share with the cohort: no vendors, no descriptions.
+    """A table a member can share with the cohort, anonymous by construction.
 
-    - A *summary* (``inventory.summarise`` output, index = category) keeps
-      only :data:`SHAREABLE_SUMMARY_COLUMNS`.
-    - *Lines* (a table with ``vendor``/``description``/``amount`` ...) are
-      summed by ``naics6`` (included lines only, when ``status`` is there)
-      unless ``keep_lines=True``; then each line keeps only
-      :data:`SHAREABLE_LINE_COLUMNS`, the vendor becomes a salted hash
-      (``vendor_id``: the same vendor gets the same id within one salt, so
-      counts of suppliers survive, names do not) and descriptions, file
-      names, invoice and payment ids and dates are dropped.
-
-    A ``member`` column is added first: the member's name, or ``member_code``
-    when given (e.g. ``"M03"``).
+    What is in it: for each purchase category (NAICS sector by default)
+    the **share** of the member's included spend and of its emissions, in
+    whole percent, and the number of payments as a band (``"10-49"``).
+    What is not: the member's name (a random code per export, never its place
+    in ``members.csv``), vendors, departments, accounts, descriptions, line
+    amounts, and by default **no absolute figure at all**: a total, even
+    rounded, points to the one member of that size for anyone who knows the
+    cohort's published totals. Categories with fewer than ``k`` payments are
+    merged into ``"other"``.
 
     Parameters
     ----------
     lines_or_summary : DataFrame
+        Inventory lines (``naics6``, ``spend_factor_usd``, ``kg_co2e``,
+        ``status``), or an ``inventory.summarise`` table by ``naics6`` with
+        ``lines``, ``spend_usd`` and ``t_co2e``.
     member : str
-    keep_lines : bool
-        Share line detail (hashed vendors); needs ``salt``.
-    salt : str, optional
-        A secret the member keeps (not shared); required with ``keep_lines``.
+        Your member (used only to check that you meant to share; never written).
     member_code : str, optional
-        Replaces the member's name in the output.
+        The code to write (e.g. the one the instructor gave you for this
+        export); default: :func:`random_code`.
+    by : ``"naics2"`` .. ``"naics6"``
+        Category level. Coarser is safer: with public factors per code, the
+        shares at a fine level give away the member's overall intensity
+        (t CO2e per dollar); at sector level (the default) only to within
+        about 10 %.
+    k : int
+        Minimum payments per shared category.
+    include_totals : bool
+        Also write spend (factor-year USD) and t CO2e per category rounded to
+        2 significant figures. This identifies a member by its size to anyone
+        who knows the cohort's totals: only when the cohort agreed to it.
+    keep_lines, salt
+        Line detail cannot be shared anonymously; ``keep_lines=True`` is refused.
 
     Returns
     -------
     DataFrame
-        ``attrs["dropped_columns"]`` lists what was removed.
+        :data:`SHARE_COLUMNS` (plus :data:`SHARE_TOTAL_COLUMNS`);
+        ``attrs["dropped_columns"]`` lists what was left out.
 
     Examples
     --------
-    >>> lines = pd.DataFrame({"vendor": ["ACME Concrete"], "description": ["ready mix"],
-    ...                       "naics6": ["327320"], "status": ["included"], "amount": [10.0],
-    ...                       "spend_factor_usd": [10.0], "kg_co2e": [6.0]})
-    >>> out = anonymise(lines, "cedar_valley", member_code="M01")
-    >>> out.columns.tolist()
-    ['member', 'naics6', 'lines', 'spend_usd', 't_co2e']
-    >>> "ACME" in out.to_csv()
+    >>> lines = pd.DataFrame({"vendor": ["ACME Concrete"] * 6, "department": ["Parks"] * 6,
+    ...     "naics6": ["327320"] * 5 + ["541330"], "status": "included",
+    ...     "amount": 10.0, "spend_factor_usd": 10.0, "kg_co2e": 6.0})
+    >>> out = anonymise(lines, "cedar_valley", member_code="M-TEST")
+    >>> out[["category", "payments", "share_spend_pct"]].values.tolist()
+    [['32', '5-9', 83], ['other', 'fewer than 5', 17]]
+    >>> "ACME" in out.to_csv() or "Parks" in out.to_csv()
     False
     """
+    if keep_lines:
+        raise ValueError(
+            "Line detail cannot be shared anonymously: department names, accounts and exact "
+            "payment amounts identify a member (and its suppliers) even with hashed vendor "
+            "names. Share the category summary (the default), or keep line detail inside "
+            "your own organisation."
+        )
+    if not member:
+        raise ValueError("Name the member whose results these are (member=...).")
+    m = re.fullmatch(r"naics([2-6])", by)
+    if not m:
+        raise ValueError(f"by={by!r}: use 'naics2' ... 'naics6'.")
+    digits = int(m.group(1))
     df = lines_or_summary
-    code = member_code if member_code is not None else member
-    is_lines = any(c in df.columns for c in _LINE_MARKERS) and "spend_usd" not in df.columns
-    if not is_lines:
-        if df.index.name in ("vendor", "description"):
+    if {"spend_usd", "t_co2e"} <= set(df.columns):
+        if "lines" not in df.columns:
+            raise ValueError(
+                "A summary can be shared only with its 'lines' column (payments per "
+                "category), so that small categories can be merged."
+            )
+        if df.index.name in ("vendor", "description", "department"):
             raise ValueError(
                 f"A summary by {df.index.name} cannot be shared; summarise by category (naics6)."
             )
-        keep = [c for c in df.columns if c in SHAREABLE_SUMMARY_COLUMNS]
-        if not keep:
-            raise ValueError(
-                "Expected lines (with vendor/description/amount) or a summary with some of "
-                f"{list(SHAREABLE_SUMMARY_COLUMNS)}; got columns {list(df.columns)}."
-            )
-        out = df[keep].copy()
-        out.index.name = out.index.name or "category"
-        out = out.reset_index()
-        out.insert(0, "member", code)
-        out.attrs["dropped_columns"] = [c for c in df.columns if c not in keep]
-        return out
-    if not keep_lines:
+        codes = pd.Series(df.index.astype(str), index=df.index)
+        base = pd.DataFrame(
+            {
+                "code": codes.to_numpy(),
+                "payments": df["lines"].to_numpy(),
+                "spend": df["spend_usd"].to_numpy(dtype=float),
+                "kg": df["t_co2e"].to_numpy(dtype=float) * 1000,
+            }
+        )
+    else:
         _require(df, ["naics6", "spend_factor_usd", "kg_co2e"], "lines")
         inc = df[df["status"] == "included"] if "status" in df else df
-        g = inc.groupby(inc["naics6"].astype("string"), sort=True, dropna=False)
-        out = pd.DataFrame(
+        inc = inc[pd.to_numeric(inc["kg_co2e"], errors="coerce").notna()]
+        base = pd.DataFrame(
             {
-                "lines": g.size(),
-                "spend_usd": g["spend_factor_usd"].sum(),
-                "t_co2e": g["kg_co2e"].sum() / 1000,
+                "code": inc["naics6"].astype("string").fillna("unclassified").to_numpy(),
+                "payments": 1,
+                "spend": inc["spend_factor_usd"].to_numpy(dtype=float),
+                "kg": inc["kg_co2e"].to_numpy(dtype=float),
             }
-        ).reset_index()
-        out.insert(0, "member", code)
-        out.attrs["dropped_columns"] = [c for c in df.columns if c not in ("naics6",)]
-        return out
-    if not salt:
-        raise ValueError(
-            "keep_lines=True needs a salt (a secret string the member keeps) so that vendor "
-            "names cannot be recovered by hashing a list of names."
         )
-    keep = [c for c in df.columns if c in SHAREABLE_LINE_COLUMNS]
-    out = df[keep].copy().reset_index(drop=True)
-    if "vendor" in df:
-        out.insert(0, "vendor_id", _vendor_hash(df["vendor"].reset_index(drop=True), salt))
-    out.insert(0, "member", code)
-    out.attrs["dropped_columns"] = [c for c in df.columns if c not in keep]
-    return out
+    base["category"] = base["code"].astype(str).str[:digits]
+    g = base.groupby("category", sort=True)[["payments", "spend", "kg"]].sum()
+    small = g["payments"] < k
+    if small.any():
+        other = g[small].sum().rename("other")
+        g = pd.concat([g[~small], other.to_frame().T])
+    spend, kg = g["spend"].sum(), g["kg"].sum()
+    out = pd.DataFrame(
+        {
+            "member": member_code or random_code(),
+            "category": g.index.astype(str),
+            "payments": _band(g["payments"]).to_numpy(),
+            "share_spend_pct": np.round(100 * g["spend"] / spend).astype(int).to_numpy()
+            if spend
+            else 0,
+            "share_emissions_pct": np.round(100 * g["kg"] / kg).astype(int).to_numpy() if kg else 0,
+        }
+    )
+    if include_totals:
+        out["spend_usd_2sf"] = round_sig(g["spend"].to_numpy())
+        out["t_co2e_2sf"] = round_sig(g["kg"].to_numpy() / 1000)
+    out.attrs["dropped_columns"] = [c for c in df.columns if c not in ("naics6",)]
+    out.attrs["k"] = k
+    return out.reset_index(drop=True)
+
+
+def write_share(share: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table from :func:`anonymise` (and nothing else) as a shareable CSV.
+
+    Refuses a table with other columns (a department, an amount, a name ...),
+    so that only what :func:`anonymise` made can leave your organisation.
+    """
+    from . import safe_files
+
+    allowed = set(SHARE_COLUMNS) | set(SHARE_TOTAL_COLUMNS)
+    extra = [c for c in share.columns if c not in allowed]
+    if extra or "member" not in share.columns:
+        raise ValueError(
+            f"Not a table from compare.anonymise (columns {extra or list(share.columns)}); "
+            "make the shareable file with compare.anonymise(...)."
+        )
+    return safe_files.write_csv(share, path)
 
 
 def joint_agreement_share(
@@ -1366,6 +1430,7 @@ class CohortResults:
     key: str
     path: Path | None = None
     from_cache: bool = False
+    _codes: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __str__(self) -> str:
         n_m = self.member_years["member"].nunique()
@@ -1503,7 +1568,9 @@ class CohortResults:
         """
         y = self._year(member, year)
         my = self.member_years
-        pop = float(my.loc[(my["member"] == member) & (my["fiscal_year"] == y), "residents"].iloc[0])
+        pop = float(
+            my.loc[(my["member"] == member) & (my["fiscal_year"] == y), "residents"].iloc[0]
+        )
         return explain_position(
             self.category_summary(member, y, by=by),
             self.category_summary(by=by),
@@ -1619,10 +1686,12 @@ class CohortResults:
         rates = {"usd_per_gbp": rate("usd_per_gbp", dollar_year)}
         rates["nok_per_usd"] = rate("nok_per_usd", dollar_year)
         parts = [
-            compare_to_benchmarks(n["t_per_usd_million"], "t/USD million", dollar_year,
-                                  table=table, **rates),  # fmt: skip
-            compare_to_benchmarks(n["t_per_resident"], "t/resident", int(n["fiscal_year"]),
-                                  table=table, **rates),  # fmt: skip
+            compare_to_benchmarks(
+                n["t_per_usd_million"], "t/USD million", dollar_year, table=table, **rates
+            ),  # fmt: skip
+            compare_to_benchmarks(
+                n["t_per_resident"], "t/resident", int(n["fiscal_year"]), table=table, **rates
+            ),  # fmt: skip
         ]
         if str(n.get("currency", "USD")) == "NOK":
             y = int(n["fiscal_year"])
@@ -1634,13 +1703,20 @@ class CohortResults:
             )
         return pd.concat([p for p in parts if len(p)], ignore_index=True)
 
-    def chart(self, metric: str = "t_per_resident", member: str | None = None) -> Chart:
+    def chart(
+        self, metric: str = "t_per_resident", member: str | None = None, *, names: bool = False
+    ) -> Chart:
         """Bar chart of every member's latest year by a :meth:`normalised` column.
 
         ``metric``: ``t_per_resident``, ``t_per_employee``, ``t_per_usd_million``
-        or ``t_co2e``; ``member``'s bar is highlighted.
+        or ``t_co2e``; ``member``'s bar is highlighted and named. The other
+        members are named only with ``names=True`` (when the cohort opted in);
+        otherwise they are labelled by rank (:meth:`public_view`).
         """
-        n = self.normalised()
+        n = self.public_view(member, names=names)
+        if member is not None:
+            own = str(self.normalised().at[member, "name"])
+            member = own if not names else member
         if metric not in _METRICS:
             raise ValueError(f"metric={metric!r}: use one of {', '.join(_METRICS)}.")
         unit, title = _METRICS[metric]
@@ -1659,9 +1735,40 @@ class CohortResults:
         return _readable_axis(chart, "x")
 
     def member_code(self, member: str) -> str:
-        """A neutral code for sharing (``M01`` ... in the cohort's order)."""
+        """A random code for sharing, drawn once per member for this export.
+
+        Not derived from the cohort's (public) order: the same member gets
+        another code in another export (another :func:`cohort_results` call).
+        """
         self._known(member)
-        return f"M{self.members().index(member) + 1:02d}"
+        codes = self._codes
+        if member not in codes:
+            new = random_code()
+            while new in codes.values():
+                new = random_code()
+            codes[member] = new
+        return codes[member]
+
+    def public_view(self, member: str | None = None, *, names: bool = False) -> pd.DataFrame:
+        """:meth:`normalised` with the members' names only where the cohort agreed.
+
+        With ``names=False`` (the default; set it to True only when the
+        cohort opted in to showing names) every member but ``member`` is
+        labelled by its rank (``"member ranked 3"``), and the slugs in the
+        index are replaced by those labels too. ``member`` keeps its name.
+        """
+        n = self.normalised().copy()
+        if names:
+            return n
+        labels = "member ranked " + n["rank"].astype(str)
+        if n["rank"].duplicated().any():
+            labels = labels + " (" + (n.groupby("rank").cumcount() + 1).astype(str) + ")"
+        if member is not None:
+            self._known(member)
+            labels[member] = str(n.at[member, "name"])
+        n["name"] = labels
+        n.index = pd.Index(labels.to_numpy(), name="member")
+        return n
 
 
 #: Modules whose code changes the numbers (part of the cache key; changes in this
@@ -1688,9 +1795,7 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _cache_inputs(
-    files: pd.DataFrame, factors: str | os.PathLike, rules: Path
-) -> dict[str, str]:
+def _cache_inputs(files: pd.DataFrame, factors: str | os.PathLike, rules: Path) -> dict[str, str]:
     """Fingerprints of everything the results depend on (file -> sha256 or size/mtime)."""
     from . import data
 
@@ -1702,7 +1807,9 @@ def _cache_inputs(
         except ValueError:
             return str(Path(p).resolve())
 
-    mine: set[Path] = {root / "members" / f for f in ("members.csv", "ledgers.csv", "residents.csv")}
+    mine: set[Path] = {
+        root / "members" / f for f in ("members.csv", "ledgers.csv", "residents.csv")
+    }
     mine |= {Path(p) for p in files["ledger"]} | {Path(p) for p in files["mapping"]}
     mine |= set(rules.glob("*.csv")) | set((root / "public").glob("*.csv"))
     if Path(str(factors)).is_file():
@@ -1876,7 +1983,9 @@ def _summarise_member_year(inv) -> tuple[pd.DataFrame, dict]:
         "unclassified_spend": int(amount_c[status == "unclassified"].sum()) / 100,
         "spend_usd": float(work["spend_usd"].sum()),
         "t_co2e": float(work["kg_co2e"].sum()) / 1000,
-        "reconciliation_cents": int(rec.loc[rec["bucket"] == "check", "difference_cents"].abs().sum()),
+        "reconciliation_cents": int(
+            rec.loc[rec["bucket"] == "check", "difference_cents"].abs().sum()
+        ),
         "currency": str(cur.mode().iloc[0]) if len(cur) else "USD",
     }
     return cats[CATEGORY_COLUMNS], totals

@@ -46,6 +46,18 @@ __all__ = [
     "RefFile",
     "DataNotFoundError",
     "DataFormatError",
+    "DataNotVerifiedError",
+    "SentinelError",
+    "UnverifiedDataWarning",
+    "ALLOW_ENV",
+    "Sentinel",
+    "SENTINELS",
+    "add_sentinels",
+    "allow_unverified",
+    "check_file",
+    "provenance",
+    "verification_summary",
+    "verification_warning",
     "cache_dir",
     "locate",
     "fetch_file",
@@ -91,6 +103,28 @@ class DataNotFoundError(FileNotFoundError):
 
 class DataFormatError(ValueError):
     """A reference file is present but does not have the expected layout."""
+
+
+class DataNotVerifiedError(RuntimeError):
+    """A reference file is not the file as published and was not accepted.
+
+    Deliberately not a :class:`DataFormatError`: code that falls back when a
+    table is *missing or unreadable* must not fall back silently when a table
+    is *different*; the run stops.
+    """
+
+
+class SentinelError(DataNotVerifiedError):
+    """A known value of a reference file (a sentinel) differs: the run stops."""
+
+
+class UnverifiedDataWarning(UserWarning):
+    """A reference file differs from the published one and was accepted on request."""
+
+
+#: Environment variable that accepts reference files whose SHA-256 differs
+#: (``cohort --allow-unverified`` sets it, so notebook kernels inherit it).
+ALLOW_ENV = "COHORT_ALLOW_UNVERIFIED"
 
 
 @dataclass(frozen=True)
@@ -215,6 +249,179 @@ REGISTRY: dict[str, RefFile] = {f.name: f for f in _FILES}
 
 
 # --------------------------------------------------------------------------
+# Sentinels: known values per registered file
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentinel:
+    """A known value of a reference file, checked whenever its bytes are not as published.
+
+    Attributes
+    ----------
+    what : str
+        Plain description, e.g. ``"cement 327310, with margins"``.
+    expected : number or str
+        The published value.
+    get : callable
+        Takes the file's tidy table (what :func:`open_dataset` returns) and
+        returns the value.
+    tol : float
+        Absolute tolerance for numbers (0: exact).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Sentinel("rows", 2, len).check(pd.DataFrame({"a": [1, 2, 3]}))
+    'rows: 3, expected 2'
+    """
+
+    what: str
+    expected: object
+    get: Callable[[pd.DataFrame], object]
+    tol: float = 0.0
+
+    def check(self, frame: pd.DataFrame) -> str | None:
+        """None when the value is as expected, else what differs (one line)."""
+        try:
+            got = self.get(frame)
+        except Exception as exc:  # a missing row or column is a difference too
+            return f"{self.what}: not found ({exc.__class__.__name__}: {exc})"
+        if isinstance(self.expected, int | float) and not isinstance(self.expected, bool):
+            try:
+                ok = abs(float(got) - float(self.expected)) <= self.tol
+            except (TypeError, ValueError):
+                ok = False
+        else:
+            ok = got == self.expected
+        return None if ok else f"{self.what}: {got!r}, expected {self.expected!r}"
+
+
+def _at(key_col: str, key: str, col: str, **where: object) -> Callable[[pd.DataFrame], object]:
+    def get(df: pd.DataFrame) -> object:
+        m = df[key_col].astype(str) == key
+        for c, v in where.items():
+            m &= df[c] == v
+        return df.loc[m, col].item()
+
+    return get
+
+
+def _total(col: str) -> Callable[[pd.DataFrame], float]:
+    return lambda df: float(df[col].astype(float).sum())
+
+
+def _nunique(col: str) -> Callable[[pd.DataFrame], int]:
+    return lambda df: int(df[col].nunique())
+
+
+#: Known values per registered file (by registry name). Files added to the
+#: registry add theirs with :func:`add_sentinels`; a file without sentinels is
+#: checked for structure only.
+SENTINELS: dict[str, tuple[Sentinel, ...]] = {
+    "sef_co2e": (
+        Sentinel("NAICS codes", 1016, _nunique("naics6")),
+        Sentinel("rows", 1016, len),
+        Sentinel(
+            "cement 327310, with margins", 3.924, _at("naics6", "327310", "sef_with_margins"), 1e-9
+        ),
+        Sentinel(
+            "median factor with margins",
+            0.173,
+            lambda d: float(d["sef_with_margins"].median()),
+            1e-9,
+        ),
+        Sentinel("sum of factors with margins", 286.408, _total("sef_with_margins"), 1e-6),
+        Sentinel("sum of factors without margins", 269.234, _total("sef_without_margins"), 1e-6),
+        Sentinel("sum of margins", 17.216, _total("sef_margins"), 1e-6),
+        Sentinel("unit", "kg CO2e/2022 USD, purchaser price", lambda d: str(d.attrs.get("unit"))),
+    ),
+    "sef_bygas": (
+        Sentinel("rows", 18288, len),
+        Sentinel("NAICS codes", 1016, _nunique("naics6")),
+        Sentinel(
+            "sum of all gases, with margins", 201.9094947108571, _total("sef_with_margins"), 1e-6
+        ),
+        Sentinel(
+            "sum of carbon dioxide, with margins",
+            198.0446,
+            lambda d: float(d.loc[d["ghg"] == "Carbon dioxide", "sef_with_margins"].sum()),
+            1e-6,
+        ),
+    ),
+    "bea_price_index": (
+        Sentinel("rows", 11256, len),
+        Sentinel("BEA sectors", 402, _nunique("bea_code")),
+        Sentinel(
+            "first and last year", (1997, 2024), lambda d: (int(d.year.min()), int(d.year.max()))
+        ),
+        Sentinel(
+            "largest distance from 100 in 2017 (2017 = 100)",
+            0.0,
+            lambda d: float((d.loc[d["year"] == 2017, "price_index"] - 100).abs().max()),
+            1e-9,
+        ),
+        Sentinel(
+            "cement 327310 in 2022",
+            121.061,
+            _at("bea_code", "327310", "price_index", year=2022),
+            1e-6,
+        ),
+        Sentinel("sum of all index values", 1069125.317902648, _total("price_index"), 1e-4),
+    ),
+    "bea_use_table": (
+        Sentinel("shape", (400, 425), lambda d: d.shape),
+        Sentinel("GSLGO column total", 2807909.0, lambda d: float(d["GSLGO"].sum()), 1e-3),
+        Sentinel(
+            "GSLGO total intermediate inputs (T005)",
+            356474.0,
+            lambda d: float(d.at["T005", "GSLGO"]),
+            1e-3,
+        ),
+        Sentinel("GSLGO petroleum 324110", 37661.0, lambda d: float(d.at["324110", "GSLGO"]), 1e-3),
+        Sentinel("sum of the whole table", 265644678.0, lambda d: float(d.to_numpy().sum()), 1e-1),
+    ),
+    "bea_commodity_names": (
+        Sentinel("rows", 402, len),
+        Sentinel("name of 327310", "Cement manufacturing", _at("bea_code", "327310", "bea_name")),
+    ),
+    "dq_scores": (
+        Sentinel("rows", 1576, len),
+        Sentinel("sum of reliability scores", 5284, _total("reliability")),
+        Sentinel("sum of temporal scores", 3152, _total("temporal")),
+        Sentinel("sum of technological scores", 4209, _total("technological")),
+    ),
+    "open_ceda": (
+        Sentinel("country rows (148 countries and Rest of World)", 149, _nunique("country_code")),
+        Sentinel("values", 59600, len),
+        Sentinel(
+            "Norway, oilseed farming 1111A0",
+            0.404,
+            _at("bea_code", "1111A0", "kg_co2e_per_usd", country_code="NOR"),
+            1e-9,
+        ),
+        Sentinel("sum of all factors", 38046.604, _total("kg_co2e_per_usd"), 1e-4),
+    ),
+}
+
+
+def add_sentinels(name: str, *sentinels: Sentinel) -> None:
+    """Register known values for a registered file (checked when its bytes are not as published).
+
+    Examples
+    --------
+    >>> add_sentinels("dq_scores", Sentinel("rows", 1576, len))  # doctest: +SKIP
+    """
+    _get(name)
+    SENTINELS[name] = (*SENTINELS.get(name, ()), *sentinels)
+
+
+def allow_unverified() -> bool:
+    """True when ``COHORT_ALLOW_UNVERIFIED`` is set to 1/true/yes (``--allow-unverified``)."""
+    return os.environ.get(ALLOW_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# --------------------------------------------------------------------------
 # Where files are
 # --------------------------------------------------------------------------
 
@@ -305,12 +512,59 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def verify(name: str, file: str | os.PathLike) -> str:
-    """Check a file against the registry.
+def _refetch_hint(ref: RefFile, file: Path) -> str:
+    if ref.url:
+        return (
+            f"Re-fetch it: delete {file} and run `cohort data fetch` (downloads {ref.url} "
+            f"into the user cache), or put the file as published at {ref.relpath} in the folder "
+            f"named by {DATA_ENV}."
+        )
+    return f"Get it again from {ref.where_to_get}."
 
-    Returns ``"sha256 ok"`` when the bytes match; otherwise checks the
-    structure with the file's reader and returns ``"structure ok (sha256
-    differs)"``. Raises :class:`DataFormatError` when neither holds.
+
+def _read_structure(name: str, file: Path) -> pd.DataFrame:
+    """The file's tidy table, checked for layout; DataFormatError naming file, URL, fix."""
+    ref = _get(name)
+    try:
+        return _READERS[name](file)
+    except DataFormatError as exc:
+        raise DataFormatError(f"{exc}\n{_refetch_hint(ref, file)}") from exc
+    except ImportError:
+        raise
+    except Exception as exc:  # truncated .rda, damaged zip ...: the reader failed its own way
+        raise DataFormatError(
+            f"Reference file {file} ({ref.title}) cannot be read "
+            f"({exc.__class__.__name__}: {exc}). It is probably truncated or damaged "
+            f"(an interrupted download or copy).\n{_refetch_hint(ref, file)}"
+        ) from exc
+
+
+def _sentinel_failures(name: str, frame: pd.DataFrame) -> list[str]:
+    return [m for m in (s.check(frame) for s in SENTINELS.get(name, ())) if m]
+
+
+def _hash_known(ref: RefFile, file: Path) -> bool:
+    """True when the registry has a published SHA-256 for this very file name."""
+    return bool(ref.sha256) and file.name == ref.filename
+
+
+def verify(name: str, file: str | os.PathLike) -> str:
+    """Check a file against the registry: its SHA-256, else its layout and known values.
+
+    Returns ``"sha256 ok"`` when the bytes are as published. Otherwise the
+    file is read, its layout checked and every :data:`SENTINELS` value of it
+    compared; then ``"structure ok (sha256 differs)"`` (or ``"structure ok
+    (no published sha256)"`` for a file the registry has no hash for). A file
+    whose SHA-256 differs is **not verified** even then: see
+    :func:`check_file` for what a run accepts.
+
+    Raises
+    ------
+    DataFormatError
+        Not readable or not in the expected layout (the message names the
+        file, where it comes from and how to re-fetch it).
+    SentinelError
+        A known value differs (e.g. a changed factor).
 
     Examples
     --------
@@ -319,15 +573,170 @@ def verify(name: str, file: str | os.PathLike) -> str:
     """
     ref = _get(name)
     file = Path(file)
-    if file.name == ref.filename and _sha256(file) == ref.sha256:
+    if _hash_known(ref, file) and _sha256(file) == ref.sha256:
         return "sha256 ok"
-    try:
-        _READERS[name](file)
-    except DataFormatError:
-        raise
-    except Exception as exc:  # reader failed in an unexpected way
-        raise DataFormatError(f"{file}: cannot be read as {ref.title}: {exc}") from exc
-    return "structure ok (sha256 differs)"
+    frame = _read_structure(name, file)
+    bad = _sentinel_failures(name, frame)
+    if bad:
+        raise SentinelError(
+            f"Reference file {file} ({ref.title}) is not the file as published: "
+            + "; ".join(bad)
+            + f".\n{_refetch_hint(ref, file)}"
+        )
+    return "structure ok (sha256 differs)" if ref.sha256 else "structure ok (no published sha256)"
+
+
+#: Verification of each file used in this process (memo: a file is hashed once
+#: per size and modification time); :func:`provenance` reports it.
+_CHECKED: dict[tuple[str, str, int, int], dict] = {}
+
+
+def check_file(name: str, file: str | os.PathLike, *, allow: bool | None = None) -> dict:
+    """Verify a reference file before a run uses it; stop the run when it is not acceptable.
+
+    - SHA-256 as published: ``state = "verified"``.
+    - A file the registry has no hash for (a user-supplied form such as the
+      Open CEDA workbook, or a factor set registered with a structure check
+      only): layout and known values are checked, ``state = "structure
+      checked"``.
+    - SHA-256 differs: ``state = "NOT VERIFIED"``. Refused
+      (:class:`DataNotVerifiedError`) unless ``allow`` (default:
+      ``COHORT_ALLOW_UNVERIFIED``, set by ``cohort --allow-unverified``);
+      when allowed, every known value (:data:`SENTINELS`) is checked and any
+      difference stops the run (:class:`SentinelError`); an
+      :class:`UnverifiedDataWarning` is issued and every output of the run
+      says NOT VERIFIED (:func:`provenance`).
+
+    Returns
+    -------
+    dict
+        ``name``, ``file``, ``sha256``, ``published_sha256``, ``state``,
+        ``sentinels`` (known values checked), ``title``, ``url``.
+
+    Raises
+    ------
+    DataNotVerifiedError
+        Not the published file and not accepted, or unreadable (the message
+        names the file, its source URL and how to re-fetch it).
+    SentinelError
+        Accepted on request but a known value differs.
+    """
+    ref = _get(name)
+    file = Path(file)
+    st = file.stat()
+    key = (name, os.path.abspath(file), st.st_size, st.st_mtime_ns)
+    allow = allow_unverified() if allow is None else allow
+    rec = _CHECKED.get(key)
+    if rec is None:
+        digest = _sha256(file)
+        rec = dict(
+            name=name,
+            file=str(file),
+            sha256=digest,
+            published_sha256=ref.sha256 or "",
+            state="verified",
+            sentinels=0,
+            title=ref.title,
+            url=ref.url or "",
+        )
+        if not (_hash_known(ref, file) and digest == ref.sha256):
+            try:
+                frame = _read_structure(name, file)
+            except DataFormatError as exc:
+                raise DataNotVerifiedError(str(exc)) from exc
+            bad = _sentinel_failures(name, frame)
+            rec["sentinels"] = len(SENTINELS.get(name, ()))
+            rec["state"] = "NOT VERIFIED" if _hash_known(ref, file) else "structure checked"
+            if bad:
+                raise SentinelError(
+                    f"Reference file {file} ({ref.title}) is NOT the file as published "
+                    f"(SHA-256 {digest[:12]}..., published {ref.sha256[:12] or 'unknown'}...), "
+                    "and known values differ: "
+                    + "; ".join(bad)
+                    + f".\nThe run stops: results would be wrong. {_refetch_hint(ref, file)}"
+                )
+        _CHECKED[key] = rec
+        if rec["state"] == "NOT VERIFIED" and allow:
+            warnings.warn(
+                f"Reference data NOT VERIFIED: {file} differs from the published file "
+                f"(SHA-256 {digest[:12]}..., published {ref.sha256[:12]}...); accepted because "
+                f"--allow-unverified / {ALLOW_ENV}=1 is set; its {rec['sentinels']} known values "
+                "are as published. Every output of this run says NOT VERIFIED.",
+                UnverifiedDataWarning,
+                stacklevel=3,
+            )
+    if rec["state"] == "NOT VERIFIED" and not allow:
+        raise DataNotVerifiedError(
+            f"Reference file {file} ({ref.title}) is NOT VERIFIED: its SHA-256 "
+            f"{rec['sha256']} differs from the published {ref.sha256}. "
+            f"{_refetch_hint(ref, file)}\n"
+            f"To use it anyway (e.g. a re-encoded copy), run with --allow-unverified or set "
+            f"{ALLOW_ENV}=1: its known values are then checked and every output is marked "
+            "NOT VERIFIED."
+        )
+    return dict(rec)
+
+
+def provenance() -> list[dict]:
+    """The reference files used in this process, with SHA-256 and verification state.
+
+    One record per file (see :func:`check_file`), in the order first used;
+    :meth:`cohort_helpers.inventory.Inventory.readme` puts them in every output.
+    """
+    by_name: dict[str, list[dict]] = {}
+    for rec in _CHECKED.values():
+        by_name.setdefault(rec["name"], []).append(rec)
+    out = []
+    for name, recs in by_name.items():
+        if name not in REGISTRY:  # an entry removed again (tests, a plugin unloaded)
+            continue
+        # the file a run would use now (the data folder may have changed in this process)
+        found = locate(name)
+        now = [r for r in recs if found and Path(r["file"]) == found[0]]
+        out.append(dict((now or recs)[-1]))
+    return out
+
+
+def verification_summary(records: list[dict]) -> str:
+    """One line for an output's metadata: verified, or which files are NOT VERIFIED.
+
+    Examples
+    --------
+    >>> verification_summary([{"name": "sef_co2e", "state": "verified"}])
+    'all 1 reference file(s) verified (SHA-256 as published)'
+    """
+    if not records:
+        return "no registered reference file was read in this run"
+    bad = [r for r in records if r["state"] == "NOT VERIFIED"]
+    if bad:
+        return (
+            "NOT VERIFIED: "
+            + ", ".join(r["name"] for r in bad)
+            + " differ(s) from the published file (SHA-256), accepted with --allow-unverified; "
+            "known values were checked and equal, but the results are not reproducible from "
+            "the published data"
+        )
+    other = [r for r in records if r["state"] != "verified"]
+    if other:
+        return (
+            f"{len(records) - len(other)} verified (SHA-256 as published); "
+            + ", ".join(r["name"] for r in other)
+            + " checked by structure and known values (no published SHA-256)"
+        )
+    return f"all {len(records)} reference file(s) verified (SHA-256 as published)"
+
+
+def verification_warning(records: list[dict] | None = None) -> str:
+    """A banner for the top and bottom of a run when some file is NOT VERIFIED, else ``""``."""
+    records = provenance() if records is None else records
+    bad = [r for r in records if r["state"] == "NOT VERIFIED"]
+    if not bad:
+        return ""
+    files = "; ".join(f"{r['file']} (sha256 {r['sha256'][:12]}...)" for r in bad)
+    return (
+        f"WARNING: reference data NOT VERIFIED: {files}. These files differ from the "
+        "published ones; the results are marked NOT VERIFIED."
+    )
 
 
 def _missing_message(ref: RefFile, path: str | os.PathLike | None, why: str = "") -> str:
@@ -387,8 +796,9 @@ def fetch_file(
     *,
     download: bool = True,
     progressbar: bool = True,
+    verify_file: bool = True,
 ) -> Path:
-    """Return the local path of a registered file, downloading it if needed.
+    """Return the local path of a registered file (verified), downloading it if needed.
 
     Parameters
     ----------
@@ -400,9 +810,15 @@ def fetch_file(
         Download into the user cache when the file is not found.
     progressbar : bool
         Show a progress bar while downloading.
+    verify_file : bool
+        Check the file with :func:`check_file` (SHA-256, else layout and
+        known values; refused when not as published unless
+        ``--allow-unverified``). Every reader of the registry goes through here.
 
     Raises
     ------
+    DataNotVerifiedError
+        The file is not the published one and was not accepted.
     DataNotFoundError
         Not found and not downloadable; the message names the file, its URL
         and ``COHORT_DATA_DIR``. Fails within about ``DOWNLOAD_TIMEOUT``
@@ -416,6 +832,8 @@ def fetch_file(
     ref = _get(name)
     found = locate(name, path)
     if found is not None:
+        if verify_file:
+            check_file(name, found[0])
         return found[0]
     if not download or ref.url is None:
         raise DataNotFoundError(_missing_message(ref, path))
@@ -433,12 +851,8 @@ def fetch_file(
                 raise DataNotFoundError(
                     _missing_message(ref, path, f"the downloaded file is not valid: {exc}")
                 ) from exc
-            if result != "sha256 ok":
-                warnings.warn(
-                    f"{got}: bytes differ from the registered SHA-256 but the "
-                    "structure checks out; using it.",
-                    stacklevel=2,
-                )
+            if verify_file and result != "sha256 ok":
+                check_file(name, got)  # NOT VERIFIED: refused unless --allow-unverified
             return got
     raise DataNotFoundError(_missing_message(ref, path, why))
 
@@ -454,7 +868,7 @@ def fetch_all(progressbar: bool = True) -> dict[str, Path | Exception]:
     for name in REGISTRY:
         try:
             out[name] = fetch_file(name, progressbar=progressbar)
-        except (DataNotFoundError, DataFormatError) as exc:
+        except (DataNotFoundError, DataFormatError, DataNotVerifiedError) as exc:
             out[name] = exc
     return out
 
@@ -482,8 +896,19 @@ def status(path: str | os.PathLike | None = None, check: bool = True) -> list[di
         if check:
             try:
                 result = verify(name, file)
+            except SentinelError as exc:
+                result = f"NOT VERIFIED: sha256 differs and known values differ: {exc}"
             except (DataFormatError, ImportError) as exc:
                 result = f"FAILED: {exc}"
+            else:
+                n = len(SENTINELS.get(name, ()))
+                if result == "structure ok (sha256 differs)" and file.name == ref.filename:
+                    result = (
+                        f"NOT VERIFIED: sha256 differs from the published file; structure and "
+                        f"{n} known values ok (used only with --allow-unverified)"
+                    )
+                elif result.startswith("structure ok"):
+                    result = f"{result}; {n} known values ok"
         else:
             result = "not checked"
         rows.append(
@@ -500,7 +925,15 @@ def status(path: str | os.PathLike | None = None, check: bool = True) -> list[di
 def _read_rda(file: Path):
     import pyreadr
 
-    result = pyreadr.read_r(str(file))
+    try:
+        result = pyreadr.read_r(str(file))
+    except Exception as exc:  # pyreadr.LibrdataError and friends: truncated or not R data
+        ref = next((r for r in REGISTRY.values() if r.filename == Path(file).name), None)
+        hint = f"\n{_refetch_hint(ref, Path(file))}" if ref else ""
+        raise DataFormatError(
+            f"{file}: cannot be read as R data ({exc.__class__.__name__}: {exc}); "
+            f"the file is probably truncated or damaged.{hint}"
+        ) from exc
     if len(result) != 1:
         raise DataFormatError(f"{file}: expected one R object, found {list(result)}")
     return next(iter(result.values()))

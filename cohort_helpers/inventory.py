@@ -35,6 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import safe_files
+
 __all__ = [
     "STATUSES",
     "cents",
@@ -303,32 +305,31 @@ def ratio_to_lgo(t_co2e_supply_chain: float, lgo: pd.DataFrame) -> float:
     return t_co2e_supply_chain / direct
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Kept importable from here; the one formula-neutralising rule lives in :mod:`safe_files`.
+safe_for_spreadsheet = safe_files.neutralise
+
+#: Note row of a workbook sheet cut at ``max_rows``.
+WORKBOOK_CUT_NOTE = "the full line table is in lines.csv (and lines.parquet where written)."
 
 
-def safe_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
-
-    Numbers stay numbers; only text starting with ``= + - @`` (or tab/CR) changes.
-
-    Examples
-    --------
-    >>> safe_for_spreadsheet(pd.DataFrame({"v": ["=SUM(A1)", "ok", "-x"]}))["v"].tolist()
-    ["'=SUM(A1)", 'ok', "'-x"]
-    """
-    out = frame.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            text = s.astype("string")
-            risky = text.str.startswith(_FORMULA_START).fillna(False)
-            if risky.any():
-                out[col] = s.where(~risky, "'" + text)
-    return out
-
-
-def write_workbook(path, sheets: dict[str, pd.DataFrame], readme: dict[str, str]) -> None:
+def write_workbook(
+    path,
+    sheets: dict[str, pd.DataFrame],
+    readme: dict[str, str],
+    *,
+    max_rows: int | None = None,
+    note: str = WORKBOOK_CUT_NOTE,
+) -> dict[str, int]:
     """Write ``inventory.xlsx``: a README sheet, then one sheet per table, formula-safe.
+
+    Written with :func:`cohort_helpers.safe_files.write_xlsx` (xlsxwriter,
+    constant memory; no text becomes a formula). A table longer than
+    ``max_rows`` (default: what one Excel sheet holds) is cut, with a last
+    row saying so (``note``).
+
+    Returns
+    -------
+    dict sheet name -> data rows written.
 
     Examples
     --------
@@ -336,12 +337,9 @@ def write_workbook(path, sheets: dict[str, pd.DataFrame], readme: dict[str, str]
     ...                {"Factor set": "EPA SEF v1.3"})  # doctest: +SKIP
     """
     readme_df = pd.DataFrame({"item": list(readme), "value": list(readme.values())})
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        safe_for_spreadsheet(readme_df).to_excel(xw, sheet_name="README", index=False)
-        for name, frame in sheets.items():
-            safe_for_spreadsheet(frame.reset_index() if _named_index(frame) else frame).to_excel(
-                xw, sheet_name=name[:31], index=False
-            )
+    return safe_files.write_xlsx(
+        path, {"README": readme_df, **sheets}, max_rows=max_rows, note=note
+    )
 
 
 def _named_index(frame: pd.DataFrame) -> bool:
@@ -351,23 +349,6 @@ def _named_index(frame: pd.DataFrame) -> bool:
 # --------------------------------------------------------------------------
 # The pipeline: ledgers -> lines with emissions -> summaries
 # --------------------------------------------------------------------------
-
-#: Columns of ``lines.csv`` (issue 4), in order.
-LINE_COLUMNS = [
-    "source_file",
-    "source_line",
-    "amount",
-    "currency",
-    "status",
-    "reason",
-    "naics6",
-    "method",
-    "confidence",
-    "scope3_category",
-    "spend_factor_usd",
-    "factor_kg_per_usd",
-    "kg_co2e",
-]
 
 
 def compute_emissions(
@@ -470,8 +451,16 @@ class Inventory:
         return summarise(self.lines, column)
 
     def readme(self) -> dict[str, str]:
+        """The run's metadata (C6): ordered item -> text, for README sheet, README.txt, metadata.json.
+
+        Ends with the reference files used (SHA-256 and whether each is the
+        file as published: a file accepted with ``--allow-unverified`` is
+        marked NOT VERIFIED here, in every output).
+        """
+        from . import data
+
         s = self.settings
-        return {
+        out = {
             "Member": self.member,
             "Fiscal year": s.get("fiscal_year_note") or str(self.fiscal_year),
             "Currency": f"amounts in {s.get('currency') or 'the ledger currency'}; "
@@ -488,6 +477,11 @@ class Inventory:
             "Reconciliation": "input = included + excluded (by reason) + unclassified, to the cent",
             "Sources": s.get("attribution", ""),
         }
+        refs = s.get("reference_files") or data.provenance()
+        out["Reference data verification"] = data.verification_summary(refs)
+        for r in refs:
+            out[f"Reference file {r['name']}"] = f"{r['file']} sha256 {r['sha256']} ({r['state']})"
+        return out
 
 
 def _mc_table(mc) -> pd.DataFrame:
@@ -931,21 +925,48 @@ def summary_table(inv: Inventory) -> pd.DataFrame:
     )
 
 
-def write_outputs(inv: Inventory, out_dir, *, progress: bool = False) -> list:
-    """Write ``lines.csv``, ``lines.parquet``, ``summary.csv``, ``reconciliation.csv``,
-    ``uncertainty.csv`` and ``inventory.xlsx`` into ``out_dir`` (all or nothing: written
-    to a temporary folder first, then moved).
+def write_outputs(
+    inv: Inventory,
+    out_dir,
+    *,
+    workbook_max_rows: int | None = None,
+    progress: bool = False,
+) -> list:
+    """Write the run's files into ``out_dir``, all or nothing.
+
+    ``lines.csv`` and ``lines.parquet`` (every line, reviewable: the line as the
+    export gave it beside the decision), ``summary.csv``, ``reconciliation.csv``,
+    ``uncertainty.csv``, ``inventory.xlsx`` (README sheet first), ``README.txt``
+    and ``metadata.json`` (the :meth:`Inventory.readme` items, the reference
+    files with SHA-256 and verification state, and the SHA-256 of every file
+    written). Every CSV/XLSX goes through :mod:`cohort_helpers.safe_files`.
 
     The workbook holds every line when there are at most
     :data:`WORKBOOK_MAX_LINES`; otherwise the largest :data:`WORKBOOK_LARGEST_LINES`
     (by emissions, then amount) and a note that the full table is in the CSV and
     Parquet files.
-    """
-    import shutil
-    import tempfile
 
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    The folder policy is :mod:`cohort_helpers.outdir`'s: ``out_dir`` must be
+    missing, empty or hold exactly one earlier run (replaced as a whole);
+    otherwise :class:`~cohort_helpers.outdir.OutputDirError` is raised before
+    anything is written. A failed or stopped run leaves no temporary files.
+
+    Parameters
+    ----------
+    inv : Inventory
+    out_dir : path
+    workbook_max_rows : int, optional
+        At most this many rows per workbook sheet (default: the rule above, and
+        never more than one Excel sheet holds).
+    progress : bool
+        A progress bar over the files written.
+
+    Returns
+    -------
+    list of Path
+    """
+    from . import data, outdir
+
     lines = line_table(inv)
     tables = {
         "lines": lines,
@@ -963,37 +984,44 @@ def write_outputs(inv: Inventory, out_dir, *, progress: bool = False) -> list:
             f"the {len(top):,} largest of {len(lines):,} lines (by emissions, then amount); "
             "the full line table is in lines.csv and lines.parquet"
         )
-    steps = [*(f"{n}.csv" for n in tables), "lines.parquet", "inventory.xlsx"]
+    refs = inv.settings.get("reference_files") or data.provenance()
+    names = [*(f"{n}.csv" for n in tables), "lines.parquet", "inventory.xlsx", "README.txt"]
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(steps), desc="write", leave=False)
-    with tempfile.TemporaryDirectory(dir=out_dir.parent) as tmp:
-        tmp = Path(tmp)
+        bar = tqdm(total=len(names), desc="write", leave=False)
+
+    def done(name: str) -> None:
+        if bar is not None:
+            bar.set_postfix_str(name)
+            bar.update(1)
+
+    with outdir.OutputFolder(out_dir) as out:
         for name, frame in tables.items():
-            frame = frame.reset_index() if _named_index(frame) else frame
-            if bar is not None:
-                bar.set_postfix_str(f"{name}.csv")
-            safe_for_spreadsheet(frame).to_csv(tmp / f"{name}.csv", index=False)
-            if bar is not None:
-                bar.update(1)
-        try:
-            lines.to_parquet(tmp / "lines.parquet", index=False)
-        except ImportError:  # pragma: no cover - pyarrow is a dependency
-            pass
+            safe_files.write_csv(frame, out.path(f"{name}.csv"), index=_named_index(frame))
+            done(f"{name}.csv")
+        lines.to_parquet(out.path("lines.parquet"), index=False)
+        done("lines.parquet")
+        rows = write_workbook(out.path("inventory.xlsx"), book, readme, max_rows=workbook_max_rows)
+        done("inventory.xlsx")
+        text = "\n".join(f"{k}: {v}" for k, v in readme.items())
+        warn = data.verification_warning(refs)
+        if warn:
+            text = f"{warn}\n\n{text}\n\n{warn}"
+        safe_files.write_text(out.path("README.txt"), text + "\n")
+        done("README.txt")
         if bar is not None:
-            bar.update(1)
-        write_workbook(tmp / "inventory.xlsx", book, readme)
-        if bar is not None:
-            bar.update(1)
             bar.close()
-        out_dir.mkdir(exist_ok=True)
-        written = []
-        for f in sorted(tmp.iterdir()):
-            shutil.move(str(f), out_dir / f.name)
-            written.append(out_dir / f.name)
-    return written
+        return out.commit(
+            {
+                "readme": readme,
+                "reference_files": refs,
+                "reference_data_verified": all(r["state"] == "verified" for r in refs),
+                "workbook_rows": rows,
+                "lines": len(inv.lines),
+            }
+        )
 
 
 def member_inventory(member: str, fiscal_year: int | None = None, **kwargs) -> Inventory:

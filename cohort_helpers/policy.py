@@ -43,7 +43,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from . import paths
+from . import paths, safe_files
 from .plots import Chart, grouped_bar, line, waterfall
 
 __all__ = [
@@ -1182,8 +1182,13 @@ class BriefPaths:
     images: list[Path]
 
 
+def _md_text(text: object) -> str:
+    """Markdown text that renders as text: ``< > &`` as entities (no raw HTML gets through)."""
+    return html.escape(str(text), quote=False)
+
+
 def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _md_text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:
@@ -1413,6 +1418,7 @@ def policy_brief(
         licences.append(f"Emission factors: {factor_version} (see its licence).")
     blocks += [("h2", "Data sources and licences"), ("ul", licences)]
 
+    esc = safe_files.html_text
     md: list[str] = []
     body: list[str] = []
     images: list[Path] = []
@@ -1420,14 +1426,14 @@ def policy_brief(
         kind = b[0]
         if kind in ("h1", "h2"):
             level = int(kind[1])
-            md.append("#" * level + " " + b[1])
-            body.append(f"<h{level}>{html.escape(b[1])}</h{level}>")
+            md.append("#" * level + " " + _md_text(b[1]))
+            body.append(f"<h{level}>{esc(b[1])}</h{level}>")
         elif kind == "p":
-            md.append(b[1])
-            body.append(f"<p>{html.escape(b[1])}</p>")
+            md.append(_md_text(b[1]))
+            body.append(f"<p>{esc(b[1])}</p>")
         elif kind == "ul":
-            md.append("\n".join(f"- {x}" for x in b[1]))
-            body.append("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in b[1]) + "</ul>")
+            md.append("\n".join(f"- {_md_text(x)}" for x in b[1]))
+            body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in b[1]) + "</ul>")
         elif kind == "table":
             md.append(_markdown_table(b[1]))
             body.append(b[1].to_html(index=False, border=0, classes="brief-table", escape=True))
@@ -1435,27 +1441,27 @@ def policy_brief(
             chart: Chart = b[2]
             png = chart.save(out_dir / f"{stem}_{_slug(b[1])}.png")
             images.append(png)
-            md.append(f"![{_md_escape(chart.alt_text)}]({png.name})\n\n*{chart.caption}*")
+            md.append(f"![{_md_escape(chart.alt_text)}]({png.name})\n\n*{_md_text(chart.caption)}*")
             data = base64.b64encode(png.read_bytes()).decode("ascii")
             body.append(
                 '<figure><img src="data:image/png;base64,'
-                f'{data}" alt="{html.escape(chart.alt_text)}"/>'
-                f"<figcaption>{html.escape(chart.caption)}</figcaption></figure>"
+                f'{data}" alt="{esc(chart.alt_text)}"/>'
+                f"<figcaption>{esc(chart.caption)}</figcaption></figure>"
             )
     md_path = out_dir / f"{stem}.md"
     html_path = out_dir / f"{stem}.html"
-    md_path.write_text("\n\n".join(md) + "\n", encoding="utf-8")
+    safe_files.write_text(md_path, "\n\n".join(md) + "\n")
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5;"
         "padding:0 1rem}table{border-collapse:collapse;margin:1rem 0}th,td{padding:.3rem .6rem;"
         "border-bottom:1px solid #ccc;text-align:left}img{max-width:100%}"
         "figcaption{font-style:italic}"
     )
-    html_path.write_text(
+    safe_files.write_text(
+        html_path,
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{style}</style></head><body>\n"
+        f"<title>{esc(title)}</title><style>{style}</style></head><body>\n"
         + "\n".join(body)
         + "\n</body></html>\n",
-        encoding="utf-8",
     )
     return BriefPaths(md_path, html_path, images)

@@ -47,7 +47,6 @@ Examples
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,7 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import paths
+from . import paths, safe_files
 
 __all__ = [
     "CHOICES",
@@ -154,6 +153,33 @@ ISSUES = {
     "unknown_question": "a question id the instrument does not have",
     "unknown_department": "a department that is not on the distribution list",
     "duplicate_return": "a second return from the same department",
+    "negative_quantity": "a negative number where a quantity or amount is asked",
+    "implausible_quantity": "a number far larger than any department buys (check the unit)",
+    "formula_not_calculated": "a formula without a saved result (open and save in Excel)",
+    "formula": "an answer given as a formula; its saved result is used (check it)",
+    "row_not_read": "a filled-in row without a question id (e.g. a total under the table)",
+    "cell_not_read": "a filled-in cell outside the survey's columns",
+    "sheet_not_read": "a sheet the survey does not have, with something in it",
+    "unreadable_file": "a returned file that cannot be read (the others are still read)",
+}
+
+#: Largest plausible answer per unit for one department in one year; a larger
+#: number is flagged ``implausible_quantity`` (usually a wrong unit or a typo).
+PLAUSIBLE_MAX: dict[str, float] = {
+    "USD": 2e9,
+    "count": 1e5,
+    "gal": 2e7,
+    "liters": 8e7,
+    "short tons": 2e6,
+    "metric tons": 2e6,
+    "lbs": 4e9,
+    "kg": 2e9,
+    "cubic yards": 2e6,
+    "m3": 2e6,
+    "reams": 1e6,
+    "nights": 1e6,
+    "kWh": 2e9,
+    "miles": 1e8,
 }
 
 SURVEY_SHEET = "Survey"
@@ -547,7 +573,7 @@ class Instrument:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         out = self.questions.assign(required=self.questions["required"].astype(int))
-        out.to_csv(path, index=False, lineterminator="\n")
+        safe_files.write_csv(out, path, lineterminator="\n")
         return path
 
     def to_yaml(self, path: str | os.PathLike) -> Path:
@@ -614,7 +640,7 @@ def load_instrument(
         name = str(doc.get("name") or name)
         q = pd.DataFrame(doc["questions"])
     else:
-        q = pd.read_csv(p, dtype=str, keep_default_na=False)
+        q = pd.read_csv(p, dtype=str, keep_default_na=False).map(safe_files.restore_text)
     codes = set(factor_codes) if factor_codes is not None else _sef_codes()
     try:
         return Instrument(q, name, codes)
@@ -725,7 +751,7 @@ def read_distribution(folder: str | os.PathLike) -> pd.DataFrame:
     cols = ["department", "contact", "email", "sent", "due", "returned", "file"]
     if not p.is_file():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    d = pd.read_csv(p, dtype=str, keep_default_na=False)
+    d = pd.read_csv(p, dtype=str, keep_default_na=False).map(safe_files.restore_text)
     _need(d, ("department",), f"distribution list {p}")
     for c in cols:
         if c not in d.columns:
@@ -959,7 +985,10 @@ def write_workbook(
     ds.column_dimensions["B"].width = 40
     ds.protection.sheet = True
     wb.active = 0
-    wb.save(path)
+    # department, contact, question texts and answers come from outside: no live formulas
+    safe_files.neutralise_workbook(wb)
+    with safe_files.atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 
@@ -1040,13 +1069,15 @@ def write_html_form(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    esc = html.escape
+    esc = safe_files.html_text  # text from the instrument and the distribution list: escaped
     rows = []
     for r in instrument.questions.to_dict(orient="records"):
-        qid, unit = r["question_id"], r["unit"]
+        qid, unit = esc(r["question_id"]), r["unit"]
         req = ' <span class="req">required</span>' if r["required"] else ""
         if unit in CHOICES:
-            opts = "".join(f'<option value="{o}">{o}</option>' for o in ("", *CHOICES[unit]))
+            opts = "".join(
+                f'<option value="{esc(o)}">{esc(o)}</option>' for o in ("", *CHOICES[unit])
+            )
             field_html = f'<select id="{qid}" name="{qid}">{opts}</select>'
         elif unit in NUMBER_UNITS:
             field_html = (
@@ -1056,7 +1087,7 @@ def write_html_form(
         else:
             field_html = f'<input id="{qid}" name="{qid}" type="text" size="60">'
         parsed = _parse_skip(r["skip_if"])
-        skip = f' data-skip-q="{parsed[0]}" data-skip-v="{esc(parsed[1])}"' if parsed else ""
+        skip = f' data-skip-q="{esc(parsed[0])}" data-skip-v="{esc(parsed[1])}"' if parsed else ""
         rows.append(
             f'<div class="q" data-qid="{qid}" data-unit="{esc(unit)}" '
             f'data-required="{int(r["required"])}"{skip}>'
@@ -1093,13 +1124,13 @@ body {{ font-family: sans-serif; max-width: 50em; margin: 2em auto; line-height:
 </form>
 <p>Send the downloaded file back by e-mail.</p>
 <script>
-var DEPARTMENT = {json.dumps(department)};
-var FILENAME = {json.dumps(filename)};
+var DEPARTMENT = {safe_files.script_json(department)};
+var FILENAME = {safe_files.script_json(filename)};
 {_HTML_SCRIPT}
 </script>
 </body></html>
 """
-    path.write_text(doc, encoding="utf-8")
+    safe_files.write_text(path, doc)
     return path
 
 
@@ -1182,9 +1213,13 @@ def write_department_files(
         dist.append(
             (dept, c.get("contact", ""), c.get("email", ""), sent or "", due or "", "no", "")
         )
-    pd.DataFrame(
-        dist, columns=["department", "contact", "email", "sent", "due", "returned", "file"]
-    ).to_csv(out / "distribution.csv", index=False, lineterminator="\n")
+    safe_files.write_csv(
+        pd.DataFrame(
+            dist, columns=["department", "contact", "email", "sent", "due", "returned", "file"]
+        ),
+        out / "distribution.csv",
+        lineterminator="\n",
+    )
     return pd.DataFrame(rows, columns=["department", "questions", "workbook", "html_form"])
 
 
@@ -1236,28 +1271,59 @@ def read_return(path: str | os.PathLike) -> pd.DataFrame:
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
         raise SurveyFileError(f"{p.name}: a survey return is an .xlsx workbook or a form .csv.")
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     try:
         wb = openpyxl.load_workbook(p, data_only=True, read_only=True)
+        wf = openpyxl.load_workbook(p, data_only=False, read_only=True)
     except Exception as exc:  # zip/xml errors from a damaged or mislabelled file
         raise SurveyFileError(
             f"{p.name}: cannot be opened as an Excel workbook ({type(exc).__name__}). "
             "Ask the department to save it again as .xlsx."
         ) from None
+    read_problems: list[dict] = []
     try:
         if SURVEY_SHEET not in wb.sheetnames:
             raise SurveyFileError(
                 f"{p.name}: no sheet named '{SURVEY_SHEET}' (sheets: {', '.join(wb.sheetnames)}). "
-                "Was the sheet renamed? Rename it back to 'Survey'."
+                "Was the sheet renamed or deleted? Rename it back to 'Survey', or ask the "
+                "department for the file again."
             )
-        rows = list(wb[SURVEY_SHEET].iter_rows(values_only=True))
+        rows = [
+            tuple(safe_files.restore_text(v) for v in r)
+            for r in wb[SURVEY_SHEET].iter_rows(values_only=True)
+        ]
+        formulas: dict[tuple[int, int], str] = {}
+        for r_i, row in enumerate(wf[SURVEY_SHEET].iter_rows(), start=1):
+            for c_i, cell in enumerate(row, start=1):
+                if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str):
+                    formulas[(r_i, c_i)] = cell.value
         info: dict[str, Any] = {}
         if DEPARTMENT_SHEET in wb.sheetnames:
             for r in wb[DEPARTMENT_SHEET].iter_rows(min_row=2, values_only=True):
                 if r and r[0] is not None:
-                    info[str(r[0]).strip().lower()] = r[1] if len(r) > 1 else None
+                    info[str(safe_files.restore_text(r[0])).strip().lower()] = (
+                        safe_files.restore_text(r[1]) if len(r) > 1 else None
+                    )
+        for name in wb.sheetnames:
+            if name in (SURVEY_SHEET, DEPARTMENT_SHEET, INSTRUCTIONS_SHEET):
+                continue
+            filled = [v for r in wb[name].iter_rows(values_only=True) for v in r if _filled(v)]
+            if filled:
+                read_problems.append(
+                    _read_problem(
+                        p.name,
+                        name,
+                        "",
+                        "sheet_not_read",
+                        f"sheet '{name}' ({len(filled)} filled cell(s), e.g. "
+                        f"{_quote(filled[0])}) is not part of the survey and was not read; "
+                        "move answers into the sheet 'Survey'.",
+                    )
+                )
     finally:
         wb.close()
+        wf.close()
     if not rows:
         raise SurveyFileError(f"{p.name}, sheet Survey: the sheet is empty.")
     header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
@@ -1269,8 +1335,7 @@ def read_return(path: str | os.PathLike) -> pd.DataFrame:
             "Row 1 must be the header question_id | category | naics6 | question | unit | answer | comment."
         )
     col = {h: i for i, h in enumerate(header) if h}
-    from openpyxl.utils import get_column_letter
-
+    known_cols = {col[h] for h in (*SURVEY_HEADER, "required", "help") if h in col}
     a_letter = get_column_letter(col["answer"] + 1)
     u_letter = get_column_letter(col["unit"] + 1)
 
@@ -1280,11 +1345,38 @@ def read_return(path: str | os.PathLike) -> pd.DataFrame:
 
     recs = []
     for n, r in enumerate(rows[1:], start=2):
-        if r is None or all(v is None for v in r):
+        if r is None or not any(_filled(v) for v in r):
             continue
         qid = get(r, "question_id")
+        for i, v in enumerate(r):
+            if i not in known_cols and _filled(v):
+                read_problems.append(
+                    _read_problem(
+                        p.name,
+                        SURVEY_SHEET,
+                        f"{get_column_letter(i + 1)}{n}",
+                        "cell_not_read",
+                        f"{_quote(v)} is outside the survey's columns and was not read; "
+                        "put answers in column "
+                        f"{a_letter} and remarks in 'comment'.",
+                        question_id="" if qid is None else str(qid).strip(),
+                    )
+                )
         if qid is None or str(qid).strip() == "":
+            shown = ", ".join(_quote(v) for v in r if _filled(v))
+            read_problems.append(
+                _read_problem(
+                    p.name,
+                    SURVEY_SHEET,
+                    f"A{n}",
+                    "row_not_read",
+                    f"row {n} has no question id ({shown}) and was not read. If it answers "
+                    "a question, put the answer in that question's row; if it is a total or a "
+                    "note, delete it or move it to 'comment'.",
+                )
+            )
             continue
+        formula = formulas.get((n, col["answer"] + 1))
         recs.append(
             {
                 "question_id": str(qid).strip(),
@@ -1296,19 +1388,42 @@ def read_return(path: str | os.PathLike) -> pd.DataFrame:
                 "cell": f"{a_letter}{n}",
                 "unit_cell": f"{u_letter}{n}",
                 "comment": get(r, "comment") or "",
+                "formula": formula or "",
             }
         )
     dept = info.get("department")
     dept = str(dept).strip() if dept not in (None, "") else p.stem
-    t = pd.DataFrame(
-        recs, columns=[c for c in TIDY_COLUMNS if c not in ("department", "value", "file")]
-    )
+    cols = [c for c in TIDY_COLUMNS if c not in ("department", "value", "file")]
+    t = pd.DataFrame(recs, columns=[*cols, "formula"])
     t.insert(0, "department", dept)
     t["answer"] = t["answer"].astype(object).map(_raw)
     t.insert(t.columns.get_loc("cell"), "value", _number_value(t["answer"]))
     t["file"] = p.name
+    for rp in read_problems:
+        rp["department"] = dept
+        rp["message"] = f"{dept}, " + rp["message"]
     t.attrs.update({k: v for k, v in info.items() if k != "department"})
-    return t[TIDY_COLUMNS]
+    t.attrs["read_problems"] = read_problems
+    return t[[*TIDY_COLUMNS, "formula"]]
+
+
+def _filled(v: Any) -> bool:
+    return v is not None and not (isinstance(v, str) and v.strip() == "")
+
+
+def _read_problem(
+    file: str, sheet: str, cell: str, issue: str, text: str, *, question_id: str = ""
+) -> dict:
+    where = f"file {file}, sheet {sheet}" + (f", cell {cell}" if cell else "")
+    return {
+        "department": "",
+        "file": file,
+        "sheet": sheet,
+        "cell": cell,
+        "question_id": question_id,
+        "issue": issue,
+        "message": f"{where}: {text}",
+    }
 
 
 def _raw(a: Any) -> Any:
@@ -1477,16 +1592,38 @@ def validate_answers(
     skipped = (rule != "") & ~ctl_blank & (ctl_answer == ctl_v)
 
     unit_norm = a["unit_given"].str.strip().str.lower()
+    formula = (
+        a["formula"].fillna("").astype(str)
+        if "formula" in a.columns
+        else pd.Series("", index=a.index)
+    )
+    formula_nc = (formula != "") & blank
+    number = pd.to_numeric(a["value_given"], errors="coerce")
+    limit = a["unit"].map(PLAUSIBLE_MAX).astype(float)
+    # compare in the instrument's unit (a wrong but convertible unit is converted first)
+    same = unit_norm == a["unit"].str.lower()
+    conv = pd.Series(
+        [
+            UNIT_CONVERSIONS.get((u, g), np.nan)
+            for u, g in zip(a["unit"], a["unit_given"], strict=True)
+        ],
+        index=a.index,
+        dtype=float,
+    )
+    in_unit = number * conv.where(~same, 1.0)
     checks = {
+        "formula_not_calculated": formula_nc,
         "unknown_question": ~known,
         "text_in_number": numeric_q & is_text,
         "wrong_unit": numeric_q & ~blank & (unit_norm != a["unit"].str.lower()),
+        "negative_quantity": numeric_q & (number < 0),
+        "implausible_quantity": numeric_q & (in_unit > limit),
         "invalid_choice": choice_q
         & ~blank
         & ~pd.Series(
             [c in CHOICES.get(u, ()) for c, u in zip(canon, a["unit"], strict=True)], index=a.index
         ),
-        "missing_required": required & blank & ~skipped & ~ctl_blank,
+        "missing_required": required & blank & ~skipped & ~ctl_blank & ~formula_nc,
         "skip_violation": skipped & ~blank,
     }
     flags = pd.DataFrame(checks)
@@ -1497,8 +1634,12 @@ def validate_answers(
     a["value"] = a["value_given"].where(numeric_q & (a["status"] == "ok"), np.nan)
 
     msgs = []
-    for issue in checks:
-        hit = a[flags[issue]]
+    a["_i"] = np.arange(len(a))
+    for issue in [*checks, "formula"]:
+        if issue == "formula":  # a formula with a saved result: used, but reported
+            hit = a[(formula != "") & ~blank]
+        else:
+            hit = a[flags[issue]]
         if hit.empty:
             continue
         for r in hit.to_dict(orient="records"):
@@ -1534,12 +1675,38 @@ def validate_answers(
             elif issue == "invalid_choice":
                 cell = r["cell"]
                 text = f"{_quote(ans)} is not one of {', '.join(CHOICES[r['unit']])}."
+            elif issue == "formula_not_calculated":
+                cell = r["cell"]
+                text = (
+                    f"the answer is the formula {formula.iloc[r['_i']]!r} with no saved result (the "
+                    "file was not calculated before saving). Open the file in Excel, let it "
+                    "calculate, save it and send it again, or type the number."
+                )
+            elif issue == "negative_quantity":
+                cell = r["cell"]
+                text = (
+                    f"{_quote(ans)} {r['unit']} is negative: a quantity or amount bought "
+                    "cannot be below 0. Check the sign (a credit or a correction?)."
+                )
+            elif issue == "implausible_quantity":
+                cell = r["cell"]
+                text = (
+                    f"{_quote(ans)} {r['unit']} is more than any department buys in a year "
+                    f"(over {PLAUSIBLE_MAX[r['unit']]:,.0f} {r['unit']}): check the unit and "
+                    "the number of digits."
+                )
             elif issue == "missing_required":
                 cell, text = r["cell"], f"{r['question_id']} is required but has no answer."
             elif issue == "skip_violation":
                 ctl = qi.at[r["question_id"], "skip_if"]
                 cell = r["cell"]
                 text = f"{_quote(ans)} answers a question to skip ({ctl}); check which answer is right."
+            elif issue == "formula":
+                cell = r["cell"]
+                text = (
+                    f"the answer is the formula {formula.iloc[r['_i']]!r}; its saved result "
+                    f"{_quote(ans)} is used. Check that it is the number meant."
+                )
             else:
                 cell = r["cell"]
                 text = f"question id {r['question_id']!r} is not in the instrument."
@@ -1555,6 +1722,7 @@ def validate_answers(
                     "_row": int(re.sub(r"\D", "", r["cell"]) or 0),
                 }
             )
+    a = a.drop(columns="_i")
     problems = pd.DataFrame(msgs, columns=[*_PROBLEM_COLUMNS, "_row"])
     problems = problems.sort_values(["file", "_row", "issue"], kind="mergesort").drop(
         columns="_row"
@@ -1635,7 +1803,23 @@ def tracker(
         default="returned, complete",
     )
     t.loc[t["department"].isin(extra), "contact"] = t["contact"].fillna("")
-    return t.fillna({"contact": "", "due": ""}).reset_index(drop=True)
+    if problems is not None and len(problems) and "issue" in problems.columns:
+        bad = problems[problems["issue"].eq("unreadable_file")]
+        new = [dep for dep in dict.fromkeys(bad["department"]) if dep not in set(t["department"])]
+        if new:
+            t = pd.concat([t, pd.DataFrame({"department": new})], ignore_index=True)
+            t["problems"] = t["department"].map(n_prob).fillna(0).astype(int)
+            t["required"] = t["required"].fillna(0).astype(int)
+            t["required_answered"] = t["required_answered"].fillna(0).astype(int)
+        hit = t["department"].isin(set(bad["department"])) & ~t["returned"].fillna(False).astype(
+            bool
+        )
+        t.loc[hit, "file"] = t.loc[hit, "department"].map(
+            bad.drop_duplicates("department").set_index("department")["file"]
+        )
+        t["returned"] = t["returned"].fillna(False).astype(bool) | hit
+        t.loc[hit, "status"] = "returned, but the file cannot be read: ask for it again"
+    return t.fillna({"contact": "", "due": "", "file": ""}).reset_index(drop=True)
 
 
 def ingest_returns(
@@ -1682,15 +1866,46 @@ def ingest_returns(
             "bundled cohort has returns for a member."
         )
     inst = instrument if instrument is not None else load_instrument()
-    raw = pd.concat([read_return(p) for p in files], ignore_index=True)
+    dist = read_distribution(d)
+    tables, read_problems = [], []
+    for p in files:
+        try:
+            t = read_return(p)
+        except (SurveyFileError, OSError, ValueError, KeyError) as exc:
+            # one broken return must not stop the others: report it and go on
+            dept = _department_of_file(p.name, dist, member)
+            read_problems.append(
+                {
+                    "department": dept,
+                    "file": p.name,
+                    "sheet": "",
+                    "cell": "",
+                    "question_id": "",
+                    "issue": "unreadable_file",
+                    "message": f"{dept}, file {p.name}: not read: {exc} The other returns "
+                    "were read.",
+                }
+            )
+            continue
+        tables.append(t)
+        read_problems.extend(t.attrs.get("read_problems", []))
+    cols = [*TIDY_COLUMNS, "formula"]
+    raw = (
+        pd.concat(tables, ignore_index=True)
+        if tables
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    )
     answers, problems = validate_answers(raw, inst)
+    if read_problems:
+        problems = pd.concat(
+            [problems, pd.DataFrame(read_problems, columns=_PROBLEM_COLUMNS)], ignore_index=True
+        )
     answers["required"] = (
         answers["question_id"]
         .map(inst.questions.set_index("question_id")["required"])
         .fillna(False)
         .astype(bool)
     )
-    dist = read_distribution(d)
     extra_rows = []
     per_file = answers.groupby("file", sort=True)["department"].first()
     if len(dist):
@@ -1727,6 +1942,19 @@ def ingest_returns(
         )
     track = tracker(dist, answers, problems)
     return IngestResult(answers, problems, track, member, d, inst)
+
+
+def _department_of_file(name: str, dist: pd.DataFrame, member: str) -> str:
+    """The department a returned file belongs to, from its name (for unreadable files)."""
+    stem = Path(name).stem.lower()
+    if len(dist):
+        listed = dist.loc[dist["file"].astype(str).str.lower() == name.lower(), "department"]
+        if len(listed):
+            return str(listed.iloc[0])
+        for dept in sorted(dist["department"], key=len, reverse=True):
+            if stem.endswith("_" + _slug(str(dept))) or stem.endswith(_slug(str(dept)) + "_form"):
+                return str(dept)
+    return stem
 
 
 # ---------------------------------------------------------------- fixing

@@ -72,9 +72,11 @@ def test_inventory_cli_writes_every_output(tmp_path, capsys):
     assert rc == 0, capsys.readouterr().err
     names = sorted(p.name for p in out.iterdir())
     assert names == [
+        "README.txt",
         "inventory.xlsx",
         "lines.csv",
         "lines.parquet",
+        "metadata.json",
         "reconciliation.csv",
         "summary.csv",
         "uncertainty.csv",

@@ -109,7 +109,8 @@ def test_rank_median_cooperation_and_benchmarks(some):
     assert coop["joint_share"].between(0, 1).all()
     b = some.benchmarks("tindoy")
     assert {"t/USD million", "t/resident", "t/NOK million"} <= set(b["member_unit"])
-    assert some.member_code("tindoy") == "M03"  # cedar_valley, northgate, tindoy
+    code = some.member_code("tindoy")  # random per export, not the public order (M03)
+    assert code.startswith("M-") and some.member_code("tindoy") == code
     with pytest.raises(KeyError, match="not in these cohort results"):
         some.years("marlowe_county")
 

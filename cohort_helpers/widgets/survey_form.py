@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .. import survey
+from ..safe_files import html_text as _esc
 from ..survey import CHOICES, NUMBER_UNITS, Instrument
 
 __all__ = ["SurveyForm", "survey_form", "form_answers"]
@@ -71,7 +72,7 @@ class SurveyForm(w.VBox):
         for r in q.to_dict(orient="records"):
             qid, unit = r["question_id"], r["unit"]
             star = " <b style='color:#bd1f01'>*</b>" if r["required"] else ""
-            label = w.HTML(f"<b>{qid}</b> {r['question']}{star}")
+            label = w.HTML(f"<b>{_esc(qid)}</b> {_esc(r['question'])}{star}")
             if unit in CHOICES:
                 box = w.Dropdown(options=["", *CHOICES[unit]], value="", layout={"width": "12em"})
             else:
@@ -79,8 +80,8 @@ class SurveyForm(w.VBox):
                     placeholder=f"a number, in {unit}" if unit in NUMBER_UNITS else "text",
                     layout={"width": "24em" if unit == "text" else "14em"},
                 )
-            unit_label = w.HTML(f"<i>{unit}</i>" if unit in NUMBER_UNITS else "")
-            note = w.HTML(f"<span style='color:#555'>{r['help_text']}</span>")
+            unit_label = w.HTML(f"<i>{_esc(unit)}</i>" if unit in NUMBER_UNITS else "")
+            note = w.HTML(f"<span style='color:#555'>{_esc(r['help_text'])}</span>")
             self.inputs[qid] = box
             self._notes[qid] = note
             self.rows[qid] = w.VBox([label, w.HBox([box, unit_label]), note])
@@ -88,7 +89,7 @@ class SurveyForm(w.VBox):
             if rule:
                 self._rules[qid] = rule
             box.observe(self._changed, names="value")
-        title = w.HTML(f"<h3>{instrument.name}: {department}</h3>")
+        title = w.HTML(f"<h3>{_esc(instrument.name)}: {_esc(department)}</h3>")
         self.status = w.HTML()
         super().__init__([title, *self.rows.values(), self.status], **kwargs)
         self._changed()
@@ -111,9 +112,9 @@ class SurveyForm(w.VBox):
         missing = self.missing_required()
         parts = []
         if bad:
-            parts.append(f"not a number: {', '.join(bad)}")
+            parts.append(f"not a number: {_esc(', '.join(bad))}")
         if missing:
-            parts.append(f"required, still empty: {', '.join(missing)}")
+            parts.append(f"required, still empty: {_esc(', '.join(missing))}")
         self.status.value = (
             "<span style='color:#bd1f01'>" + "; ".join(parts) + "</span>"
             if parts
