@@ -695,6 +695,8 @@ def run_inventory(
             if nxt:
                 bar.set_description(f"{member}: {nxt}")
 
+    # the factor set first: an unverified or missing reference file stops the run at once
+    fs = factors_mod.load_factor_set(factors)
     maps = prepare_mappings(paths_, mapping, country)
     frames = [ledger.read_ledger(p, m) for p, m in zip(paths_, maps, strict=True)]
     files_read = [dict(f.attrs) for f in frames]
@@ -712,7 +714,6 @@ def run_inventory(
         lines.loc[mark, ["naics6", "method"]] = pd.NA
         lines.loc[mark, "confidence"] = np.nan
     step("classify", "emissions")
-    fs = factors_mod.load_factor_set(factors)
     lines = compute_emissions(lines, fs, price_method=price_method, rates=rates)
     step("emissions", "uncertainty")
     unc = pd.DataFrame()
