@@ -32,15 +32,19 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .exclude import FUZZY_THRESHOLD, REASONS, Rules, _apply_exclusions, _rule_hits
+from . import exclude
+from . import rules as rules_mod
+from .exclude import FUZZY_THRESHOLD, Rules
+from .overrides import OVERRIDE_COLUMNS, OverrideError, apply_overrides, load_overrides
+from .vocabulary import CLASSIFICATION_METHODS
 
 __all__ = [
     "METHODS",
+    "OVERRIDE_COLUMNS",
     "OverrideError",
     "classify",
     "load_overrides",
@@ -49,243 +53,33 @@ __all__ = [
     "read_truth",
 ]
 
-#: Classification methods, strongest first.
-METHODS = ("override", "vendor", "vendor_fuzzy", "mcc", "keyword", "object_code", "unclassified")
+#: Classification methods, strongest first (see :mod:`cohort_helpers.vocabulary`).
+METHODS = CLASSIFICATION_METHODS
 
 #: Below this confidence a source gives way to a more confident later one (see classify).
-MIN_CONFIDENCE = 0.5
-
-#: Columns of an overrides file (docs/CONTRACTS.md), in order.
-OVERRIDE_COLUMNS = ["source_file", "source_line", "naics6", "exclude_reason", "note"]
-
-
-class OverrideError(ValueError):
-    """A problem in an overrides file, naming the file, row (physical line) and column."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: Any = None,
-    ) -> None:
-        super().__init__(message)
-        self.file, self.row, self.column, self.value = file, row, column, value
-
-
-# ---------------------------------------------------------------------------
-# overrides
-# ---------------------------------------------------------------------------
-
-
-def load_overrides(path: str | Path | pd.DataFrame) -> pd.DataFrame:
-    """Read and check a participant's overrides file (CSV or XLSX).
-
-    Columns: ``source_file``, ``source_line``, ``naics6``, ``exclude_reason``,
-    ``note``. Each row must give either a NAICS code (2-6 digits) or an
-    exclusion reason, not both.
-
-    Returns
-    -------
-    DataFrame
-        The overrides, ``source_line`` as int, blanks as NA, plus ``row``
-        (the physical line in the file).
-
-    Raises
-    ------
-    OverrideError
-        Naming the file, row and column of the first problem.
-    """
-    if isinstance(path, pd.DataFrame):
-        df = path.copy()
-        fname = "overrides"
-        df = df.astype(object).where(df.notna(), "")
-        df = df.astype(str)
-    else:
-        path = Path(path)
-        fname = path.name
-        if not path.is_file():
-            raise OverrideError(f"Overrides file {str(path)!r} does not exist.", file=fname)
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, dtype=str).fillna("")
-        else:
-            raw = path.read_bytes()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("cp1252", errors="replace")
-            df = _read_small_csv(text, fname)
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in ("source_file", "source_line") if c not in df.columns]
-    if missing or not ({"naics6", "exclude_reason"} & set(df.columns)):
-        need = missing or ["naics6 or exclude_reason"]
-        raise OverrideError(
-            f"{fname}: missing column(s) {', '.join(need)}. Columns found: {', '.join(df.columns)}. "
-            f"Expected: {', '.join(OVERRIDE_COLUMNS)}.",
-            file=fname,
-            row=1,
-            column=need[0],
-        )
-    for c in OVERRIDE_COLUMNS:
-        if c not in df.columns:
-            df[c] = ""
-    df = df[OVERRIDE_COLUMNS].copy()
-    for c in OVERRIDE_COLUMNS:
-        df[c] = df[c].astype(str).str.strip()
-    df["row"] = np.arange(2, len(df) + 2)
-    df = df[~(df[OVERRIDE_COLUMNS[:4]] == "").all(axis=1)].reset_index(drop=True)
-
-    def fail(mask: pd.Series, column: str, what: str) -> None:
-        if mask.any():
-            i = int(np.flatnonzero(mask.to_numpy())[0])
-            n = int(mask.sum())
-            more = f" ({n} rows have this problem)" if n > 1 else ""
-            raise OverrideError(
-                f"{fname}, row {df['row'].iloc[i]}, column {column!r}: {df[column].iloc[i]!r} "
-                f"{what}{more}.",
-                file=fname,
-                row=int(df["row"].iloc[i]),
-                column=column,
-                value=df[column].iloc[i],
-            )
-
-    fail(df["source_file"] == "", "source_file", "is blank; give the ledger file name")
-    line = pd.to_numeric(df["source_line"].str.replace(r"\.0$", "", regex=True), errors="coerce")
-    fail(
-        line.isna() | (line < 1) | (line % 1 != 0),
-        "source_line",
-        "is not a line number (1, 2, ...)",
-    )
-    df["naics6"] = df["naics6"].str.replace(r"\.0$", "", regex=True)
-    fail(
-        (df["naics6"] != "") & ~df["naics6"].str.fullmatch(r"\d{2,6}"),
-        "naics6",
-        "is not a NAICS code (2 to 6 digits)",
-    )
-    fail(
-        (df["exclude_reason"] != "") & ~df["exclude_reason"].isin(REASONS),
-        "exclude_reason",
-        "is not an exclusion reason; use one of " + ", ".join(REASONS),
-    )
-    fail(
-        (df["naics6"] != "") & (df["exclude_reason"] != ""),
-        "exclude_reason",
-        "is given together with a naics6 code; give one or the other",
-    )
-    fail(
-        (df["naics6"] == "") & (df["exclude_reason"] == ""),
-        "naics6",
-        "is blank and so is exclude_reason; give one of them",
-    )
-    df["source_file"] = df["source_file"].map(lambda s: Path(s.replace("\\", "/")).name)
-    df["source_line"] = line.astype("int64")
-    dup = df.duplicated(["source_file", "source_line"], keep="first")
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        r = df.iloc[i]
-        first = df[
-            (df["source_file"] == r["source_file"]) & (df["source_line"] == r["source_line"])
-        ]["row"].iloc[0]
-        raise OverrideError(
-            f"{fname}, row {r['row']}: {r['source_file']} line {r['source_line']} is already "
-            f"overridden in row {first}. Keep one of the two rows.",
-            file=fname,
-            row=int(r["row"]),
-            column="source_line",
-            value=int(r["source_line"]),
-        )
-    for c in ("naics6", "exclude_reason", "note"):
-        df[c] = df[c].replace("", np.nan).astype("str")
-    df["source_file"] = df["source_file"].astype("str")
-    return df
-
-
-def _read_small_csv(text: str, fname: str) -> pd.DataFrame:
-    """A small CSV (any of , ; tab) as text cells, with rows of the wrong width reported."""
-    import csv
-    import io
-
-    if not text.strip():
-        raise OverrideError(
-            f"{fname} is empty: expected a header line {', '.join(OVERRIDE_COLUMNS)}.",
-            file=fname,
-            row=1,
-        )
-    first = text.splitlines()[0]
-    delim = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    header = [h.strip().lstrip("\ufeff") for h in next(reader)]
-    rows, prev = [], reader.line_num
-    for cells in reader:
-        line = prev + 1
-        prev = reader.line_num
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            raise OverrideError(
-                f"{fname}, row {line}: {len(cells)} cells but the header has {len(header)}. A "
-                f"cell probably contains {delim!r} without quotes (e.g. a note); put the note "
-                'in quotes ("...") or remove the extra cells.',
-                file=fname,
-                row=line,
-            )
-        rows.append((cells + [""] * len(header))[: len(header)])
-    df = pd.DataFrame(rows, columns=header, dtype=object)
-    return df.astype(str) if len(df) else pd.DataFrame({h: pd.Series(dtype=str) for h in header})
-
-
-def _apply_overrides(out: pd.DataFrame, ov: pd.DataFrame, *, classify: bool) -> pd.DataFrame:
-    """Apply overrides to a lines table in place of the rule results (returns a copy)."""
-    if ov is None or not len(ov):
-        return out
-    out = out.copy()
-    key = pd.MultiIndex.from_arrays(
-        [out["source_file"].astype("str").to_numpy(), out["source_line"].astype("int64").to_numpy()]
-    )
-    okey = pd.MultiIndex.from_arrays(
-        [ov["source_file"].astype("str").to_numpy(), ov["source_line"].astype("int64").to_numpy()]
-    )
-    pos = okey.get_indexer(key)
-    hit = pos >= 0
-    if not hit.any():
-        return out
-    p = pos[hit]
-    reason = ov["exclude_reason"].to_numpy(dtype=object)[p]
-    naics = ov["naics6"].to_numpy(dtype=object)[p]
-    excl = pd.notna(reason)
-    idx = np.flatnonzero(hit)
-    st = out["status"].to_numpy(dtype=object).copy()
-    rs = out["reason"].to_numpy(dtype=object).copy()
-    em = out["exclusion_method"].to_numpy(dtype=object).copy()
-    st[idx[excl]] = "excluded"
-    rs[idx[excl]] = reason[excl]
-    em[idx[excl]] = "override"
-    inc = ~excl
-    st[idx[inc]] = "included"
-    rs[idx[inc]] = None
-    em[idx[inc]] = None
-    out["status"] = pd.Series(st, index=out.index, dtype="str")
-    out["reason"] = pd.Series(rs, index=out.index, dtype="str")
-    out["exclusion_method"] = pd.Series(em, index=out.index, dtype="str")
-    if classify:
-        nc = out["naics6"].to_numpy(dtype=object).copy()
-        me = out["method"].to_numpy(dtype=object).copy()
-        cf = out["confidence"].to_numpy(dtype=float).copy()
-        nc[idx[inc]] = naics[inc]
-        me[idx[inc]] = "override"
-        cf[idx[inc]] = 1.0
-        nc[idx[excl]] = None
-        me[idx[excl]] = None
-        cf[idx[excl]] = np.nan
-        out["naics6"] = pd.Series(nc, index=out.index, dtype="str")
-        out["method"] = pd.Series(me, index=out.index, dtype="str")
-        out["confidence"] = cf
-    return out
-
+MIN_CONFIDENCE = exclude.MIN_CONFIDENCE
 
 # ---------------------------------------------------------------------------
 # classification
 # ---------------------------------------------------------------------------
+
+
+#: Knowledge sources in the order they are tried, with the method each records.
+KNOWLEDGE_ORDER = (
+    ("supplier", "supplier"),
+    ("mcc", "mcc"),
+    ("phrase", "phrase"),
+    ("kostra", "kostra_art"),
+    ("census", "census_index"),
+    ("cue", "vendor_cue"),
+)
+
+#: Codes that name a purchasing profile rather than an industry (contract C5).
+PROFILE_CODES = ("GSLGO", "F10")
+
+#: Highest confidence of a line placed by a profile: a coarse code (2-5 digits) and
+#: a purchase of unknown kind (GSLGO / F10).
+PROFILE_CONFIDENCE = {"coarse": 0.4, "unknown": 0.2}
 
 
 def classify(
@@ -297,6 +91,19 @@ def classify(
     min_confidence: float = MIN_CONFIDENCE,
 ) -> pd.DataFrame:
     """Give every included line a NAICS code, the method that found it and a confidence.
+
+    Sources, strongest first: the rule tables of ``rules`` (vendor list, fuzzy
+    vendor, MCC, keywords, the chart's object codes), then the general
+    knowledge of ``rules.knowledge`` (supplier, MCC, phrase, KOSTRA art, Census
+    index, vendor cue). The first source whose confidence reaches
+    ``min_confidence`` decides; when none does, the most confident one.
+    A purchase that no source places at 6 digits gets the coarse code found
+    (2-5 digits) or, when nothing is known of its kind, ``GSLGO`` (operating)
+    or ``F10`` (capital), with ``method = "profile"`` and a low confidence
+    (``method_basis`` says what the code rests on). A line is
+    ``unclassified`` only when nothing says it is a purchase (no firm, supplier,
+    account or description the knowledge recognises, e.g. a person's name on
+    an unnamed account).
 
     Parameters
     ----------
@@ -319,21 +126,43 @@ def classify(
     Returns
     -------
     DataFrame
-        A copy of ``lines`` plus ``naics6`` (str, 2-6 digits or NA),
-        ``naics_coarse`` (bool: fewer than 6 digits), ``method`` (see
-        :data:`METHODS`; NA for excluded lines), ``confidence`` (0..1; NaN for
-        excluded lines), ``vendor_canonical`` and ``vendor_score``. Included
-        lines without a code get ``status="unclassified"``.
+        A copy of ``lines`` plus ``naics6`` (str: 6 digits, a 2-5 digit coarse
+        code, ``GSLGO``/``F10``, or NA), ``naics_coarse`` (bool: not 6
+        digits), ``method`` (:data:`cohort_helpers.vocabulary.CLASSIFICATION_METHODS`;
+        NA for excluded lines), ``method_basis``, ``confidence`` (0..1; NaN for
+        excluded lines), ``vendor_canonical`` and ``vendor_score``.
+
+    Examples
+    --------
+    >>> from cohort_helpers import exclude
+    >>> rules = exclude.load_rules(knowledge=True)
+    >>> lines = pd.DataFrame({"source_file": "ap.csv", "source_line": [2, 3, 4],
+    ...     "vendor": ["ACME PAVING LLC", "ACME LTD", "SMITH, JOHN"], "amount": 100.0,
+    ...     "account_name": ["Paving And Asphalt Supplies", "Sundries", None],
+    ...     "currency": ["USD", "GBP", "USD"]})
+    >>> out = classify(lines, rules)
+    >>> out[["status", "method"]].values.tolist()
+    [['included', 'phrase'], ['included', 'profile'], ['unclassified', 'unclassified']]
     """
     factorized: dict = {}
-    hits, rows = _rule_hits(lines, rules, fuzzy_threshold=fuzzy_threshold, factorized=factorized)
+    hits, rows = exclude.rule_hits_and_rows(
+        lines, rules, fuzzy_threshold=fuzzy_threshold, factorized=factorized
+    )
+    kh = None
+    if rules.knowledge is not None:
+        kmask = exclude.knowledge_mask(lines, hits, min_confidence=min_confidence)
+        kh = rules_mod.knowledge_hits(lines, rules.knowledge, mask=kmask)
     if "status" not in lines:
-        out = _apply_exclusions(lines, rules, hits=hits, factorized=factorized, rows=rows)
+        out = exclude.apply_exclusions(
+            lines, rules, hits=hits, rows=rows, factorized=factorized, knowledge=kh
+        )
     else:
         out = lines.copy()
         # re-classification: unclassified lines are purchases again
         st = out["status"].astype("str")
         out["status"] = st.where(st != "unclassified", "included")
+        if "flag" not in out:
+            out["flag"] = pd.Series(np.nan, index=out.index, dtype="str")
     n = len(out)
     vend_method = hits["vendor_method"].to_numpy(dtype=object)
     tables = {"vendor": rules.vendors, "mcc": rules.mcc, "kw": rules.keywords}
@@ -345,9 +174,10 @@ def classify(
         ("keyword", "kw", hits["kw_confidence"], None),
         ("object_code", "oc", hits["oc_confidence"], None),
     ]
-    # Each source's code is a row of a small table: work with the row numbers and
-    # look the codes up once at the end (no per-line test of a million strings).
-    # ``src`` is the source that decided each line (-1: none yet).
+    # Each table source's code is a row of a small table: work with the row numbers
+    # and look the codes up once at the end (no per-line test of a million strings).
+    # Knowledge sources come as per-line codes already. ``src`` is the source that
+    # decided each line (-1: none yet).
     # pass 1: the first source (in order) that is confident enough
     # pass 2: lines where no source reached ``min_confidence``: the most confident one
     cand = []
@@ -360,6 +190,16 @@ def classify(
         if only is not None:
             has &= only
         cand.append((codes_t, r, np.where(has, c.to_numpy(dtype=float), np.nan), has))
+    names = [s[0] for s in sources]
+    if kh is not None:
+        for src, how in KNOWLEDGE_ORDER:
+            code = kh[f"{src}_code"].to_numpy(dtype=object)
+            has = pd.notna(code)
+            c_a = np.where(has, kh[f"{src}_confidence"].to_numpy(dtype=float), np.nan)
+            # per-line codes: the "table" is the line's own code (row = line position)
+            codes_t = np.append(np.where(has, code, None), None)
+            cand.append((codes_t, np.arange(n), c_a, has))
+            names.append(how)
     src = np.full(n, -1, dtype=np.int64)
     conf = np.full(n, np.nan)
     for k, (_codes_t, _r, c_a, has) in enumerate(cand):
@@ -376,25 +216,71 @@ def classify(
     included = (out["status"] == "included").to_numpy()
     src[~included] = -1
     conf[~included] = np.nan
-    uncl = included & (src < 0)
-    conf[uncl] = 0.0
     naics = np.full(n, None, dtype=object)
-    coarse = np.zeros(n, dtype=bool)
     for k, (codes_t, r, _c_a, _has) in enumerate(cand):
         sel = np.flatnonzero(src == k)
         naics[sel] = codes_t[r[sel]]
-        lens = np.array([len(x) if x is not None else 6 for x in codes_t], dtype=np.int64)
-        coarse[sel] = lens[r[sel]] < 6
-    names = np.array([s[0] for s in sources] + ["unclassified", None], dtype=object)
-    mcode = np.where(src >= 0, src, len(sources) + 1)
-    mcode[uncl] = len(sources)
+    names_a = np.array(names + ["unclassified", None], dtype=object)
+    method = names_a[np.where(src >= 0, src, len(names) + 1)]
+    basis = np.full(n, None, dtype=object)
+    # purchases placed only coarsely: the purchasing profile (contract C5)
+    code_s = pd.Series(naics, dtype=object)
+    coarse_code = (code_s.str.len() < 6).fillna(False).to_numpy(dtype=bool) | code_s.isin(
+        PROFILE_CODES
+    ).to_numpy(dtype=bool)
+    coarse_code &= src >= 0
+    basis[coarse_code] = method[coarse_code]
+    method[coarse_code] = "profile"
+    unknown = code_s.isin(PROFILE_CODES).to_numpy(dtype=bool)
+    cap_c = np.where(unknown, PROFILE_CONFIDENCE["unknown"], PROFILE_CONFIDENCE["coarse"])
+    conf[coarse_code] = np.minimum(conf[coarse_code], cap_c[coarse_code])
+    nocode = included & (src < 0)
+    if kh is not None and nocode.any():
+        capital = (
+            (out["scope3_category"].to_numpy(dtype=float) == 2)
+            if ("scope3_category" in out)
+            else np.zeros(n, dtype=bool)
+        )
+        dept = kh["dept_code"].to_numpy(dtype=object)
+        pcard = (
+            out["pcard"].fillna(False).to_numpy(dtype=bool)
+            if "pcard" in out
+            else np.zeros(n, dtype=bool)
+        )
+        if "mcc" in out:
+            pcard |= out["mcc"].notna().to_numpy(dtype=bool)
+        known = (
+            kh["firm"].to_numpy(dtype=bool)
+            | kh["phrase_any"].to_numpy(dtype=bool)
+            | kh["capital"].to_numpy(dtype=bool)
+            | pd.notna(dept)
+            | pcard
+            | (pd.notna(hits["vendor_canonical"].to_numpy(dtype=object)))
+        ) & ~kh["person"].to_numpy(dtype=bool)
+        by_dept = nocode & known & pd.notna(dept) & ~pd.Series(dept).isin(PROFILE_CODES).to_numpy()
+        naics[by_dept] = pd.Series(dept[by_dept], dtype=object).str.slice(0, 3).to_numpy()
+        basis[by_dept] = "department"
+        rest = nocode & known & ~by_dept
+        naics[rest] = np.where(capital[rest], "F10", "GSLGO")
+        basis[rest] = "purchase"
+        placed = by_dept | rest
+        method[placed] = "profile"
+        conf[by_dept] = 0.3
+        conf[rest] = PROFILE_CONFIDENCE["unknown"]
+        nocode &= ~placed
+    method[nocode] = "unclassified"
+    conf[nocode] = 0.0
     status = out["status"].to_numpy(dtype=object).copy()
-    status[uncl] = "unclassified"
+    status[nocode] = "unclassified"
     out["status"] = pd.Series(status, index=out.index, dtype="str")
     out["naics6"] = pd.Series(naics, index=out.index, dtype="str")
-    out["method"] = pd.Series(names[mcode], index=out.index, dtype="str")
+    out["method"] = pd.Series(method, index=out.index, dtype="str")
+    out["method_basis"] = pd.Series(basis, index=out.index, dtype="str")
     out["confidence"] = np.clip(conf, 0.0, 1.0)
-    out["vendor_canonical"] = hits["vendor_canonical"]
+    canon = hits["vendor_canonical"]
+    if kh is not None:
+        canon = canon.astype(object).where(canon.notna(), kh["supplier_name"].astype(object))
+    out["vendor_canonical"] = pd.Series(canon.to_numpy(dtype=object), index=out.index, dtype="str")
     out["vendor_score"] = hits["vendor_score"]
     if overrides is not None:
         ov = (
@@ -402,8 +288,13 @@ def classify(
             if isinstance(overrides, pd.DataFrame) and "row" in overrides
             else load_overrides(overrides)
         )
-        out = _apply_overrides(out, ov, classify=True)
-        coarse = (out["naics6"].str.len() < 6).fillna(False).astype(bool).to_numpy()
+        out = apply_overrides(out, ov, classify=True)
+    coarse = (
+        ((out["naics6"].astype("str").str.len() < 6) | out["naics6"].isin(PROFILE_CODES))
+        .fillna(False)
+        .astype(bool)
+        .to_numpy()
+    )
     out["naics_coarse"] = pd.Series(coarse, index=out.index, dtype=bool)
     return out
 

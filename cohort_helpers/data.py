@@ -176,6 +176,7 @@ _USEEIO = (
     "https://raw.githubusercontent.com/USEPA/useeior/1565a70b7da2e50ff7ab5fc344fc0ba95f307a8a/data/"
 )
 _SCF = "https://raw.githubusercontent.com/USEPA/supply-chain-factors/ac7920126ee6b909065de9e35c4a82461f02b384/Data%20Quality/"
+_CENSUS = "https://www.census.gov/naics/2017NAICS/"
 
 _FILES = [
     RefFile(
@@ -241,6 +242,43 @@ _FILES = [
         "Watershed",
         "CC BY-SA 4.0; attribution 'CEDA by Watershed' required",
         alternatives=("open_ceda_2024.xlsx",),
+    ),
+    RefFile(
+        "naics_index",
+        "census_naics2017/2017_NAICS_Index_File.xlsx",
+        _CENSUS + "2017_NAICS_Index_File.xlsx",
+        "fb3b428300f698aa3d623e1a0edc50aaa3b729e930b7cdc22851825f487fb1ac",
+        "NAICS 2017 index: about 20,000 plain-word items with their 6-digit code",
+        "US Census Bureau",
+        "public domain (US Government work)",
+    ),
+    RefFile(
+        "naics_codes",
+        "census_naics2017/2-6 digit_2017_Codes.xlsx",
+        _CENSUS + "2-6%20digit_2017_Codes.xlsx",
+        "043e5720a4123359d54c57218ba8cb5edafae012adab995419916ac1bd968c14",
+        "NAICS 2017 codes and titles, 2 to 6 digits",
+        "US Census Bureau",
+        "public domain (US Government work)",
+    ),
+    RefFile(
+        "naics_descriptions",
+        "census_naics2017/2017_NAICS_Descriptions.xlsx",
+        _CENSUS + "2017_NAICS_Descriptions.xlsx",
+        "dbf320991b1ab31e3f8475faa075bd4426dfcdcb0055c2e7c7d45ebe9a6bbb7d",
+        "NAICS 2017 titles and descriptions, 2 to 6 digits",
+        "US Census Bureau",
+        "public domain (US Government work)",
+    ),
+    RefFile(
+        "mcc_codes",
+        "mcc/mcc_codes.csv",
+        "https://raw.githubusercontent.com/greggles/mcc-codes/"
+        "16e8ab17db2111272f959482d39c0bb8b48b4a19/mcc_codes.csv",
+        "1870af6f01a7b5fa4f89d597f70b3f2481e063e9470549e3a16405f748cb1f9d",
+        "Merchant category codes (MCC) with USDA and IRS descriptions",
+        "greggles/mcc-codes (texts from USDA and IRS lists)",
+        "Unlicense (public domain)",
     ),
 ]
 
@@ -1248,6 +1286,109 @@ def read_open_ceda(file: str | os.PathLike | None = None) -> pd.DataFrame:
     return _ceda_from_grid(rows, file)
 
 
+def _census_frame(file: Path, columns: dict[str, str], reader_name: str) -> pd.DataFrame:
+    """A Census NAICS workbook's columns (matched by their start, spacing ignored), as text."""
+    import pandas as pd
+
+    raw = pd.read_excel(file, dtype=str)
+    found = {}
+    for want, start in columns.items():
+        col = next(
+            (c for c in raw.columns if " ".join(str(c).split()).lower().startswith(start)), None
+        )
+        if col is None:
+            raise DataFormatError(
+                f"{file}: no column starting with {start!r} (columns: "
+                f"{', '.join(map(str, raw.columns))}); {reader_name} expects the Census layout."
+            )
+        found[want] = raw[col]
+    df = pd.DataFrame(found).dropna(subset=[next(iter(columns))])
+    for c in df.columns:
+        df[c] = df[c].astype(str).str.strip()
+    return df.reset_index(drop=True)
+
+
+def read_naics_index(file: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The Census NAICS 2017 index: ``naics6`` and ``index_item`` (about 20,000 rows).
+
+    The 25 cross-reference rows (code ``******``, "Contractors -- see specific
+    activity") are dropped.
+
+    Examples
+    --------
+    >>> read_naics_index().columns.tolist()  # doctest: +SKIP
+    ['naics6', 'index_item']
+    """
+
+    file = Path(file) if file is not None else fetch_file("naics_index")
+    df = _census_frame(file, {"naics6": "naics17", "index_item": "index item"}, "read_naics_index")
+    df = df[df["naics6"].str.fullmatch(r"\d{6}")].reset_index(drop=True)
+    return df.astype({"naics6": "str", "index_item": "str"})
+
+
+def read_naics_titles(file: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Census NAICS 2017 codes (2-6 digits) and titles: ``naics``, ``title``.
+
+    Sector ranges (``31-33``) are kept as written; a trailing superscript "T"
+    (trilateral marker of the descriptions file) is removed.
+
+    Examples
+    --------
+    >>> read_naics_titles().set_index("naics").loc["237", "title"]  # doctest: +SKIP
+    'Heavy and Civil Engineering Construction'
+    """
+
+    file = Path(file) if file is not None else fetch_file("naics_codes")
+    df = _census_frame(
+        file, {"naics": "2017 naics us code", "title": "2017 naics us title"}, "read_naics_titles"
+    )
+    df["title"] = df["title"].str.replace(r"(?<=[a-z)])T$", "", regex=True).str.strip()
+    return df[df["naics"] != ""].reset_index(drop=True)
+
+
+def read_naics_descriptions(file: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Census NAICS 2017 descriptions: ``naics``, ``title`` (trailing "T" removed), ``description``.
+
+    Examples
+    --------
+    >>> read_naics_descriptions().shape[1]  # doctest: +SKIP
+    3
+    """
+
+    file = Path(file) if file is not None else fetch_file("naics_descriptions")
+    df = _census_frame(
+        file,
+        {"naics": "code", "title": "title", "description": "description"},
+        "read_naics_descriptions",
+    )
+    df["title"] = df["title"].str.replace(r"T$", "", regex=True).str.strip()
+    return df
+
+
+def read_mcc_codes(file: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The public MCC list: ``mcc`` (4 digits, text) and ``description``.
+
+    Examples
+    --------
+    >>> read_mcc_codes().columns.tolist()  # doctest: +SKIP
+    ['mcc', 'description']
+    """
+    import pandas as pd
+
+    file = Path(file) if file is not None else fetch_file("mcc_codes")
+    raw = pd.read_csv(file, dtype=str, keep_default_na=False)
+    if "mcc" not in raw.columns:
+        raise DataFormatError(f"{file}: no 'mcc' column (columns: {', '.join(raw.columns)}).")
+    desc = next((c for c in ("edited_description", "combined_description") if c in raw), None)
+    out = pd.DataFrame(
+        {
+            "mcc": raw["mcc"].str.strip().str.zfill(4),
+            "description": raw[desc].str.strip() if desc else "",
+        }
+    )
+    return out.astype("str")
+
+
 def _check_sef(file: Path, by_gas: bool) -> pd.DataFrame:
     df = read_sef(file, by_gas=by_gas)
     n = df["naics6"].nunique()
@@ -1266,6 +1407,10 @@ _READERS: dict[str, Callable[[Path], object]] = {
     "bea_commodity_names": read_commodity_names,
     "dq_scores": read_dq_scores,
     "open_ceda": read_open_ceda,
+    "naics_index": read_naics_index,
+    "naics_codes": read_naics_titles,
+    "naics_descriptions": read_naics_descriptions,
+    "mcc_codes": read_mcc_codes,
 }
 
 _OPENERS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -1276,6 +1421,10 @@ _OPENERS: dict[str, Callable[..., pd.DataFrame]] = {
     "bea_commodity_names": read_commodity_names,
     "dq_scores": read_dq_scores,
     "open_ceda": read_open_ceda,
+    "naics_index": read_naics_index,
+    "naics_codes": read_naics_titles,
+    "naics_descriptions": read_naics_descriptions,
+    "mcc_codes": read_mcc_codes,
 }
 
 

@@ -33,6 +33,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .rules import (
+    Knowledge,
+    as_object,
+    fuzzy_best,
+    knowledge_hits,
+    load_knowledge,
+    looks_like_person,
+    normalise_vendor,
+    vendor_key_codes,
+    vendor_name_score,
+)
+from .vocabulary import EXCLUSION_METHODS as _EXCLUSION_METHODS
 from .vocabulary import RULE_REASONS
 
 __all__ = [
@@ -54,7 +66,7 @@ __all__ = [
 #: Exclusion reasons a rule file or an override may give (see :mod:`cohort_helpers.vocabulary`).
 REASONS = RULE_REASONS
 #: How an exclusion was decided.
-EXCLUSION_METHODS = ("object_code", "keyword", "vendor", "mcc", "duplicate", "void", "override")
+EXCLUSION_METHODS = _EXCLUSION_METHODS
 
 #: Default fuzzy-match threshold (0..100) for vendor names.
 FUZZY_THRESHOLD = 90.0
@@ -130,6 +142,8 @@ class Rules:
     folder: Path | None = None
     charts: tuple[str, ...] = field(default_factory=tuple)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
+    #: General knowledge (:func:`cohort_helpers.rules.load_knowledge`); None: the tables only.
+    knowledge: Knowledge | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:  # pragma: no cover - cosmetic
         return (
@@ -242,6 +256,8 @@ def _read_rule_csv(path: Path, kind: str) -> pd.DataFrame:
 def load_rules(
     folder: str | Path | None = None,
     chart: str | None = None,
+    *,
+    knowledge: bool | Knowledge | str | Path = True,
 ) -> Rules:
     """Load the classification/exclusion rules from ``folder`` (default ``datasets/classify``).
 
@@ -255,6 +271,11 @@ def load_rules(
         or ``kostra``). Without it, all rows are kept when the file holds a
         single chart; with several charts, object codes are not used until
         a chart is chosen.
+    knowledge : bool, Knowledge or path
+        The general knowledge of ``datasets/knowledge`` (phrases, suppliers,
+        vendor cues, KOSTRA arts, MCC, Census index), used after the tables of
+        ``folder`` for lines they do not decide (True: the package's; a path:
+        another folder; False: none).
 
     Raises
     ------
@@ -302,7 +323,16 @@ def load_rules(
             column="object_code",
             value=r["object_code"],
         )
+    if knowledge is True:
+        know = load_knowledge()
+    elif knowledge is False or knowledge is None:
+        know = None
+    elif isinstance(knowledge, Knowledge):
+        know = knowledge
+    else:
+        know = load_knowledge(knowledge)
     return Rules(
+        knowledge=know,
         object_codes=oc.reset_index(drop=True),
         vendors=tables["vendors"],
         keywords=tables["keywords"],
@@ -316,270 +346,6 @@ def load_rules(
 # ---------------------------------------------------------------------------
 # vendor names
 # ---------------------------------------------------------------------------
-
-_SUFFIX = (
-    r"inc|incorporated|llc|l l c|co|corp|corporation|company|companies|ltd|limited|lp|llp|"
-    r"plc|pllc|pc|p c|na|n a|as|asa|ab|gmbh|sa|ag|bv|nv|pty|the"
-)
-
-
-#: Abbreviations in vendor names, expanded before matching (both sides alike).
-_ABBREVIATIONS = {
-    "svc": "services",
-    "svcs": "services",
-    "serv": "services",
-    "mgmt": "management",
-    "mgt": "management",
-    "engrg": "engineering",
-    "engr": "engineering",
-    "engrs": "engineers",
-    "assoc": "associates",
-    "assocs": "associates",
-    "const": "construction",
-    "constr": "construction",
-    "intl": "international",
-    "natl": "national",
-    "tech": "technologies",
-    "techs": "technologies",
-    "equip": "equipment",
-    "sup": "supply",
-    "supp": "supply",
-    "contr": "contractors",
-    "labs": "laboratories",
-    "lab": "laboratories",
-    "enviro": "environmental",
-    "env": "environmental",
-    "mech": "mechanical",
-    "elec": "electrical",
-    "mfg": "manufacturing",
-    "dist": "distribution",
-    "ctr": "center",
-    "mtn": "mountain",
-    "bros": "brothers",
-}
-_ABBR_RE = r"\b(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\b"
-
-
-def _as_object(values: Any) -> np.ndarray:
-    """Values as an object array (``pd.factorize`` hashes it faster than the str dtype)."""
-    return pd.Series(values).to_numpy(dtype=object)
-
-
-def normalise_vendor(names: pd.Series) -> pd.Series:
-    """Vendor names reduced to a matching key (vectorised over unique names).
-
-    Case, accents, punctuation and legal suffixes (Inc, LLC, Co, Corp, AS, ...)
-    are dropped, "&" and "and" are dropped, a trailing ", W W" / ", City of" is
-    moved to the front ("Grainger, W W" -> "ww grainger"), "X dba Y" becomes
-    "Y", clerks' abbreviations are expanded ("SVCS" -> "services") and runs of
-    single letters are joined ("W. W. Grainger" -> "ww grainger").
-
-    Examples
-    --------
-    >>> normalise_vendor(pd.Series(["W.W. Grainger, Inc.", "Grainger, W W", "GRAINGER WW"])).tolist()
-    ['ww grainger', 'ww grainger', 'grainger ww']
-    """
-    names = pd.Series(names)
-    codes, uniq = pd.factorize(_as_object(names), use_na_sentinel=True)
-    arr = np.append(_normalise_unique(uniq), np.nan)
-    return pd.Series(arr[codes], index=names.index, dtype="str")
-
-
-def _vendor_key_codes(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(code of each name's key, -1 for a missing name; the distinct keys).
-
-    What ``pd.factorize(normalise_vendor(names))`` gives, without building the
-    keys of every line.
-    """
-    # an object array hashes faster than the str dtype
-    codes, uniq = pd.factorize(_as_object(names), use_na_sentinel=True)
-    kcodes, kuniq = pd.factorize(_normalise_unique(uniq))
-    out = np.full(len(codes), -1, dtype=np.int64)
-    has = codes >= 0
-    out[has] = kcodes[codes[has]]
-    return out, np.asarray(kuniq, dtype=object)
-
-
-# The steps of the key. Each is a (pattern, replacement) on one name, or a set of
-# characters to strip from both ends of it. "\s" never matches a line break, so
-# the patterns run once over all names joined by "\n" (multi-line mode: ^ and $
-# are each name's start and end); they are written to match only where they
-# change something (a single space is not replaced by a space).
-_S = r"[^\S\n]"
-_BLANKS = rf"{_S}{{2,}}|[^\S\n ]"  # the runs of blanks that "\s+" -> " " changes
-_VENDOR_STEPS_1: list[tuple[Any, Any]] = [
-    (rf"{_S}*&{_S}*|\band\b", " "),  # "AT&T" = "AT & T" = "ATT"
-    (r"[\u2018\u2019'`]", ""),  # O'Brien -> obrien
-    (_BLANKS, " "),
-    (None, " ,.;"),
-]
-_VENDOR_SUFFIX_STEP: list[tuple[Any, Any]] = [
-    (rf"(?:(?:{_S}|,)+(?:{_SUFFIX})\.?)+{_S}*$", ""),
-    (None, " ,.;"),
-]
-_VENDOR_STEPS_2: list[tuple[Any, Any]] = [
-    # "Grainger, W W" / "Springfield, City of" -> "W W Grainger" / "City of Springfield"
-    (rf"^([^,\n]+?){_S}*,{_S}*([^,\d\n]{{1,24}})$", r"\2 \1"),
-    (r"[^\w\s]", " "),
-    (rf"^(?:the){_S}+|{_S}+(?:{_SUFFIX})$", ""),
-    (_BLANKS, " "),
-    (None, None),  # str.strip()
-    # Norwegian branch names: "Bjørkestrand Maskin AS avd. Strø" -> "bjorkestrand maskin"
-    (rf"{_S}+(?:avd|avdeling)\b.*$", ""),
-    (rf"(?:{_S}+(?:{_SUFFIX}))+$", ""),
-    # "Cellco Partnership dba Verizon Wireless" -> "verizon wireless"
-    (rf"^.+?{_S}(?:dba|d b a){_S}+(?=\S)", ""),
-    # clerks' abbreviations: "SVCS" = "Services", "ENGRG" = "Engineering", ...
-    (_ABBR_RE, lambda m: _ABBREVIATIONS[m.group(0)]),
-    # join runs of single letters: "w w grainger" -> "ww grainger"
-    (rf"\b(\w){_S}(?=\w\b)", r"\1"),
-]
-_VENDOR_STEPS = [
-    (re.compile(p, re.M) if p is not None else None, r)
-    for p, r in _VENDOR_STEPS_1 + _VENDOR_SUFFIX_STEP * 2 + _VENDOR_STEPS_2
-]
-
-
-def _normalise_unique(uniq: Any) -> np.ndarray:
-    """Keys (object array) of distinct names: each step runs once over the joined names."""
-    import unicodedata
-
-    # a line break inside a name is a blank like any other (the first "\s+" step)
-    names = [str(x).replace("\n", " ") for x in np.asarray(uniq, dtype=object)]
-    if not names:
-        return np.array([], dtype=object)
-    text = unicodedata.normalize("NFKD", "\n".join(names))
-    folded = re.sub(r"[\u0300-\u036f]", "", text).casefold().split("\n")
-    if len(folded) != len(names):  # pragma: no cover - defensive: name by name
-        return np.array([_vendor_key(x) for x in names], dtype=object)
-    distinct = list(dict.fromkeys(folded))  # "ACME INC" and "Acme Inc" are done once
-    keys = _vendor_steps("\n".join(distinct)).split("\n")
-    if len(keys) != len(distinct):  # pragma: no cover - defensive: name by name
-        keys = [_vendor_steps(x) for x in distinct]
-    key_of = dict(zip(distinct, keys, strict=True))
-    return np.array([key_of[x] for x in folded], dtype=object)
-
-
-def _vendor_key(name: str) -> str:
-    """The key of one name (see :func:`normalise_vendor`)."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", name.replace("\n", " "))
-    return _vendor_steps(re.sub(r"[\u0300-\u036f]", "", text).casefold())
-
-
-def _vendor_steps(text: str) -> str:
-    for rx, repl in _VENDOR_STEPS:
-        if rx is not None:
-            text = rx.sub(repl, text)
-        else:
-            text = "\n".join(x.strip(repl) for x in text.split("\n"))
-    return text
-
-
-def vendor_name_score(q: str, c: str, *, processor: Any = None, score_cutoff: Any = None) -> float:
-    """Similarity (0..100) of two normalised vendor names, built for ledger spellings.
-
-    Unlike generic fuzzy ratios it does not reward a shared surname or trade
-    word alone ("Holloway Asset Management" is not "Holloway PLLC"):
-
-    - 100: equal;
-    - 98: the same words in another order ("GRAINGER WW");
-    - a typo: same words except one of at least five letters that starts with
-      the same letter and is 80% similar ("FASTENL" / "Fastenal"): the
-      token-sorted ratio;
-    - 96: one name is the other cut short (a 22-character field);
-    - 90: the words of one name are all words of the other ("STAPLES" /
-      "Staples Business Advantage", "GRAINGER" / "W.W. Grainger").
-    """
-    from rapidfuzz import fuzz
-
-    if processor is not None:
-        q, c = processor(q), processor(c)
-    if q == c:
-        return 100.0
-    qt, ct = q.split(), c.split()
-    if not qt or not ct:
-        return 0.0
-    best = 0.0
-    if len(qt) == len(ct):
-        a, b = sorted(qt), sorted(ct)
-        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-        if not diff:
-            best = 98.0  # the same words in another order ("Grainger W W")
-        elif len(diff) == 1:
-            x, y = diff[0]
-            if min(len(x), len(y)) >= 5 and x[0] == y[0] and fuzz.ratio(x, y) >= 80:
-                best = fuzz.token_sort_ratio(q, c)
-    if len(q) >= 12 and len(c) > len(q) and c.startswith(q) and " " in q and c[len(q)] != " ":
-        # the ledger's field cut the known name inside a word
-        best = max(best, 96.0)
-    sq, sc = set(qt), set(ct)
-    if sq < sc or sc < sq:
-        best = max(best, 90.0)
-    if score_cutoff is not None and best < score_cutoff:
-        return 0.0
-    return best
-
-
-def _block_keys(name: str) -> set[str]:
-    """Blocking keys of a normalised name: the first three letters of each word."""
-    return {t[:3] for t in name.split() if len(t) >= 2}
-
-
-def _fuzzy_best(
-    queries: list[str],
-    choices: list[str],
-    scorer: Any,
-    threshold: float,
-    *,
-    cache: dict | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Best choice (index, score) per query at or above ``threshold``; -1 when none.
-
-    Each query is scored only against the known names that share a blocking
-    key with it (the first three letters of a word; keys held by very many
-    names are used only when the query has nothing rarer), so the cost grows
-    with the number of unique unmatched names, not with their product with
-    the vendor list.
-    """
-    from rapidfuzz import fuzz, process
-
-    key = ("block_index", len(choices), hash(tuple(choices)))
-    index = cache.get(key) if cache is not None else None
-    if index is None:
-        tmp: dict[str, list[int]] = {}
-        for j, c in enumerate(choices):
-            for k in _block_keys(c):
-                tmp.setdefault(k, []).append(j)
-        index = {k: np.asarray(v, dtype=np.int64) for k, v in tmp.items()}
-        if cache is not None:
-            cache[key] = index
-    limit = max(200, len(choices) // 25)
-    best_row = np.full(len(queries), -1, dtype=np.int64)
-    best_sc = np.zeros(len(queries))
-    for i, q in enumerate(queries):  # unique unmatched names only
-        lists = [index[k] for k in _block_keys(q) if k in index]
-        if not lists:
-            continue
-        rare = [a for a in lists if len(a) <= limit]
-        cand = np.unique(np.concatenate(rare or lists))
-        hits = process.extract(
-            q, [choices[j] for j in cand], scorer=scorer, score_cutoff=threshold, limit=None
-        )
-        if not hits:
-            continue
-        top = max(h[1] for h in hits)
-        tied = [h for h in hits if h[1] >= top - 1e-9]
-        if len(tied) > 1:
-            # several known names fit equally: the closest spelling, if it stands out
-            closeness = sorted(((fuzz.ratio(q, h[0]), h) for h in tied), key=lambda x: -x[0])
-            if closeness[0][0] - closeness[1][0] < 5:
-                continue  # ambiguous: leave it to keywords and the object code
-            tied = [closeness[0][1]]
-        best_row[i] = cand[tied[0][2]]
-        best_sc[i] = top
-    return best_row, best_sc
 
 
 def match_vendors(
@@ -605,7 +371,7 @@ def match_vendors(
         (0..100), ``vendor_row`` (row position in ``rules.vendors`` or -1).
     """
     vendors = pd.Series(vendors)
-    codes, uniq = _vendor_key_codes(vendors)
+    codes, uniq = vendor_key_codes(vendors)
     known = rules.vendors
     n_u = len(uniq)
     row = np.full(n_u, -1, dtype=np.int64)
@@ -620,11 +386,17 @@ def match_vendors(
         row[exact] = key_to_row.to_numpy()[hit[exact]]
         score[exact] = 100.0
         method[exact] = "vendor"
+        # a person's name ("SMITH, JOHN") is never fuzzy-matched to a firm
+        person = np.zeros(n_u, dtype=bool)
         if fuzzy and (~exact).any():
-            queries = [str(x) for x in np.asarray(uniq, dtype=object)[~exact]]
+            has_code = codes >= 0
+            raw_person = looks_like_person(vendors)
+            np.logical_or.at(person, codes[has_code], raw_person[has_code])
+        if fuzzy and (~exact & ~person).any():
+            queries = [str(x) for x in np.asarray(uniq, dtype=object)[~exact & ~person]]
             choices = [str(x) for x in first["vendor_key"]]
-            qidx = np.flatnonzero(~exact)
-            best_row, best_sc = _fuzzy_best(
+            qidx = np.flatnonzero(~exact & ~person)
+            best_row, best_sc = fuzzy_best(
                 queries, choices, scorer or vendor_name_score, threshold, cache=rules.cache
             )
             ok = best_row >= 0
@@ -745,7 +517,7 @@ def _lookup_codes(
     out = np.full(len(values), -1, dtype=np.int64)
     if not len(table):
         return out
-    codes, uniq = pd.factorize(_as_object(values.astype("str")), use_na_sentinel=True)
+    codes, uniq = pd.factorize(as_object(values.astype("str")), use_na_sentinel=True)
     if not len(uniq):
         return out
     u = pd.Series(uniq, dtype=object).astype(str)
@@ -792,10 +564,10 @@ def rule_hits(
     capital flags ``oc_capital`` and ``kw_capital``; and the vendor match
     details (``vendor_canonical``, ``vendor_method``, ``vendor_score``).
     """
-    return _rule_hits(lines, rules, fuzzy_threshold=fuzzy_threshold)[0]
+    return rule_hits_and_rows(lines, rules, fuzzy_threshold=fuzzy_threshold)[0]
 
 
-def _rule_hits(
+def rule_hits_and_rows(
     lines: pd.DataFrame,
     rules: Rules,
     *,
@@ -858,7 +630,7 @@ def _rule_hits(
     res["mcc_confidence"] = take(rules.mcc, mrows, "confidence", "float")
     # keywords
     desc = col_or_na("description")
-    fact = pd.factorize(_as_object(desc), use_na_sentinel=True)
+    fact = pd.factorize(as_object(desc), use_na_sentinel=True)
     if factorized is not None and "description" in lines:
         factorized["description"] = fact
     km = match_keywords(desc, rules.keywords, factorized=fact)
@@ -1011,23 +783,41 @@ def find_duplicates(
     *,
     skip: np.ndarray | None = None,
     cents: np.ndarray | None = None,
-) -> np.ndarray:
-    """Boolean mask of exact repeats of an earlier line (the first one is not marked).
+    possible: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Boolean mask of repeats of an earlier line (the first one is not marked).
 
-    Lines are compared on vendor, invoice (or payment id when there is no
-    invoice column), date, account, amount and description. One invoice
-    split across accounts, or with different amounts, is not a duplicate.
+    A line is a **duplicate** only when its payment identity repeats: the same
+    vendor and amount with the same invoice number and/or payment id (every id
+    column the mapping gives counts), and the same date, account and
+    description. One invoice split across accounts, or with different amounts,
+    is not a duplicate. A line without any invoice or payment id cannot be told
+    from a regular instalment: when it repeats an earlier line exactly it is a
+    **possible duplicate**, flagged for review and kept.
+
+    Parameters
+    ----------
+    possible : bool
+        Also return the mask of possible duplicates.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"vendor": ["A", "A", "B", "B"], "amount": [5.0, 5.0, 9.0, 9.0],
+    ...                    "invoice": ["1", "1", None, None],
+    ...                    "date": pd.to_datetime(["2024-01-01"] * 4)})
+    >>> dup, maybe = find_duplicates(df, possible=True)
+    >>> dup.tolist(), maybe.tolist()
+    ([False, True, False, False], [False, False, False, True])
     """
     n = len(lines)
     if rank is None:
         rank = _source_order(lines)
-    cols = ["vendor"]
-    if _present(lines, "invoice"):
-        cols.append("invoice")
-    elif _present(lines, "payment_id"):
-        cols.append("payment_id")
+    ids = [c for c in ("invoice", "payment_id") if _present(lines, c)]
+    cols = ["vendor"] if "vendor" in lines else []
+    cols += ids
     cols += [c for c in ("date", "account", "description") if c in lines]
     out = np.zeros(n, dtype=bool)
+    maybe = np.zeros(n, dtype=bool)
     cents = _cents(lines["amount"]) if cents is None else cents
     # candidates: same amount and date as another line (a hash of the two: equal
     # pairs always collide; a rare false collision only adds a candidate); the full
@@ -1042,21 +832,131 @@ def find_duplicates(
         cand &= ~skip
     ci = np.flatnonzero(cand)
     if len(ci) < 2:
-        return out
+        return (out, maybe) if possible else out
     sub = lines.iloc[ci]
     key = pd.DataFrame({c: sub[c].to_numpy() for c in cols})
     key["_cents"] = cents[ci]
     key["_rank"] = rank[ci]
     key["_i"] = ci
+    if ids:
+        has_id = np.zeros(len(ci), dtype=bool)
+        for c in ids:
+            nonblank = sub[c].astype("str").str.strip().ne("").fillna(False)
+            has_id |= sub[c].notna().to_numpy(dtype=bool) & nonblank.to_numpy(dtype=bool)
+    else:
+        has_id = np.zeros(len(ci), dtype=bool)
+    key["_has_id"] = has_id.astype(bool)
     key = key.sort_values("_rank", kind="stable")
     dup = key.duplicated([c for c in key.columns if c not in ("_rank", "_i")], keep="first")
-    out[key.loc[dup, "_i"].to_numpy()] = True
-    return out
+    rep = key.loc[dup]
+    rid = rep["_has_id"].to_numpy(dtype=bool)
+    out[rep["_i"].to_numpy()[rid]] = True
+    maybe[rep["_i"].to_numpy()[~rid]] = True
+    return (out, maybe) if possible else out
 
 
 # ---------------------------------------------------------------------------
 # the exclusion step
 # ---------------------------------------------------------------------------
+
+#: Reasons of ``read_note`` (contract C1) that exclude a line as they are.
+READ_NOTES = ("summary_row", "mapping_filter")
+
+#: Below this confidence a rule's code gives way (see :func:`knowledge_mask`).
+MIN_CONFIDENCE = 0.5
+
+
+def knowledge_mask(
+    lines: pd.DataFrame,
+    hits: pd.DataFrame,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> np.ndarray:
+    """Lines the rule tables do not settle: general knowledge is looked up for these only.
+
+    A line is settled when a table excludes it (object code, keyword, vendor,
+    MCC), when its account is a purchase account of the chart, or when a table
+    gives it a code with at least ``min_confidence``; lines with a
+    ``read_note`` are settled too.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({s + "_" + c: [None, None] for s in ("oc", "kw", "vendor", "mcc")
+    ...                   for c in ("naics6", "reason")})
+    >>> for s in ("oc", "kw", "vendor", "mcc"): h[s + "_confidence"] = np.nan
+    >>> h.loc[0, "oc_naics6"], h.loc[0, "oc_confidence"] = "541110", 0.9
+    >>> knowledge_mask(pd.DataFrame({"amount": [1.0, 2.0]}), h).tolist()
+    [False, True]
+    """
+    n = len(lines)
+    settled = np.zeros(n, dtype=bool)
+    for src in ("oc", "kw", "vendor", "mcc"):
+        settled |= pd.notna(hits[f"{src}_reason"].to_numpy(dtype=object))
+        code = pd.notna(hits[f"{src}_naics6"].to_numpy(dtype=object))
+        conf = np.nan_to_num(hits[f"{src}_confidence"].to_numpy(dtype=float), nan=0.0)
+        settled |= code & (conf >= min_confidence)
+    settled |= pd.notna(hits["oc_naics6"].to_numpy(dtype=object))
+    if "read_note" in lines:
+        settled |= lines["read_note"].isin(READ_NOTES).to_numpy(dtype=bool)
+    return ~settled
+
+
+def _max_conf(*pairs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Per line, the highest confidence among the sources that give a code."""
+    best = None
+    for code, conf in pairs:
+        c = np.where(pd.notna(code), np.nan_to_num(conf, nan=0.0), -1.0)
+        best = c if best is None else np.maximum(best, c)
+    return best
+
+
+def knowledge_exclusions(
+    kh: pd.DataFrame, *, table_code_conf: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(reason, method) per line from the general knowledge (None where it does not exclude).
+
+    A Norwegian line on an exclusion or income art (KOSTRA) is excluded by the
+    art alone. Otherwise the first exclusion among phrase (account text or
+    description), supplier, vendor cue and MCC applies unless the line's
+    purchase evidence (a supplier, MCC, phrase, art or table code) is more
+    confident: "DEVON COUNTY COUNCIL" is a transfer, but a firm whose account
+    says "Electricity" is Scope 2 whatever its name suggests.
+
+    Examples
+    --------
+    >>> kh = knowledge_hits(pd.DataFrame({"vendor": ["ACME LTD"], "amount": [1.0],
+    ...     "account_name": ["Grants and Subsidies"], "currency": ["GBP"]}),
+    ...     load_knowledge(census=False))
+    >>> knowledge_exclusions(kh)[0].tolist()
+    ['grant_passthrough']
+    """
+    n = len(kh)
+    reason = np.full(n, None, dtype=object)
+    method = np.full(n, None, dtype=object)
+    kr = kh["kostra_reason"].to_numpy(dtype=object)
+    m = pd.notna(kr)
+    reason[m] = kr[m]
+    method[m] = "kostra_art"
+    ev = _max_conf(
+        *(
+            (kh[f"{s}_code"].to_numpy(dtype=object), kh[f"{s}_confidence"].to_numpy(dtype=float))
+            for s in ("phrase", "supplier", "mcc", "kostra")
+        )
+    )
+    if table_code_conf is not None:
+        ev = np.maximum(ev, table_code_conf)
+    for src, how in (
+        ("phrase", "phrase"),
+        ("supplier", "supplier"),
+        ("cue", "vendor_cue"),
+        ("mcc", "mcc"),
+    ):
+        r = kh[f"{src}_reason"].to_numpy(dtype=object)
+        c = np.nan_to_num(kh[f"{src}_confidence"].to_numpy(dtype=float), nan=0.0)
+        take = (reason == None) & pd.notna(r) & (c >= ev)  # noqa: E711 - object array
+        reason[take] = r[take]
+        method[take] = how
+    return reason, method
 
 
 def apply_exclusions(
@@ -1066,15 +966,22 @@ def apply_exclusions(
     *,
     fuzzy_threshold: float = FUZZY_THRESHOLD,
     hits: pd.DataFrame | None = None,
+    rows: dict[str, np.ndarray] | None = None,
+    factorized: dict | None = None,
+    knowledge: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mark lines included/excluded with a reason, and split operating from capital.
 
-    Order (the first that applies decides): an override; a void pair; a
-    duplicate; the object code's exclusion; the winning keyword rule's (the
-    description says what this line is, e.g. gas on a combined utility's
-    bill); the vendor's; the MCC's. Keyword and MCC exclusions do not apply
-    to lines coded to a purchase account (an object code with a NAICS code):
-    "GASOLINE ENGINE" on a vehicle-parts account is not fuel.
+    Order (the first that applies decides): an override; the reader's note
+    (``read_note``: a summary row, or a row the mapping's filter left out); a
+    void pair; a duplicate; the object code's exclusion; the winning keyword
+    rule's (the description says what this line is, e.g. gas on a combined
+    utility's bill); the vendor's; the MCC's; then the general knowledge
+    (:func:`knowledge_exclusions`: KOSTRA art, phrases, suppliers, vendor cues,
+    MCC). Keyword, MCC and knowledge exclusions do not apply to lines coded to
+    a purchase account (an object code with a NAICS code): "GASOLINE ENGINE" on
+    a vehicle-parts account is not fuel. Exact repeats without an invoice or
+    payment id stay included with ``flag = "possible_duplicate"``.
 
     Parameters
     ----------
@@ -1083,52 +990,45 @@ def apply_exclusions(
     rules : Rules
         From :func:`load_rules`.
     overrides : DataFrame or path, optional
-        A participant's overrides (:func:`cohort_helpers.classify.load_overrides`);
+        A participant's overrides (:func:`cohort_helpers.overrides.load_overrides`);
         their ``exclude_reason`` wins over everything.
+    hits, rows, factorized : optional
+        What :func:`rule_hits_and_rows` returned (when the caller has it).
+    knowledge : DataFrame, optional
+        :func:`cohort_helpers.rules.knowledge_hits` for these lines (computed
+        here when not given and ``rules.knowledge`` is set).
 
     Returns
     -------
     DataFrame
         A copy of ``lines`` plus ``status`` (``included``/``excluded``),
-        ``reason``, ``exclusion_method`` and ``scope3_category`` (1 operating,
-        2 capital). Nothing is dropped.
+        ``reason``, ``exclusion_method``, ``scope3_category`` (1 operating,
+        2 capital) and ``flag``. Nothing is dropped.
+
+    Examples
+    --------
+    >>> rules = load_rules(knowledge=True)                      # doctest: +SKIP
+    >>> apply_exclusions(lines, rules)["status"].value_counts()  # doctest: +SKIP
     """
-    return _apply_exclusions(lines, rules, overrides, fuzzy_threshold=fuzzy_threshold, hits=hits)
-
-
-_STATUS_TEXT = np.array(["included", "excluded"], dtype=object)
-
-
-def _apply_exclusions(
-    lines: pd.DataFrame,
-    rules: Rules,
-    overrides: pd.DataFrame | str | Path | None = None,
-    *,
-    fuzzy_threshold: float = FUZZY_THRESHOLD,
-    hits: pd.DataFrame | None = None,
-    factorized: dict | None = None,
-    rows: dict[str, np.ndarray] | None = None,
-) -> pd.DataFrame:
-    """:func:`apply_exclusions`; ``rows`` (from :func:`_rule_hits`, with ``hits``) lets
-    the "has a code / a reason" tests run on the small rule tables."""
-    if "amount" not in lines or "vendor" not in lines:
-        raise ValueError("lines need at least the columns 'vendor' and 'amount' (see read_ledger).")
+    if "amount" not in lines:
+        raise ValueError("lines need at least the column 'amount' (see read_ledger).")
     out = lines.copy()
     n = len(out)
     if hits is None:
-        hits = rule_hits(out, rules, fuzzy_threshold=fuzzy_threshold)
+        hits, rows = rule_hits_and_rows(
+            out, rules, fuzzy_threshold=fuzzy_threshold, factorized=factorized
+        )
+    if knowledge is None and rules.knowledge is not None:
+        knowledge = knowledge_hits(out, rules.knowledge, mask=knowledge_mask(out, hits))
     rank = _source_order(out)
     reason = np.full(n, None, dtype=object)
     method = np.full(n, None, dtype=object)
     decided = np.zeros(n, dtype=bool)
 
-    def assign(mask: np.ndarray, why: np.ndarray | str, how: str) -> None:
+    def assign(mask: np.ndarray, why: np.ndarray | str, how: str | np.ndarray) -> None:
         m = mask & ~decided
-        if isinstance(why, str):
-            reason[m] = why
-        else:
-            reason[m] = why[m]
-        method[m] = how
+        reason[m] = why if isinstance(why, str) else why[m]
+        method[m] = how if isinstance(how, str) else how[m]
         decided[m] = True
 
     tables = {"oc": rules.object_codes, "kw": rules.keywords, "vendor": rules.vendors}
@@ -1142,11 +1042,18 @@ def _apply_exclusions(
         has = np.append(tables[src][col].notna().to_numpy(dtype=bool), False)
         return has[rows[src]]  # row -1 (no match) takes the appended False
 
+    if "read_note" in out:
+        note = out["read_note"].astype("str").to_numpy(dtype=object)
+        for r in READ_NOTES:
+            assign(note == r, r, r)
     purchase_account = present("oc", "naics6")
     cents = _cents(out["amount"])
-    void = find_voids(out, rank, cents=cents, factorized=factorized)
+    if "vendor" in out:
+        void = find_voids(out, rank, cents=cents, factorized=factorized)
+    else:
+        void = np.zeros(n, dtype=bool)
     assign(void, "void", "void")
-    dup = find_duplicates(out, rank, skip=void, cents=cents)
+    dup, maybe = find_duplicates(out, rank, skip=void | decided, cents=cents, possible=True)
     assign(dup, "duplicate", "duplicate")
     for src, how in (
         ("oc", "object_code"),
@@ -1161,23 +1068,43 @@ def _apply_exclusions(
             # description or a card's merchant category ("GASOLINE ENGINE" parts)
             m &= ~purchase_account
         assign(m, r, how)
-    # operating (1) vs capital (2): the line's own flag, else the object code or a keyword
+    if knowledge is not None:
+        table_conf = _max_conf(
+            *(
+                (
+                    hits[f"{s}_naics6"].to_numpy(dtype=object),
+                    hits[f"{s}_confidence"].to_numpy(dtype=float),
+                )
+                for s in ("vendor", "kw", "mcc")
+            )
+        )
+        kr, km = knowledge_exclusions(knowledge, table_code_conf=table_conf)
+        assign(pd.notna(kr) & ~purchase_account, kr, km)
+    # operating (1) vs capital (2): the line's own flag, else the object code, a keyword
+    # or a capital phrase
     cap = (hits["oc_capital"].to_numpy(dtype=float) >= 1) | (
         hits["kw_capital"].to_numpy(dtype=float) >= 1
     )
+    if knowledge is not None:
+        cap |= knowledge["capital"].to_numpy(dtype=bool)
     if "capital_flag" in out:
         cf = out["capital_flag"].astype("boolean")
         has = cf.notna().to_numpy()
         cap[has] = cf[has].to_numpy(dtype=bool)
     cat = np.where(cap, 2, 1)
+    flag = np.where(maybe & ~decided, "possible_duplicate", None).astype(object)
     # reasons are never NA once set: "decided" is the excluded lines
     out["status"] = pd.Series(_STATUS_TEXT[decided.astype(np.int64)], index=out.index, dtype="str")
     out["reason"] = pd.Series(reason, index=out.index, dtype="str")
     out["exclusion_method"] = pd.Series(method, index=out.index, dtype="str")
     out["scope3_category"] = pd.Series(cat, index=out.index, dtype="Int64")
+    out["flag"] = pd.Series(flag, index=out.index, dtype="str")
     if overrides is not None:
-        from .classify import _apply_overrides, load_overrides
+        from .overrides import apply_overrides, load_overrides
 
         ov = overrides if isinstance(overrides, pd.DataFrame) else load_overrides(overrides)
-        out = _apply_overrides(out, ov, classify=False)
+        out = apply_overrides(out, ov, classify=False)
     return out
+
+
+_STATUS_TEXT = np.array(["included", "excluded"], dtype=object)

@@ -39,12 +39,14 @@ def test_methods_in_order(us_classified):
     assert x.loc[8, ["naics6", "method"]].tolist() == ["423840", "vendor_fuzzy"]  # word order
     assert x.loc[24, ["naics6", "method"]].tolist() == ["722511", "mcc"]  # P-card, no vendor
     assert x.loc[22, ["naics6", "method"]].tolist() == ["336110", "keyword"]  # beats object code
-    assert x.loc[26, ["status", "method", "confidence"]].tolist() == [
-        "unclassified",
-        "unclassified",
-        0.0,
+    # "Misc": a purchase of unknown kind, placed by the purchasing profile (contract C5)
+    assert x.loc[26, ["status", "naics6", "method", "method_basis", "confidence"]].tolist() == [
+        "included",
+        "GSLGO",
+        "profile",
+        "phrase",
+        0.15,
     ]
-    assert pd.isna(x.loc[26, "naics6"])
     # excluded lines carry no classification
     assert (
         pd.isna(x.loc[14, "naics6"])
@@ -77,9 +79,11 @@ def test_object_code_and_coarse_codes(rules):
     )
     out = C.classify(lines, rules)
     assert out["naics6"].tolist() == ["5416", "541330"]
-    assert out["method"].tolist() == ["object_code", "object_code"]
+    # a coarse code is a profile placement (contract C5), its confidence capped at 0.4
+    assert out["method"].tolist() == ["profile", "object_code"]
+    assert out["method_basis"].tolist()[0] == "object_code"
     assert out["naics_coarse"].tolist() == [True, False]
-    assert out["confidence"].tolist() == [0.5, 0.8]
+    assert out["confidence"].tolist() == [0.4, 0.8]
 
 
 def test_fuzzy_confidence_scales_with_score(rules):
@@ -239,7 +243,8 @@ def test_accuracy_measures(us_lines, rules):
     w = out["amount"].abs()
     total = w[inc].sum()
     assert acc.lines == acc.lines_matched == len(out)
-    assert acc.share_classified == pytest.approx(1 - 10.0 / total)
+    # the "Misc" line (10.0) is placed by the profile (GSLGO): classified, not the true code
+    assert acc.share_classified == pytest.approx(1.0)
     assert acc.share_naics_strict == pytest.approx(1 - (10.0 + 1234.56) / total)
     assert acc.share_naics_prefix == pytest.approx(acc.share_naics_strict)
     assert acc.exclusion_agreement_spend == 1.0 and acc.reason_agreement_spend == 1.0
