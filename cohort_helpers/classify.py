@@ -64,15 +64,18 @@ MIN_CONFIDENCE = exclude.MIN_CONFIDENCE
 # ---------------------------------------------------------------------------
 
 
-#: Knowledge sources in the order they are tried, with the method each records.
+#: Knowledge sources with the method each records; on equal confidence the first wins.
 KNOWLEDGE_ORDER = (
+    ("phrase", "phrase"),
     ("supplier", "supplier"),
     ("mcc", "mcc"),
-    ("phrase", "phrase"),
     ("kostra", "kostra_art"),
     ("census", "census_index"),
     ("cue", "vendor_cue"),
 )
+
+#: Utility services (NAICS-4) and the construction of their systems, for capital lines.
+UTILITY_CONSTRUCTION = {"2211": "237130", "2212": "237120", "2213": "237110"}
 
 #: Codes that name a purchasing profile rather than an industry (contract C5).
 PROFILE_CODES = ("GSLGO", "F10")
@@ -191,15 +194,6 @@ def classify(
             has &= only
         cand.append((codes_t, r, np.where(has, c.to_numpy(dtype=float), np.nan), has))
     names = [s[0] for s in sources]
-    if kh is not None:
-        for src, how in KNOWLEDGE_ORDER:
-            code = kh[f"{src}_code"].to_numpy(dtype=object)
-            has = pd.notna(code)
-            c_a = np.where(has, kh[f"{src}_confidence"].to_numpy(dtype=float), np.nan)
-            # per-line codes: the "table" is the line's own code (row = line position)
-            codes_t = np.append(np.where(has, code, None), None)
-            cand.append((codes_t, np.arange(n), c_a, has))
-            names.append(how)
     src = np.full(n, -1, dtype=np.int64)
     conf = np.full(n, np.nan)
     for k, (_codes_t, _r, c_a, has) in enumerate(cand):
@@ -213,6 +207,54 @@ def classify(
         take = (m | (has & weak & better)) & ~((src >= 0) & ~weak)
         src[take] = k
         conf[take] = c_a[take]
+    if kh is not None:
+        # general knowledge where the tables are not confident: the most confident
+        # source wins (ties: the order of KNOWLEDGE_ORDER), then a coarse code is
+        # refined by a longer code of another source that starts with it
+        n_tab = len(cand)
+        k_codes, k_conf = [], []
+        for ksrc, how in KNOWLEDGE_ORDER:
+            code = kh[f"{ksrc}_code"].to_numpy(dtype=object)
+            has = pd.notna(code)
+            c_a = np.where(has, kh[f"{ksrc}_confidence"].to_numpy(dtype=float), np.nan)
+            cand.append((np.append(np.where(has, code, None), None), np.arange(n), c_a, has))
+            names.append(how)
+            k_codes.append(np.where(has, code, None))
+            k_conf.append(np.where(has, np.nan_to_num(c_a, nan=0.0), -1.0))
+        kc = np.vstack(k_conf)  # sources x lines
+        kbest = np.argmax(kc, axis=0)  # first of the most confident
+        kbest_conf = kc[kbest, np.arange(n)]
+        open_ = (src < 0) | (np.nan_to_num(conf, nan=0.0) < min_confidence)
+        take = open_ & (kbest_conf >= 0) & (kbest_conf > np.nan_to_num(conf, nan=-1.0))
+        src[take] = n_tab + kbest[take]
+        conf[take] = kbest_conf[take]
+        # refinement of coarse codes ("23" + a civil-engineering firm -> "237")
+        cur = np.full(n, None, dtype=object)
+        for k, (codes_t, r, _c_a, _has) in enumerate(cand):
+            sel = np.flatnonzero(src == k)
+            cur[sel] = codes_t[r[sel]]
+        cur_s = pd.Series(cur, dtype=object)
+        short = (cur_s.str.len() < 6).fillna(False).to_numpy(dtype=bool) & ~cur_s.isin(
+            PROFILE_CODES
+        ).to_numpy(dtype=bool)
+        if short.any():
+            best_len = cur_s.str.len().fillna(0).to_numpy(dtype=np.int64).copy()
+            for j, codes_j in enumerate(k_codes):
+                cj = pd.Series(codes_j, dtype=object)
+                lj = cj.str.len().fillna(0).to_numpy(dtype=np.int64)
+                starts = np.array(
+                    [
+                        bool(a) and bool(b) and str(b).startswith(str(a))
+                        for a, b in zip(cur[short], codes_j[short], strict=True)
+                    ],
+                    dtype=bool,
+                )
+                better = np.zeros(n, dtype=bool)
+                better[np.flatnonzero(short)] = starts
+                better &= lj > best_len
+                src[better] = n_tab + j
+                conf[better] = kc[j, better]
+                best_len[better] = lj[better]
     included = (out["status"] == "included").to_numpy()
     src[~included] = -1
     conf[~included] = np.nan
@@ -220,6 +262,14 @@ def classify(
     for k, (codes_t, r, _c_a, _has) in enumerate(cand):
         sel = np.flatnonzero(src == k)
         naics[sel] = codes_t[r[sel]]
+    # capital spending on a utility system buys its construction, not the utility's
+    # service ("Spec Contracts/Capital Proj | Metro WWTP ...": 237110, not 221320)
+    if "scope3_category" in out:
+        cap_line = out["scope3_category"].to_numpy(dtype=float) == 2
+        ns = pd.Series(naics, dtype=object).str.slice(0, 4)
+        for util, build in UTILITY_CONSTRUCTION.items():
+            m = cap_line & (ns == util).to_numpy(dtype=bool)
+            naics[m] = build
     names_a = np.array(names + ["unclassified", None], dtype=object)
     method = names_a[np.where(src >= 0, src, len(names) + 1)]
     basis = np.full(n, None, dtype=object)

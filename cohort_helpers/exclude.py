@@ -258,6 +258,7 @@ def load_rules(
     chart: str | None = None,
     *,
     knowledge: bool | Knowledge | str | Path = True,
+    tables: bool | None = None,
 ) -> Rules:
     """Load the classification/exclusion rules from ``folder`` (default ``datasets/classify``).
 
@@ -276,6 +277,12 @@ def load_rules(
         vendor cues, KOSTRA arts, MCC, Census index), used after the tables of
         ``folder`` for lines they do not decide (True: the package's; a path:
         another folder; False: none).
+    tables : bool, optional
+        Use the vendor, keyword and MCC tables of ``folder``. Default: yes,
+        except for the package's own ``datasets/classify`` without a chart:
+        those tables describe the synthetic cohort (its generator wrote them),
+        so they are cohort knowledge for a cohort member's chart, not for a
+        participant's own ledger.
 
     Raises
     ------
@@ -284,17 +291,24 @@ def load_rules(
     FileNotFoundError
         When the folder does not exist.
     """
+    own_tables = folder is None
     if folder is None:
         from . import paths
 
         folder = paths.datasets_dir() / "classify"
     folder = Path(folder)
+    if tables is None:
+        tables = not (own_tables and chart is None)
     if not folder.is_dir():
         raise FileNotFoundError(
             f"The classification rules folder {str(folder)!r} does not exist. Build the cohort "
             "datasets (cohort datasets build) or pass folder=."
         )
+    use = tables
     tables = {kind: _read_rule_csv(folder / f"{kind}.csv", kind) for kind in _COLUMNS}
+    if not use:
+        for kind in ("vendors", "keywords", "mcc"):
+            tables[kind] = tables[kind].iloc[0:0]
     oc = tables["object_codes"]
     charts = tuple(sorted(set(oc["chart"]) - {""}))
     if chart is not None:
@@ -920,7 +934,8 @@ def knowledge_exclusions(
     description), supplier, vendor cue and MCC applies unless the line's
     purchase evidence (a supplier, MCC, phrase, art or table code) is more
     confident: "DEVON COUNTY COUNCIL" is a transfer, but a firm whose account
-    says "Electricity" is Scope 2 whatever its name suggests.
+    says "Electricity" is Scope 2 whatever its name suggests. A grant to
+    another public body (a government vendor) is a ``transfer``.
 
     Examples
     --------
@@ -956,6 +971,9 @@ def knowledge_exclusions(
         take = (reason == None) & pd.notna(r) & (c >= ev)  # noqa: E711 - object array
         reason[take] = r[take]
         method[take] = how
+    # a grant or contribution to another public body is a transfer between governments
+    gov = kh["government"].to_numpy(dtype=bool) & (reason == "grant_passthrough")
+    reason[gov] = "transfer"
     return reason, method
 
 

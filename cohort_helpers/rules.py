@@ -1038,7 +1038,8 @@ def knowledge_hits(
     words of a Census index item in the account text or description; only
     where no phrase gave a code). Also ``capital`` (a capital phrase matched),
     ``firm`` (a legal form, trade word or known supplier in the vendor name),
-    ``person`` (a person's name), ``dept_code`` (a phrase code found only in
+    ``person`` (a person's name), ``government`` (another public body: a
+    government cue or a supplier listed as one), ``dept_code`` (a phrase code found only in
     the department text) and ``phrase_any`` (any phrase matched).
 
     Returns
@@ -1055,7 +1056,7 @@ def knowledge_hits(
         res[f"{src}_code"] = np.full(n, None, dtype=object)
         res[f"{src}_reason"] = np.full(n, None, dtype=object)
         res[f"{src}_confidence"] = np.full(n, np.nan)
-    for c in ("capital", "firm", "person", "phrase_any"):
+    for c in ("capital", "firm", "person", "phrase_any", "government"):
         res[c] = np.zeros(n, dtype=bool)
     res["dept_code"] = np.full(n, None, dtype=object)
     res["supplier_name"] = np.full(n, None, dtype=object)
@@ -1136,7 +1137,12 @@ def knowledge_hits(
             [any(kinds[r] in ("legal_form", "trade_word") for r in c) for c in ccands] + [False]
         )
         uperson = np.array([any(kinds[r] == "person_marker" for r in c) for c in ccands] + [False])
+        ugov = np.array([any(kinds[r] == "government" for r in c) for c in ccands] + [False])
         person = uperson[ccodes] | looks_like_person(vend)
+        srsn = k.suppliers["exclude_reason"].to_numpy(dtype=object)
+        sgov = np.zeros(m, dtype=bool)
+        sgov[ok] = np.isin(srsn[srow[ok]], ["transfer", "tax_fee_government"])
+        res["government"][sel] = (ugov[ccodes] | sgov) & ~person
         firm = (ufirm[ccodes] | ok) & ~person
         put("cue", k.cues, crow, where=~person)
         res["firm"][sel] = firm
