@@ -555,7 +555,13 @@ def _lookup_codes(
                 if not todo.any():
                     break
                 cand = u[todo].str.slice(0, L)
-                ok_len = (u[todo].str.len() > L).to_numpy()
+                # a sub-account continues the code after a separator ("5210-01",
+                # "5210.100"); more digits make another code: a 5-digit Norwegian
+                # konto "15000" (art 500, interest) is not the 4-digit "1500" (training)
+                nxt = u[todo].str.slice(L, L + 1)
+                ok_len = (
+                    (u[todo].str.len() > L) & ~(nxt.str.isdigit() & cand.str.isdigit())
+                ).to_numpy(dtype=bool)
                 got = key_index.get_indexer(pd.Index(cand.to_numpy()))
                 got = np.where(ok_len, got, -1)
                 idx[np.flatnonzero(todo)] = np.where(got >= 0, got, -1)

@@ -183,12 +183,18 @@ def test_keyword_priority(rules):
 def test_object_code_lookup_zero_and_prefix():
     rules = E.load_rules(RULES_DIR, chart="kostra_t")
     lines = pd.DataFrame(
-        {"vendor": ["A"] * 4, "amount": [1.0] * 4, "account": ["010", "10", "12010", "999"]}
+        {
+            "vendor": ["A"] * 5,
+            "amount": [1.0] * 5,
+            "account": ["010", "10", "120-10", "999", "12010"],
+        }
     )
     hits = E.rule_hits(lines, rules)
     assert hits["oc_reason"].tolist()[:2] == ["payroll_benefits", "payroll_benefits"]
-    assert hits["oc_naics6"].iloc[2] == "4539"  # sub-account 12010 under art 120
+    assert hits["oc_naics6"].iloc[2] == "4539"  # sub-account 120-10 under art 120
     assert pd.isna(hits["oc_naics6"].iloc[3])
+    # more digits make another code, never a sub-account (issue 12: 5-digit konto)
+    assert pd.isna(hits["oc_naics6"].iloc[4]) and pd.isna(hits["oc_reason"].iloc[4])
 
 
 def test_load_rules_errors(tmp_path):

@@ -1,0 +1,143 @@
+"""Accuracy on real labelled lines (issue 12, item 6): status and NAICS-3 agreement per file.
+
+The labels (``tests/fixtures/real_labels``, made before any rule was tuned) hold the 50
+largest lines of each real transaction-level export: vendor, amount and the account text
+(``account_text``: the file's account/expense-type field first, then area, ProClass, etc.
+joined with " | "). Lines are built from them alone: ``vendor``, ``amount``, the first
+part of ``account_text`` as ``account_name`` and the rest as ``description``, the
+currency from the file-name prefix (``uk_`` GBP, ``us_`` USD). The engine runs with the
+general knowledge only (no cohort table, no chart).
+
+Measures (by labelled amount):
+
+- **status**: our status (``purchase`` = included, or the exclusion reason) equals the
+  label. Lines labelled ``unknown`` are left out, and so are ``summary_row`` and
+  ``duplicate`` labels: those depend on the reader's summary-row note and on invoice or
+  check numbers, which the label files do not carry (they are tested on whole files);
+- **binary**: purchase or not agrees;
+- **naics3**: on lines labelled purchase with a NAICS-3, our code starts with it.
+
+Each file's figures are printed. ``FLOORS`` holds what the engine measured when this test
+was written (a regression guard); ``test_issue_targets`` states the issue's targets
+(status >= 90%, NAICS-3 >= 80%) and is an expected failure for the files that do not
+meet them yet (strict: it fails once they do, so the list is kept honest).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cohort_helpers import classify, exclude
+
+LABELS = Path(__file__).parent / "fixtures" / "real_labels"
+FILES = sorted(p.stem for p in LABELS.glob("*.csv"))
+CURRENCY = {"uk": "GBP", "us": "USD", "no": "NOK"}
+#: Labels that need what the label files do not carry (reader notes, invoice numbers).
+NOT_FROM_LABELS = ("unknown", "summary_row", "duplicate")
+
+#: Measured when written (status, naics3), rounded down: the engine must not fall below.
+FLOORS = {
+    "uk_devon-county-council_2024-03": (0.97, 0.65),
+    "uk_devon-county-council_2025-10": (0.87, 0.47),
+    "uk_leeds-city-council_2020-06": (0.94, 0.52),
+    "uk_oxford-city-council_2017-Q4": (0.98, 0.73),
+    "uk_stockport-council_2014-09": (0.94, 0.31),
+    "uk_tameside-council_2014-09": (0.95, 0.78),
+    "uk_trafford-council_2014-09": (0.94, 0.46),
+    "us_columbia-sc-city_2013-04": (0.86, 0.74),
+    "us_richland-county-sc_2013-04": (0.54, 0.72),
+}
+TARGET = (0.90, 0.80)
+
+
+def label_lines(stem: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(labels, ledger lines built from them) for one label file."""
+    lab = pd.read_csv(LABELS / f"{stem}.csv", dtype=str, keep_default_na=False)
+    parts = lab["account_text"].str.split(r" \| ", n=1, regex=True)
+    lines = pd.DataFrame(
+        {
+            "source_file": lab["source_file"],
+            "source_line": lab["source_line"].astype("int64"),
+            "vendor": lab["vendor"],
+            "amount": lab["amount"].astype(float),
+            "account_name": parts.str[0].replace("", np.nan),
+            "description": parts.str[1].replace("", np.nan),
+            "currency": CURRENCY[stem[:2]],
+        }
+    )
+    return lab, lines
+
+
+def agreement(stem: str, rules: exclude.Rules) -> dict[str, float]:
+    """Status, binary and NAICS-3 agreement (shares of labelled amount) for one file."""
+    lab, lines = label_lines(stem)
+    out = classify.classify(lines, rules)
+    ours = np.where(
+        out["status"] == "excluded",
+        out["reason"].astype(str),
+        np.where(out["status"] == "included", "purchase", "unknown"),
+    )
+    st = lab["status"].to_numpy(dtype=object)
+    w = lines["amount"].abs().to_numpy()
+    counted = ~np.isin(st, NOT_FROM_LABELS)
+    n3 = lab["naics3"].to_numpy(dtype=object)
+    pur = (st == "purchase") & (n3 != "")
+    our3 = out["naics6"].astype("str").fillna("").str.slice(0, 3).to_numpy(dtype=object)
+    ok3 = pur & (ours == "purchase") & (our3 == n3)
+
+    def share(ok: np.ndarray, base: np.ndarray) -> float:
+        return float(w[ok & base].sum() / w[base].sum()) if w[base].sum() else float("nan")
+
+    return {
+        "status": share(ours == st, counted),
+        "binary": share((ours == "purchase") == (st == "purchase"), counted),
+        "naics3": share(ok3, pur),
+        "labelled": float(w.sum()),
+    }
+
+
+@pytest.fixture(scope="module")
+def rules() -> exclude.Rules:
+    return exclude.load_rules(knowledge=True)
+
+
+@pytest.fixture(scope="module")
+def figures(rules) -> pd.DataFrame:
+    table = pd.DataFrame({s: agreement(s, rules) for s in FILES}).T
+    with pd.option_context("display.width", 120):
+        print("\nAgreement with the real labels (share of labelled amount):")
+        print(table[["status", "binary", "naics3"]].round(3).to_string())
+    return table
+
+
+@pytest.mark.parametrize("stem", FILES)
+def test_agreement_floor(figures, stem):
+    got = figures.loc[stem]
+    print(f"{stem}: status {got['status']:.1%}, NAICS-3 {got['naics3']:.1%}")
+    status_floor, naics_floor = FLOORS[stem]
+    assert got["status"] >= status_floor
+    assert got["naics3"] >= naics_floor
+
+
+#: Files that meet the issue's targets today (status and NAICS-3).
+MEETS_TARGET: tuple[str, ...] = ()
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        s if s in MEETS_TARGET else pytest.param(s, marks=pytest.mark.xfail(strict=True))
+        for s in FILES
+    ],
+)
+def test_issue_targets(figures, stem):
+    got = figures.loc[stem]
+    assert got["status"] >= TARGET[0] and got["naics3"] >= TARGET[1]
+
+
+def test_every_label_file_has_a_floor():
+    assert set(FILES) == set(FLOORS)
