@@ -430,7 +430,10 @@ def fold_text(text: str) -> str:
     >>> fold_text("Strøm og Fjernvarme")
     'strom og fjernvarme'
     """
-    t = unicodedata.normalize("NFKD", str(text).casefold())
+    t = str(text).casefold()
+    if t.isascii():
+        return t
+    t = unicodedata.normalize("NFKD", t)
     t = "".join(ch for ch in t if not unicodedata.combining(ch))
     return t.translate(_FOLD)
 
@@ -926,21 +929,27 @@ def _load_census_index() -> CensusIndex | None:
     except Exception:
         return None
     st = path.stat()
-    cache_file = data.cache_dir() / "prepared" / f"naics_index_{st.st_size}_{st.st_mtime_ns}.pkl"
-    table = None
+    cache_file = (
+        data.cache_dir() / "prepared" / f"naics_index_v1_{st.st_size}_{st.st_mtime_ns}.pkl"
+    )
     if cache_file.is_file():
         try:
-            table = pd.read_pickle(cache_file)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            table = None
-    if table is None:
-        table = data.read_naics_index(path)
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            table.to_pickle(cache_file)
-        except OSError:
+            with open(cache_file, "rb") as fh:
+                got = pickle.load(fh)
+            if isinstance(got, CensusIndex):
+                return got
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
-    return CensusIndex.build(table)
+    index = CensusIndex.build(data.read_naics_index(path))
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache_file)
+    except OSError:
+        pass
+    return index
 
 
 # ---------------------------------------------------------------------------

@@ -141,3 +141,59 @@ def test_issue_targets(figures, stem):
 
 def test_every_label_file_has_a_floor():
     assert set(FILES) == set(FLOORS)
+
+
+# ---------------------------------------------------------------------------
+# whole files: coverage of purchase spend (needs ../shared/realdata)
+# ---------------------------------------------------------------------------
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "ledgers"
+MAPPINGS = Path(__file__).parent / "fixtures" / "real_mappings"
+#: Files the current reader reads with a hand mapping (the others: docs/ACCURACY.md, pending).
+COVERAGE_FILES = sorted(p.stem for p in MAPPINGS.glob("*.yaml"))
+#: Share of purchase spend with a factor code (specific + profile), and specific, as measured.
+COVERAGE_FLOORS = {
+    "uk_devon-county-council_2024-03": (0.99, 0.45),
+    "uk_devon-county-council_2025-10": (0.99, 0.62),
+    "uk_leeds-city-council_2020-06": (0.99, 0.46),
+    "uk_oxford-city-council_2017-Q4": (0.99, 0.71),
+    "uk_trafford-council_2014-09": (0.99, 0.47),
+}
+
+
+def file_coverage(stem: str, rules: exclude.Rules) -> dict[str, float]:
+    """Coverage of a real export read with its hand mapping (contract C7 shares)."""
+    import warnings
+
+    from cohort_helpers import ledger
+    from cohort_helpers.vocabulary import SPECIFIC_METHODS
+
+    src = next(iter(REALDATA.glob(f"{stem}.*")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lines = ledger.read_ledger(src, MAPPINGS / f"{stem}.yaml")
+    out = classify.classify(lines, rules)
+    buy = out["status"].isin(["included", "unclassified"]).to_numpy()
+    amount = out["amount"].to_numpy(dtype=float)
+    total = amount[buy].sum()
+    coded = buy & (out["status"] == "included").to_numpy() & out["naics6"].notna().to_numpy()
+    specific = coded & out["method"].isin(SPECIFIC_METHODS).to_numpy()
+    return {
+        "lines": len(out),
+        "coverage": amount[coded].sum() / total,
+        "specific": amount[specific].sum() / total,
+        "purchase_spend": total,
+    }
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason="../shared/realdata is not beside the repo")
+@pytest.mark.parametrize("stem", COVERAGE_FILES)
+def test_whole_file_coverage(rules, stem):
+    got = file_coverage(stem, rules)
+    print(
+        f"{stem}: {got['lines']:,} lines, coverage {got['coverage']:.1%}, "
+        f"specific {got['specific']:.1%} of purchase spend {got['purchase_spend']:,.0f}"
+    )
+    assert got["coverage"] >= 0.95  # issue 12's target (specific + profile)
+    cov_floor, spec_floor = COVERAGE_FLOORS[stem]
+    assert got["coverage"] >= cov_floor and got["specific"] >= spec_floor
