@@ -255,6 +255,29 @@ def classify(
                 src[better] = n_tab + j
                 conf[better] = kc[j, better]
                 best_len[better] = lj[better]
+            # then a longer code of any phrase of the line's texts ("Capital | CONSTRUCTION
+            # | Highways": 23 -> 237310); the code is then the phrase's
+            pcs = kh["phrase_codes"].to_numpy(dtype=object)
+            cur = np.full(n, None, dtype=object)
+            for k, (codes_t, r, _c_a, _has) in enumerate(cand):
+                sel_k = np.flatnonzero(src == k)
+                cur[sel_k] = codes_t[r[sel_k]]
+            refined = np.full(n, None, dtype=object)
+            for i in np.flatnonzero(short):
+                c0 = cur[i]
+                if c0 is None or c0 in PROFILE_CODES:
+                    continue
+                longer = [c for c in pcs[i] if len(c) > len(c0) and c.startswith(c0)]
+                if longer:
+                    refined[i] = max(longer, key=len)
+            has_ref = pd.notna(refined)
+            if has_ref.any():
+                j_ph = [s_ for s_, _ in KNOWLEDGE_ORDER].index("phrase")
+                cand.append((np.append(refined, None), np.arange(n), np.full(n, 0.5), has_ref))
+                names.append("phrase")
+                src[has_ref] = len(cand) - 1
+                conf[has_ref] = np.maximum(np.nan_to_num(conf[has_ref], nan=0.0), 0.0)
+                conf[has_ref] = np.maximum(conf[has_ref], kc[j_ph, has_ref].clip(min=0.45))
     included = (out["status"] == "included").to_numpy()
     src[~included] = -1
     conf[~included] = np.nan

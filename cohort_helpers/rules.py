@@ -929,9 +929,7 @@ def _load_census_index() -> CensusIndex | None:
     except Exception:
         return None
     st = path.stat()
-    cache_file = (
-        data.cache_dir() / "prepared" / f"naics_index_v1_{st.st_size}_{st.st_mtime_ns}.pkl"
-    )
+    cache_file = data.cache_dir() / "prepared" / f"naics_index_v1_{st.st_size}_{st.st_mtime_ns}.pkl"
     if cache_file.is_file():
         try:
             with open(cache_file, "rb") as fh:
@@ -1049,7 +1047,9 @@ def knowledge_hits(
     ``firm`` (a legal form, trade word or known supplier in the vendor name),
     ``person`` (a person's name), ``government`` (another public body: a
     government cue or a supplier listed as one), ``dept_code`` (a phrase code found only in
-    the department text) and ``phrase_any`` (any phrase matched).
+    the department text), ``phrase_codes`` (every code the account text,
+    description and department phrases give, to refine a coarse code) and
+    ``phrase_any`` (any phrase matched).
 
     Returns
     -------
@@ -1068,6 +1068,8 @@ def knowledge_hits(
     for c in ("capital", "firm", "person", "phrase_any", "government"):
         res[c] = np.zeros(n, dtype=bool)
     res["dept_code"] = np.full(n, None, dtype=object)
+    res["phrase_codes"] = np.empty(n, dtype=object)
+    res["phrase_codes"][:] = [()] * n
     res["supplier_name"] = np.full(n, None, dtype=object)
     out_index = lines.index
     if not m:
@@ -1101,16 +1103,26 @@ def knowledge_hits(
     cap = np.zeros(m, dtype=bool)
     anyhit = np.zeros(m, dtype=bool)
     pcap = ph["capital"].to_numpy(dtype=bool)
+    pcode_a = ph["naics"].to_numpy(dtype=object)
+    pcode = np.where(pd.isna(pcode_a) | np.isin(pcode_a, ["GSLGO", "F10"]), None, pcode_a)
+    allcodes: list[tuple] = [()] * m
     for col, fok in (("account", acct_ok), ("description", desc_ok)):
         vals = _account_text(lines, sel) if col == "account" else _text_column(lines, col, sel)
         if vals is None:
             continue
         al = [a & fok & decides for a in allowed]
+        al_any = al[0]
         row, codes, cands, _ = _match_column(vals, pm, al, rcode)
         take = (row >= 0) & (
             (best < 0) | (pm.priority[np.maximum(row, 0)] > pm.priority[np.maximum(best, 0)])
         )
         best[take] = row[take]
+        # every code the text's phrases give (for refining a coarse code later)
+        ucodes = [tuple(pcode[r] for r in c if al_any[r] and pcode[r] is not None) for c in cands]
+        ucodes.append(())
+        for i, c in enumerate(codes.tolist()):
+            if c >= 0 and ucodes[c]:
+                allcodes[i] = allcodes[i] + ucodes[c]
         # capital: any capital row among the candidates
         ucap = np.array([any(pcap[r] for r in c) for c in cands] + [False], dtype=bool)
         uany = np.array([bool(c) for c in cands] + [False], dtype=bool)
@@ -1128,6 +1140,12 @@ def knowledge_hits(
         dc = np.full(m, None, dtype=object)
         dc[ok] = codes_t[row[ok]]
         res["dept_code"][sel] = np.where(pd.isna(dc), None, dc)
+        for i in np.flatnonzero(pd.notna(dc)):
+            if dc[i] not in ("GSLGO", "F10"):
+                allcodes[i] = allcodes[i] + (dc[i],)
+    pc = np.empty(m, dtype=object)
+    pc[:] = allcodes
+    res["phrase_codes"][sel] = pc
     # suppliers
     if "vendor" in lines:
         vend = lines["vendor"].iloc[sel]
