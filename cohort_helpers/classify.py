@@ -285,6 +285,8 @@ def classify(
     for k, (codes_t, r, _c_a, _has) in enumerate(cand):
         sel = np.flatnonzero(src == k)
         naics[sel] = codes_t[r[sel]]
+    names_a = np.array(names + ["unclassified", None], dtype=object)
+    method = names_a[np.where(src >= 0, src, len(names) + 1)]
     # capital spending on a utility system buys its construction, not the utility's
     # service ("Spec Contracts/Capital Proj | Metro WWTP ...": 237110, not 221320)
     if "scope3_category" in out:
@@ -293,8 +295,21 @@ def classify(
         for util, build in UTILITY_CONSTRUCTION.items():
             m = cap_line & (ns == util).to_numpy(dtype=bool)
             naics[m] = build
-    names_a = np.array(names + ["unclassified", None], dtype=object)
-    method = names_a[np.where(src >= 0, src, len(names) + 1)]
+        if kh is not None:
+            # a capital purchase of unknown kind ("Spec Contracts/Capital Proj") whose texts
+            # name a utility system ("Water & Sewer Capital Projects"): its construction
+            vague = cap_line & (
+                pd.Series(naics, dtype=object).isin(["F10", "GSLGO", "23"]).to_numpy(dtype=bool)
+            )
+            pcs = kh["phrase_codes"].to_numpy(dtype=object)
+            for i in np.flatnonzero(vague):
+                for c in pcs[i]:
+                    build = UTILITY_CONSTRUCTION.get(str(c)[:4])
+                    if build:
+                        naics[i] = build
+                        method[i] = "phrase"
+                        conf[i] = max(np.nan_to_num(conf[i], nan=0.0), 0.5)
+                        break
     basis = np.full(n, None, dtype=object)
     # purchases placed only coarsely: the purchasing profile (contract C5)
     code_s = pd.Series(naics, dtype=object)

@@ -1134,7 +1134,10 @@ def knowledge_hits(
     dept = _text_column(lines, "department", sel)
     if dept is not None:
         al = [a & desc_ok for a in allowed]
-        row, *_ = _match_column(dept, pm, al, rcode)
+        row, dcodes, dcands, _ = _match_column(dept, pm, al, rcode)
+        # a capital phrase in the department ("Capital Projects", "Capital Spending")
+        dcap = np.array([any(pcap[r] for r in c) for c in dcands] + [False], dtype=bool)
+        res["capital"][sel] |= dcap[dcodes]
         codes_t = ph["naics"].to_numpy(dtype=object)
         ok = row >= 0
         dc = np.full(m, None, dtype=object)

@@ -3,9 +3,10 @@
 The labels (``tests/fixtures/real_labels``, made before any rule was tuned) hold the 50
 largest lines of each real transaction-level export: vendor, amount and the account text
 (``account_text``: the file's account/expense-type field first, then area, ProClass, etc.
-joined with " | "). Lines are built from them alone: ``vendor``, ``amount``, the first
-part of ``account_text`` as ``account_name`` and the rest as ``description``, the
-currency from the file-name prefix (``uk_`` GBP, ``us_`` USD). The engine runs with the
+joined with " | "). Lines are built from them alone: ``vendor``, ``amount``, each part of
+``account_text`` in the role the file's mapping gives that column (``ROLES``: account
+name, description or department), the currency from the file-name prefix (``uk_`` GBP,
+``us_`` USD). The engine runs with the
 general knowledge only (no cohort table, no chart).
 
 Measures (by labelled amount):
@@ -42,30 +43,52 @@ NOT_FROM_LABELS = ("unknown", "summary_row", "duplicate")
 #: Measured when written (status, naics3), rounded down: the engine must not fall below.
 FLOORS = {
     "uk_devon-county-council_2024-03": (0.97, 0.65),
-    "uk_devon-county-council_2025-10": (0.87, 0.47),
-    "uk_leeds-city-council_2020-06": (0.94, 0.52),
+    "uk_devon-county-council_2025-10": (0.86, 0.46),
+    "uk_leeds-city-council_2020-06": (0.94, 0.53),
     "uk_oxford-city-council_2017-Q4": (0.98, 0.73),
-    "uk_stockport-council_2014-09": (0.94, 0.31),
+    "uk_stockport-council_2014-09": (0.94, 0.22),
     "uk_tameside-council_2014-09": (0.95, 0.78),
-    "uk_trafford-council_2014-09": (0.94, 0.46),
-    "us_columbia-sc-city_2013-04": (0.86, 0.74),
-    "us_richland-county-sc_2013-04": (0.54, 0.72),
+    "uk_trafford-council_2014-09": (0.95, 0.51),
+    "us_columbia-sc-city_2013-04": (0.94, 0.74),
+    "us_richland-county-sc_2013-04": (0.56, 0.72),
 }
 TARGET = (0.90, 0.80)
+
+
+#: What each part of a file's ``account_text`` is (real_labels/README.md, "Columns"), as the
+#: file's mapping would name it: the account (expense type) first; None: left out.
+ROLES = {
+    "uk_devon-county-council_2024-03": ("account_name", "department", None),
+    "uk_devon-county-council_2025-10": ("account_name", "department", None),
+    "uk_leeds-city-council_2020-06": ("account_name", "description", "department", "description"),
+    "uk_oxford-city-council_2017-Q4": ("account_name", "department", "description"),
+    "uk_stockport-council_2014-09": ("account_name", "department"),
+    "uk_tameside-council_2014-09": ("account_name", "department", "department", None),
+    "uk_trafford-council_2014-09": ("account_name", "department", "description", "description"),
+    "us_columbia-sc-city_2013-04": ("account_name", "description", "department"),
+    "us_richland-county-sc_2013-04": ("account_name", "description", "description"),
+}
 
 
 def label_lines(stem: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(labels, ledger lines built from them) for one label file."""
     lab = pd.read_csv(LABELS / f"{stem}.csv", dtype=str, keep_default_na=False)
-    parts = lab["account_text"].str.split(r" \| ", n=1, regex=True)
+    parts = lab["account_text"].str.split(" | ", regex=False)
+    cols: dict[str, list[str]] = {"account_name": [], "description": [], "department": []}
+    for segs in parts:
+        got: dict[str, list[str]] = {c: [] for c in cols}
+        for role, seg in zip(ROLES[stem], segs, strict=False):
+            if role and seg.strip():
+                got[role].append(seg.strip())
+        for c in cols:
+            cols[c].append(" | ".join(got[c]) if got[c] else None)
     lines = pd.DataFrame(
         {
             "source_file": lab["source_file"],
             "source_line": lab["source_line"].astype("int64"),
             "vendor": lab["vendor"],
             "amount": lab["amount"].astype(float),
-            "account_name": parts.str[0].replace("", np.nan),
-            "description": parts.str[1].replace("", np.nan),
+            **{c: pd.Series(v, dtype="str") for c, v in cols.items()},
             "currency": CURRENCY[stem[:2]],
         }
     )
