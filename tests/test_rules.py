@@ -365,3 +365,25 @@ def test_no_private_imports_and_no_circle(module):
         assert "classify" not in imported
     if module in deps:
         assert not ({"classify", "exclude"} & imported)
+
+
+# ---------------------------------------------------------------------------
+# registered reference files of the engine (Census NAICS 2017, MCC)
+# ---------------------------------------------------------------------------
+
+
+def test_census_and_mcc_readers():
+    from cohort_helpers import data
+
+    try:
+        idx = data.open_dataset("naics_index")
+    except data.DataNotFoundError:
+        pytest.skip("Census NAICS files not available (COHORT_DATA_DIR)")
+    # the 25 cross-reference rows ("Contractors -- see specific activity") are dropped
+    assert len(idx) == 20057 and idx["naics6"].str.fullmatch(r"\d{6}").all()
+    titles = data.open_dataset("naics_codes").set_index("naics")["title"]
+    assert titles["237"] == "Heavy and Civil Engineering Construction"
+    desc = data.open_dataset("naics_descriptions").set_index("naics")
+    assert desc.loc["111", "title"] == "Crop Production"  # the superscript "T" is stripped
+    mcc = data.open_dataset("mcc_codes").set_index("mcc")
+    assert len(mcc) == 981 and mcc.index.str.fullmatch(r"\d{4}").all()
