@@ -278,6 +278,31 @@ def classify(
                 src[has_ref] = len(cand) - 1
                 conf[has_ref] = np.maximum(np.nan_to_num(conf[has_ref], nan=0.0), 0.0)
                 conf[has_ref] = np.maximum(conf[has_ref], kc[j_ph, has_ref].clip(min=0.45))
+        # who sold it vs what was bought: a known supplier's main line gives way to a
+        # code of the line's texts in the same sector ("BAM Nuttall" 236220 on a
+        # "Capital | Highways" line: 237310)
+        by_vendor = np.isin(
+            src - n_tab,
+            [j for j, (k_, _) in enumerate(KNOWLEDGE_ORDER) if k_ == "supplier"],
+        ) & (src >= n_tab)
+        if by_vendor.any():
+            pcs = kh["phrase_codes"].to_numpy(dtype=object)
+            cur = np.full(n, None, dtype=object)
+            for k, (codes_t, r, _c_a, _has) in enumerate(cand):
+                sel_k = np.flatnonzero(src == k)
+                cur[sel_k] = codes_t[r[sel_k]]
+            other = np.full(n, None, dtype=object)
+            for i in np.flatnonzero(by_vendor):
+                c0 = str(cur[i])
+                for c in pcs[i]:
+                    if len(c) >= 3 and c[:2] == c0[:2] and c[:3] != c0[:3]:
+                        other[i] = c
+                        break
+            has_o = pd.notna(other)
+            if has_o.any():
+                cand.append((np.append(other, None), np.arange(n), np.full(n, 0.5), has_o))
+                names.append("phrase")
+                src[has_o] = len(cand) - 1
     included = (out["status"] == "included").to_numpy()
     src[~included] = -1
     conf[~included] = np.nan
