@@ -32,6 +32,7 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,6 +84,51 @@ PROFILE_CODES = ("GSLGO", "F10")
 #: Highest confidence of a line placed by a profile: a coarse code (2-5 digits) and
 #: a purchase of unknown kind (GSLGO / F10).
 PROFILE_CONFIDENCE = {"coarse": 0.4, "unknown": 0.2}
+
+
+def _per_unique(fn: Any, mask: np.ndarray, *cols: np.ndarray) -> np.ndarray:
+    """``fn(*values)`` once per distinct combination of the columns on the masked lines.
+
+    Examples
+    --------
+    >>> _per_unique(lambda a, b: a + b, np.array([True, True, False]),
+    ...             np.array(["2", "2", "9"], dtype=object), np.array(["3", "3", "0"], dtype=object))
+    array(['23', '23', None], dtype=object)
+    """
+    out = np.full(len(mask), None, dtype=object)
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return out
+    seen: dict = {}
+    keys = list(zip(*(c[idx] for c in cols), strict=True))
+    codes = np.fromiter((seen.setdefault(k, len(seen)) for k in keys), np.int64, len(keys))
+    res = np.empty(len(seen), dtype=object)
+    res[:] = [fn(*k) for k in seen]
+    out[idx] = res[codes]
+    return out
+
+
+def _startswith(a: Any, b: Any) -> bool:
+    return bool(a) and bool(b) and str(b).startswith(str(a))
+
+
+def _longer_phrase_code(c0: Any, codes: tuple) -> str | None:
+    if c0 is None or c0 in PROFILE_CODES:
+        return None
+    longer = [c for c in codes if len(c) > len(c0) and c.startswith(c0)]
+    return max(longer, key=len) if longer else None
+
+
+def _same_sector_phrase_code(c0: Any, codes: tuple) -> str | None:
+    c0 = str(c0)
+    return next((c for c in codes if len(c) >= 3 and c[:2] == c0[:2] and c[:3] != c0[:3]), None)
+
+
+def _utility_construction(codes: tuple) -> str | None:
+    return next(
+        (UTILITY_CONSTRUCTION[str(c)[:4]] for c in codes if str(c)[:4] in UTILITY_CONSTRUCTION),
+        None,
+    )
 
 
 def classify(
@@ -242,16 +288,8 @@ def classify(
             for j, codes_j in enumerate(k_codes):
                 cj = pd.Series(codes_j, dtype=object)
                 lj = cj.str.len().fillna(0).to_numpy(dtype=np.int64)
-                starts = np.array(
-                    [
-                        bool(a) and bool(b) and str(b).startswith(str(a))
-                        for a, b in zip(cur[short], codes_j[short], strict=True)
-                    ],
-                    dtype=bool,
-                )
-                better = np.zeros(n, dtype=bool)
-                better[np.flatnonzero(short)] = starts
-                better &= lj > best_len
+                better = _per_unique(_startswith, short, cur, codes_j).astype(bool)
+                better &= short & (lj > best_len)
                 src[better] = n_tab + j
                 conf[better] = kc[j, better]
                 best_len[better] = lj[better]
@@ -262,14 +300,7 @@ def classify(
             for k, (codes_t, r, _c_a, _has) in enumerate(cand):
                 sel_k = np.flatnonzero(src == k)
                 cur[sel_k] = codes_t[r[sel_k]]
-            refined = np.full(n, None, dtype=object)
-            for i in np.flatnonzero(short):
-                c0 = cur[i]
-                if c0 is None or c0 in PROFILE_CODES:
-                    continue
-                longer = [c for c in pcs[i] if len(c) > len(c0) and c.startswith(c0)]
-                if longer:
-                    refined[i] = max(longer, key=len)
+            refined = _per_unique(_longer_phrase_code, short, cur, pcs)
             has_ref = pd.notna(refined)
             if has_ref.any():
                 j_ph = [s_ for s_, _ in KNOWLEDGE_ORDER].index("phrase")
@@ -291,13 +322,7 @@ def classify(
             for k, (codes_t, r, _c_a, _has) in enumerate(cand):
                 sel_k = np.flatnonzero(src == k)
                 cur[sel_k] = codes_t[r[sel_k]]
-            other = np.full(n, None, dtype=object)
-            for i in np.flatnonzero(by_vendor):
-                c0 = str(cur[i])
-                for c in pcs[i]:
-                    if len(c) >= 3 and c[:2] == c0[:2] and c[:3] != c0[:3]:
-                        other[i] = c
-                        break
+            other = _per_unique(_same_sector_phrase_code, by_vendor, cur, pcs)
             has_o = pd.notna(other)
             if has_o.any():
                 cand.append((np.append(other, None), np.arange(n), np.full(n, 0.5), has_o))
@@ -327,14 +352,11 @@ def classify(
                 pd.Series(naics, dtype=object).isin(["F10", "GSLGO", "23"]).to_numpy(dtype=bool)
             )
             pcs = kh["phrase_codes"].to_numpy(dtype=object)
-            for i in np.flatnonzero(vague):
-                for c in pcs[i]:
-                    build = UTILITY_CONSTRUCTION.get(str(c)[:4])
-                    if build:
-                        naics[i] = build
-                        method[i] = "phrase"
-                        conf[i] = max(np.nan_to_num(conf[i], nan=0.0), 0.5)
-                        break
+            build = _per_unique(_utility_construction, vague, pcs)
+            hit = pd.notna(build)
+            naics[hit] = build[hit]
+            method[hit] = "phrase"
+            conf[hit] = np.maximum(np.nan_to_num(conf[hit], nan=0.0), 0.5)
     basis = np.full(n, None, dtype=object)
     # purchases placed only coarsely: the purchasing profile (contract C5)
     code_s = pd.Series(naics, dtype=object)

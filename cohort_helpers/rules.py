@@ -1000,12 +1000,10 @@ def _account_text(lines: pd.DataFrame, sel: np.ndarray) -> pd.Series | None:
 
 
 def _region_codes(regions: np.ndarray) -> np.ndarray:
-    lut = {"": 0, "US": 1, "GB": 2, "NO": 3}
-    return (
-        np.array([lut.get(r, 0) for r in regions], dtype=np.int64)
-        if len(regions)
-        else (np.zeros(0, np.int64))
-    )
+    """0 (unknown), 1 US, 2 GB, 3 NO per line."""
+    lut = {"US": 1, "GB": 2, "NO": 3}
+    got = pd.Series(regions, dtype=object).map(lut)
+    return got.fillna(0).to_numpy(dtype=np.int64)
 
 
 def _region_masks(region_col: pd.Series) -> list[np.ndarray]:
