@@ -10,11 +10,20 @@ For every included line :func:`classify` tries, in order:
    the score);
 4. the **merchant category code** of P-card lines;
 5. **keyword** rules on the description (highest priority wins);
-6. the **object code** crosswalk of the chart of accounts.
+6. the **object code** crosswalk of the chart of accounts;
+7. the **general knowledge** of :mod:`cohort_helpers.rules` for lines the tables
+   above do not settle: phrases of the account name, description and
+   department (``phrase``), large suppliers (``supplier``), MCCs, KOSTRA arts
+   (``kostra_art``), the Census NAICS index (``census_index``) and vendor-name
+   cues (``vendor_cue``): the most confident wins, and a coarse code is refined
+   by a longer code that starts with it.
 
-Lines with no code become ``status="unclassified"`` (still counted in the
-reconciliation). Codes of 2-5 digits are coarse (``naics_coarse``): the factor
-module averages the 6-digit codes below them.
+Steps 2-6 use a cohort member's tables (``datasets/classify``), which only
+apply with its chart. A purchase no source places at 6 digits keeps its
+coarse code (2-5 digits) or gets ``GSLGO``/``F10``, with ``method="profile"``
+(contract C5). Lines not known to be a purchase at all become
+``status="unclassified"`` (still counted in the reconciliation). See
+``docs/ACCURACY.md`` for how well this works on real exports.
 
 :func:`accuracy` compares a classified ledger with the synthetic cohort's
 ground truth.

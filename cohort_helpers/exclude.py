@@ -14,6 +14,14 @@ The rules are data (``datasets/classify/*.csv``), loaded by :func:`load_rules`:
 - ``keywords.csv``: regular expressions on descriptions, by priority;
 - ``mcc.csv``: merchant category codes of P-card lines.
 
+These are a cohort member's tables (the synthetic cohort's generator wrote
+them); for any other ledger the general knowledge of :mod:`cohort_helpers.rules`
+(``datasets/knowledge``: KOSTRA arts, phrases, suppliers, vendor cues, MCCs)
+decides what the tables do not (:func:`knowledge_exclusions`). The reader's
+notes (``read_note``) exclude summary rows and rows a mapping filters out;
+repeats without an invoice or payment id are flagged ``possible_duplicate``,
+not excluded.
+
 Examples
 --------
 >>> from cohort_helpers import exclude, ledger
@@ -33,6 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import vocabulary
+from .overrides import apply_overrides, load_overrides
 from .rules import (
     Knowledge,
     as_object,
@@ -44,7 +54,6 @@ from .rules import (
     vendor_key_codes,
     vendor_name_score,
 )
-from .vocabulary import EXCLUSION_METHODS as _EXCLUSION_METHODS
 from .vocabulary import RULE_REASONS
 
 __all__ = [
@@ -61,12 +70,17 @@ __all__ = [
     "find_duplicates",
     "match_keywords",
     "rule_hits",
+    "rule_hits_and_rows",
+    "knowledge_mask",
+    "knowledge_exclusions",
+    "READ_NOTES",
+    "MIN_CONFIDENCE",
 ]
 
 #: Exclusion reasons a rule file or an override may give (see :mod:`cohort_helpers.vocabulary`).
 REASONS = RULE_REASONS
 #: How an exclusion was decided.
-EXCLUSION_METHODS = _EXCLUSION_METHODS
+EXCLUSION_METHODS = vocabulary.EXCLUSION_METHODS
 
 #: Default fuzzy-match threshold (0..100) for vendor names.
 FUZZY_THRESHOLD = 90.0
@@ -1124,8 +1138,6 @@ def apply_exclusions(
     out["scope3_category"] = pd.Series(cat, index=out.index, dtype="Int64")
     out["flag"] = pd.Series(flag, index=out.index, dtype="str")
     if overrides is not None:
-        from .overrides import apply_overrides, load_overrides
-
         ov = overrides if isinstance(overrides, pd.DataFrame) else load_overrides(overrides)
         out = apply_overrides(out, ov, classify=False)
     return out
