@@ -440,6 +440,31 @@ SENTINELS: dict[str, tuple[Sentinel, ...]] = {
         ),
         Sentinel("sum of all factors", 38046.604, _total("kg_co2e_per_usd"), 1e-4),
     ),
+    "naics_index": (
+        Sentinel("index items (cross-references dropped)", 20057, len),
+        Sentinel("6-digit codes", 1055, _nunique("naics6")),
+        Sentinel(
+            "code of 'Ambulance services, air or ground'",
+            "621910",
+            _at("index_item", "Ambulance services, air or ground", "naics6"),
+        ),
+    ),
+    "naics_codes": (
+        Sentinel("codes, 2 to 6 digits", 2196, _nunique("naics")),
+        Sentinel(
+            "title of 237", "Heavy and Civil Engineering Construction", _at("naics", "237", "title")
+        ),
+    ),
+    "naics_descriptions": (
+        Sentinel("codes", 2196, _nunique("naics")),
+        Sentinel(
+            "title of 111 (superscript T stripped)", "Crop Production", _at("naics", "111", "title")
+        ),
+    ),
+    "mcc_codes": (
+        Sentinel("merchant category codes", 981, _nunique("mcc")),
+        Sentinel("description of 0742", "Veterinary Services", _at("mcc", "0742", "description")),
+    ),
 }
 
 
