@@ -99,6 +99,27 @@ def test_electricity_named_only_electric_is_scope2(general, text, region):
     assert out["exclusion_method"].iloc[0] == "phrase"
 
 
+def test_district_heat_is_scope2(general):
+    out = run(general, vendor=["X AS"], account_name=["Fjernvarme"], currency=["NOK"])
+    assert out.loc[0, ["status", "reason"]].tolist() == ["excluded", "scope12_district_heat"]
+
+
+def test_pcard_lines_use_the_merchant_category_code(general):
+    out = run(
+        general,
+        vendor=["SHELL 123", "PETSVET"],
+        mcc=["5541", "742"],
+        pcard=[True, True],
+        currency=["USD", "USD"],
+    )
+    assert out.loc[0, ["status", "reason", "exclusion_method"]].tolist() == [
+        "excluded",
+        "scope12_fuel",
+        "mcc",
+    ]
+    assert out.loc[1, ["naics6", "method"]].tolist() == ["541940", "mcc"]
+
+
 def test_electrical_is_not_electricity(general):
     out = run(general, vendor=["ACME LLC"], account_name=["Electrical Supplies"], currency=["USD"])
     assert out["status"].iloc[0] == "included"
