@@ -178,7 +178,9 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
         files = sorted((datasets_dir() / "public").glob("*_per_*.csv"))
         if files:
             parts = [pd.read_csv(f)[["year", "unit", "value"]] for f in files]
-            long = pd.concat(parts, ignore_index=True).rename(columns={"unit": "pair", "value": "rate"})
+            long = pd.concat(parts, ignore_index=True).rename(
+                columns={"unit": "pair", "value": "rate"}
+            )
             return normalise_rates(long)
     file = _public_file("exchange_rates.csv", path)
     return normalise_rates(pd.read_csv(file))
@@ -963,7 +965,9 @@ def exclusion_table(reconciliation: pd.DataFrame, currency: str | None = None) -
         {
             "reason": reason.to_numpy(),
             "label": reason.map(lambda r: EXCLUSION_REASONS.get(r, (r, ""))[0]).to_numpy(),
-            "why": reason.map(lambda r: EXCLUSION_REASONS.get(r, (r, "see the rules"))[1]).to_numpy(),
+            "why": reason.map(
+                lambda r: EXCLUSION_REASONS.get(r, (r, "see the rules"))[1]
+            ).to_numpy(),
             "lines": ex["lines"].to_numpy(dtype=int),
             "amount": ex["amount"].to_numpy(dtype=float),
         }
@@ -1104,8 +1108,10 @@ def compare_price_methods(
     >>> t = compare_price_methods(inv.lines, "scope3_category")  # doctest: +SKIP
     >>> t.loc[1, "diff_pct"]  # doctest: +SKIP
     """
-    fr = lines if "year" in lines.columns and (lines["status"] == "included").all() else (
-        factor_ready_lines(lines)
+    fr = (
+        lines
+        if "year" in lines.columns and (lines["status"] == "included").all()
+        else (factor_ready_lines(lines))
     )
     need = {"amount", "bea_code", "factor_kg_per_usd"}
     if not need <= set(fr.columns):
@@ -1228,11 +1234,15 @@ def compare_factor_sets(
     --------
     >>> compare_factor_sets(inv.lines)[["t_co2e", "vs_first_pct"]]  # doctest: +SKIP
     """
-    fr = lines if "year" in lines.columns and (lines["status"] == "included").all() else (
-        factor_ready_lines(lines)
+    fr = (
+        lines
+        if "year" in lines.columns and (lines["status"] == "included").all()
+        else (factor_ready_lines(lines))
     )
     if code_col not in fr.columns:
-        raise KeyError(f"No column {code_col!r} with the lines' codes; columns: {list(fr.columns)}.")
+        raise KeyError(
+            f"No column {code_col!r} with the lines' codes; columns: {list(fr.columns)}."
+        )
     codes = fr[code_col].astype(str).reset_index(drop=True)
     rows = []
     for label, set_name, approx in choices:  # a handful of factor sets, not lines

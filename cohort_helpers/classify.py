@@ -95,6 +95,35 @@ PROFILE_CODES = ("GSLGO", "F10")
 PROFILE_CONFIDENCE = {"coarse": 0.4, "unknown": 0.2}
 
 
+def _sparse_text(values: np.ndarray, index: pd.Index) -> pd.Series:
+    """A text column that is mostly missing, built without converting a million Nones.
+
+    Examples
+    --------
+    >>> _sparse_text(np.array([None, "a"], dtype=object), pd.RangeIndex(2)).tolist()
+    [nan, 'a']
+    """
+    out = pd.Series(np.nan, index=index, dtype="str")
+    has = pd.notna(values)
+    if has.any():
+        out.iloc[np.flatnonzero(has)] = values[has]
+    return out
+
+
+def _not_six_digits(codes: np.ndarray) -> np.ndarray:
+    """Whether each code is coarse (2-5 digits) or a profile code; computed per distinct code.
+
+    Examples
+    --------
+    >>> _not_six_digits(np.array(["541110", "54", "GSLGO", None], dtype=object)).tolist()
+    [False, True, True, False]
+    """
+    idx, uniq = pd.factorize(pd.Series(codes, dtype=object), use_na_sentinel=True)
+    u = pd.Series(uniq, dtype=object).astype(str)
+    flag = ((u.str.len() < 6) | u.isin(PROFILE_CODES)).to_numpy(dtype=bool)
+    return np.append(flag, False)[idx]
+
+
 def _per_unique(fn: Any, mask: np.ndarray, *cols: np.ndarray) -> np.ndarray:
     """``fn(*values)`` once per distinct combination of the columns on the masked lines.
 
@@ -208,11 +237,20 @@ def classify(
     )
     kh = None
     if rules.knowledge is not None:
-        kmask = exclude.knowledge_mask(lines, hits, min_confidence=min_confidence)
-        kh = rules_mod.knowledge_hits(lines, rules.knowledge, mask=kmask)
+        kmask = exclude.knowledge_mask(
+            lines, hits, min_confidence=min_confidence, rules=rules, rows=rows
+        )
+        # nothing to look up when the tables settle every line (a cohort member's ledger)
+        if kmask.any():
+            kh = rules_mod.knowledge_hits(lines, rules.knowledge, mask=kmask)
     if "status" not in lines:
         out = exclude.apply_exclusions(
-            lines, rules, hits=hits, rows=rows, factorized=factorized, knowledge=kh
+            lines,
+            rules,
+            hits=hits,
+            rows=rows,
+            factorized=factorized,
+            knowledge=kh if kh is not None else False,
         )
     else:
         out = lines.copy()
@@ -368,14 +406,15 @@ def classify(
             conf[hit] = np.maximum(np.nan_to_num(conf[hit], nan=0.0), 0.5)
     basis = np.full(n, None, dtype=object)
     # purchases placed only coarsely: the purchasing profile (contract C5)
-    code_s = pd.Series(naics, dtype=object)
-    coarse_code = (code_s.str.len() < 6).fillna(False).to_numpy(dtype=bool) | code_s.isin(
-        PROFILE_CODES
-    ).to_numpy(dtype=bool)
-    coarse_code &= src >= 0
+    # coarse per source code table (small), then per line by the row each line took
+    coarse_code = np.zeros(n, dtype=bool)
+    for k, (codes_t, r, _c_a, _has) in enumerate(cand):
+        sel = np.flatnonzero(src == k)
+        if len(sel):
+            coarse_code[sel] = _not_six_digits(codes_t)[r[sel]]
     basis[coarse_code] = method[coarse_code]
     method[coarse_code] = "profile"
-    unknown = code_s.isin(PROFILE_CODES).to_numpy(dtype=bool)
+    unknown = pd.Series(naics, dtype=object).isin(PROFILE_CODES).to_numpy(dtype=bool)
     cap_c = np.where(unknown, PROFILE_CONFIDENCE["unknown"], PROFILE_CONFIDENCE["coarse"])
     conf[coarse_code] = np.minimum(conf[coarse_code], cap_c[coarse_code])
     nocode = included & (src < 0)
@@ -419,12 +458,13 @@ def classify(
     out["status"] = pd.Series(status, index=out.index, dtype="str")
     out["naics6"] = pd.Series(naics, index=out.index, dtype="str")
     out["method"] = pd.Series(method, index=out.index, dtype="str")
-    out["method_basis"] = pd.Series(basis, index=out.index, dtype="str")
+    out["method_basis"] = _sparse_text(basis, out.index)
     out["confidence"] = np.clip(conf, 0.0, 1.0)
     canon = hits["vendor_canonical"]
     if kh is not None:
         canon = canon.astype(object).where(canon.notna(), kh["supplier_name"].astype(object))
-    out["vendor_canonical"] = pd.Series(canon.to_numpy(dtype=object), index=out.index, dtype="str")
+        canon = pd.Series(canon.to_numpy(dtype=object), index=out.index, dtype="str")
+    out["vendor_canonical"] = canon
     out["vendor_score"] = hits["vendor_score"]
     if overrides is not None:
         ov = (
@@ -433,12 +473,11 @@ def classify(
             else load_overrides(overrides)
         )
         out = apply_overrides(out, ov, classify=True)
-    coarse = (
-        ((out["naics6"].astype("str").str.len() < 6) | out["naics6"].isin(PROFILE_CODES))
-        .fillna(False)
-        .astype(bool)
-        .to_numpy()
-    )
+    if overrides is not None:
+        coarse = _not_six_digits(out["naics6"].to_numpy(dtype=object))
+    else:
+        coarse = coarse_code | (pd.notna(basis) & (method == "profile"))
+
     out["naics_coarse"] = pd.Series(coarse, index=out.index, dtype=bool)
     return out
 

@@ -49,7 +49,6 @@ from .rules import (
     fuzzy_best,
     knowledge_hits,
     load_knowledge,
-    looks_like_person,
     normalise_vendor,
     vendor_key_codes,
     vendor_name_score,
@@ -399,7 +398,7 @@ def match_vendors(
         (0..100), ``vendor_row`` (row position in ``rules.vendors`` or -1).
     """
     vendors = pd.Series(vendors)
-    codes, uniq = vendor_key_codes(vendors)
+    codes, uniq, person = vendor_key_codes(vendors, with_person=True)
     known = rules.vendors
     n_u = len(uniq)
     row = np.full(n_u, -1, dtype=np.int64)
@@ -415,11 +414,6 @@ def match_vendors(
         score[exact] = 100.0
         method[exact] = "vendor"
         # a person's name ("SMITH, JOHN") is never fuzzy-matched to a firm
-        person = np.zeros(n_u, dtype=bool)
-        if fuzzy and (~exact).any():
-            has_code = codes >= 0
-            raw_person = looks_like_person(vendors)
-            np.logical_or.at(person, codes[has_code], raw_person[has_code])
         if fuzzy and (~exact & ~person).any():
             queries = [str(x) for x in np.asarray(uniq, dtype=object)[~exact & ~person]]
             choices = [str(x) for x in first["vendor_key"]]
@@ -905,13 +899,16 @@ def knowledge_mask(
     hits: pd.DataFrame,
     *,
     min_confidence: float = MIN_CONFIDENCE,
+    rules: Rules | None = None,
+    rows: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Lines the rule tables do not settle: general knowledge is looked up for these only.
 
     A line is settled when a table excludes it (object code, keyword, vendor,
     MCC), when its account is a purchase account of the chart, or when a table
     gives it a code with at least ``min_confidence``; lines with a
-    ``read_note`` are settled too.
+    ``read_note`` are settled too. ``rules`` and ``rows`` (from
+    :func:`rule_hits_and_rows`) let the tests run on the small tables.
 
     Examples
     --------
@@ -924,12 +921,27 @@ def knowledge_mask(
     """
     n = len(lines)
     settled = np.zeros(n, dtype=bool)
+    tables = (
+        {"oc": rules.object_codes, "kw": rules.keywords, "vendor": rules.vendors, "mcc": rules.mcc}
+        if rules is not None and rows is not None
+        else None
+    )
     for src in ("oc", "kw", "vendor", "mcc"):
-        settled |= pd.notna(hits[f"{src}_reason"].to_numpy(dtype=object))
-        code = pd.notna(hits[f"{src}_naics6"].to_numpy(dtype=object))
+        if tables is not None and len(tables[src]):
+            # the "has a reason / a code" tests on the small table, then per line by row
+            t = tables[src]
+            r = rows[src]
+            reason = np.append(t["exclude_reason"].notna().to_numpy(dtype=bool), False)[r]
+            code = np.append(t["naics6"].notna().to_numpy(dtype=bool), False)[r]
+        elif tables is not None:
+            continue  # an empty table matches nothing
+        else:
+            reason = pd.notna(hits[f"{src}_reason"].to_numpy(dtype=object))
+            code = pd.notna(hits[f"{src}_naics6"].to_numpy(dtype=object))
         conf = np.nan_to_num(hits[f"{src}_confidence"].to_numpy(dtype=float), nan=0.0)
-        settled |= code & (conf >= min_confidence)
-    settled |= pd.notna(hits["oc_naics6"].to_numpy(dtype=object))
+        settled |= reason | (code & (conf >= min_confidence))
+        if src == "oc":
+            settled |= code
     if "read_note" in lines:
         settled |= lines["read_note"].isin(READ_NOTES).to_numpy(dtype=bool)
     return ~settled
@@ -1006,7 +1018,7 @@ def apply_exclusions(
     hits: pd.DataFrame | None = None,
     rows: dict[str, np.ndarray] | None = None,
     factorized: dict | None = None,
-    knowledge: pd.DataFrame | None = None,
+    knowledge: pd.DataFrame | bool | None = None,
 ) -> pd.DataFrame:
     """Mark lines included/excluded with a reason, and split operating from capital.
 
@@ -1032,9 +1044,9 @@ def apply_exclusions(
         their ``exclude_reason`` wins over everything.
     hits, rows, factorized : optional
         What :func:`rule_hits_and_rows` returned (when the caller has it).
-    knowledge : DataFrame, optional
+    knowledge : DataFrame or False, optional
         :func:`cohort_helpers.rules.knowledge_hits` for these lines (computed
-        here when not given and ``rules.knowledge`` is set).
+        here when not given and ``rules.knowledge`` is set; ``False``: none).
 
     Returns
     -------
@@ -1056,8 +1068,12 @@ def apply_exclusions(
         hits, rows = rule_hits_and_rows(
             out, rules, fuzzy_threshold=fuzzy_threshold, factorized=factorized
         )
-    if knowledge is None and rules.knowledge is not None:
-        knowledge = knowledge_hits(out, rules.knowledge, mask=knowledge_mask(out, hits))
+    if knowledge is False:
+        knowledge = None
+    elif knowledge is None and rules.knowledge is not None:
+        kmask = knowledge_mask(out, hits, rules=rules, rows=rows)
+        if kmask.any():
+            knowledge = knowledge_hits(out, rules.knowledge, mask=kmask)
     rank = _source_order(out)
     reason = np.full(n, None, dtype=object)
     method = np.full(n, None, dtype=object)
@@ -1130,13 +1146,15 @@ def apply_exclusions(
         has = cf.notna().to_numpy()
         cap[has] = cf[has].to_numpy(dtype=bool)
     cat = np.where(cap, 2, 1)
-    flag = np.where(maybe & ~decided, "possible_duplicate", None).astype(object)
+    flag = pd.Series(np.nan, index=out.index, dtype="str")
+    if (maybe & ~decided).any():
+        flag.iloc[np.flatnonzero(maybe & ~decided)] = "possible_duplicate"
     # reasons are never NA once set: "decided" is the excluded lines
     out["status"] = pd.Series(_STATUS_TEXT[decided.astype(np.int64)], index=out.index, dtype="str")
     out["reason"] = pd.Series(reason, index=out.index, dtype="str")
     out["exclusion_method"] = pd.Series(method, index=out.index, dtype="str")
     out["scope3_category"] = pd.Series(cat, index=out.index, dtype="Int64")
-    out["flag"] = pd.Series(flag, index=out.index, dtype="str")
+    out["flag"] = flag
     if overrides is not None:
         ov = overrides if isinstance(overrides, pd.DataFrame) else load_overrides(overrides)
         out = apply_overrides(out, ov, classify=False)

@@ -154,11 +154,18 @@ def normalise_vendor(names: pd.Series) -> pd.Series:
     return pd.Series(arr[codes], index=names.index, dtype="str")
 
 
-def vendor_key_codes(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def vendor_key_codes(names: pd.Series, *, with_person: bool = False) -> tuple[np.ndarray, ...]:
     """(code of each name's key, -1 for a missing name; the distinct keys).
 
     What ``pd.factorize(normalise_vendor(names))`` gives, without building the
-    keys of every line.
+    keys of every line. ``with_person`` adds a third array: per distinct key,
+    whether a name with that key looks like a person's (:func:`looks_like_person`).
+
+    Examples
+    --------
+    >>> codes, keys = vendor_key_codes(pd.Series(["ACME Inc", "Acme, Inc.", None]))
+    >>> codes.tolist(), keys.tolist()
+    ([0, 0, -1], ['acme'])
     """
     # an object array hashes faster than the str dtype
     codes, uniq = pd.factorize(as_object(names), use_na_sentinel=True)
@@ -166,7 +173,13 @@ def vendor_key_codes(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     out = np.full(len(codes), -1, dtype=np.int64)
     has = codes >= 0
     out[has] = kcodes[codes[has]]
-    return out, np.asarray(kuniq, dtype=object)
+    if not with_person:
+        return out, np.asarray(kuniq, dtype=object)
+    person = np.zeros(len(kuniq), dtype=bool)
+    raw = np.array([bool(_PERSON_RX.search(str(u))) for u in uniq], dtype=bool)
+    if raw.any():
+        np.logical_or.at(person, kcodes[raw], True)
+    return out, np.asarray(kuniq, dtype=object), person
 
 
 # The steps of the key. Each is a (pattern, replacement) on one name, or a set of
@@ -1071,7 +1084,7 @@ def knowledge_hits(
     res["supplier_name"] = np.full(n, None, dtype=object)
     out_index = lines.index
     if not m:
-        return pd.DataFrame(res, index=out_index)
+        return _hits_frame(res, out_index)
     k = knowledge
     regions = line_regions(lines)[sel]
     rcode = _region_codes(regions)
@@ -1219,8 +1232,18 @@ def knowledge_hits(
             res["census_confidence"][sel[ok]] = np.where(
                 nwords[ok] >= 2, CENSUS_CONFIDENCE[1], CENSUS_CONFIDENCE[0]
             )
-    out = pd.DataFrame(res, index=out_index)
-    return out
+    return _hits_frame(res, out_index)
+
+
+def _hits_frame(res: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
+    """The hits as a frame, object columns kept as object (no string inference per line)."""
+    cols = {
+        k: pd.Series(v, index=index, dtype=object)
+        if v.dtype == object
+        else pd.Series(v, index=index)
+        for k, v in res.items()
+    }
+    return pd.DataFrame(cols, index=index, copy=False)
 
 
 def _supplier_rows(

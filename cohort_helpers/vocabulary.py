@@ -97,7 +97,10 @@ REASON_TEXT: dict[str, tuple[str, str]] = {
         "District heat (Scope 2)",
         "already in the LGO Scope 2 inventory (upstream: Scope 3 category 3)",
     ),
-    "duplicate": ("Duplicate lines", "an exact repeat of an earlier payment: paid once, counted once"),
+    "duplicate": (
+        "Duplicate lines",
+        "an exact repeat of an earlier payment: paid once, counted once",
+    ),
     "void": ("Voided payments", "a payment and the void that cancels it add up to zero"),
     "other_fiscal_year": (
         "Other fiscal year",
