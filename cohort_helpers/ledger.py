@@ -25,6 +25,7 @@ import io
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,10 @@ __all__ = [
     "READ_NOTES",
     "JOIN_SEPARATOR",
     "suggest_mapping",
+    "suggest",
+    "Suggestion",
+    "SUGGEST_SYNONYMS",
+    "SUGGEST_ROLES",
     "read_ledger",
     "read_ledgers",
     "parse_amounts",
@@ -453,8 +458,9 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(header, (list, tuple)):
             heads = [str(h) for h in header if h is not None and str(h).strip() != ""]
             if len(heads) > 1 and key in _SINGLE_COLUMN:
-                raise bad("columns", f"one header for {key} (several are joined only for text)",
-                          header)
+                raise bad(
+                    "columns", f"one header for {key} (several are joined only for text)", header
+                )
             if not heads:
                 continue
             cols[key] = heads[0] if len(heads) == 1 else heads
@@ -498,8 +504,10 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     no_header = header is False or (
         isinstance(header, str) and header.strip().lower() in ("none", "no", "false")
     )
-    if header not in (None, True, False) and not no_header and str(header).lower() not in (
-        "yes", "true", "auto"
+    if (
+        header not in (None, True, False)
+        and not no_header
+        and str(header).lower() not in ("yes", "true", "auto")
     ):
         raise bad("header", "'none' (the file has no header row) or leave it out")
     names = raw.get("names")
@@ -509,11 +517,15 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, Any]:
             or not names
             or any(n is None or str(n).strip() == "" for n in names)
         ):
-            raise bad("names", "a list of column names, one per field: names: [vendor, date, amount]")
+            raise bad(
+                "names", "a list of column names, one per field: names: [vendor, date, amount]"
+            )
         names = [str(n).strip() for n in names]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise bad("names", "names that differ from each other (repeated: " + ", ".join(dup) + ")")
+            raise bad(
+                "names", "names that differ from each other (repeated: " + ", ".join(dup) + ")"
+            )
     if no_header and names is None:
         raise LedgerError(
             f"{where}: 'header: none' needs 'names:', one name per field in file order, "
@@ -536,16 +548,23 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, Any]:
             raise bad("derive", f"{name}: {{from: column, slice: [start, stop]}}", spec)
         extra = sorted(set(spec) - {"from", "slice", "regex", "pad"})
         if extra:
-            raise bad("derive", f"{name}: only from, slice, regex and pad (not {', '.join(extra)})",
-                      spec)
+            raise bad(
+                "derive", f"{name}: only from, slice, regex and pad (not {', '.join(extra)})", spec
+            )
         sl = spec.get("slice")
         if sl is not None:
-            ok = isinstance(sl, (list, tuple)) and len(sl) == 2 and all(
-                v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in sl
+            ok = (
+                isinstance(sl, (list, tuple))
+                and len(sl) == 2
+                and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in sl)
             )
             if not ok:
-                raise bad("derive", f"{name}: slice: [start, stop] (0-based, stop excluded), "
-                          "e.g. [1, 4] for characters 2-4", spec)
+                raise bad(
+                    "derive",
+                    f"{name}: slice: [start, stop] (0-based, stop excluded), "
+                    "e.g. [1, 4] for characters 2-4",
+                    spec,
+                )
             sl = [sl[0], sl[1]]
         rx = spec.get("regex")
         if rx is not None:
@@ -578,8 +597,9 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     if summary is not None:
         blank = summary.get("blank") if isinstance(summary, Mapping) else None
         if blank is None:
-            raise bad("summary_rows", "{blank: column}: rows where that column is empty are "
-                      "summary rows")
+            raise bad(
+                "summary_rows", "{blank: column}: rows where that column is empty are summary rows"
+            )
         blank = [str(b) for b in (blank if isinstance(blank, (list, tuple)) else [blank])]
         summary = {"blank": blank}
     ragged = raw.get("ragged")
@@ -667,7 +687,9 @@ def period_year(period: Any) -> int | None:
         return None
     first = int(m.group(1))
     last = m.group(2)
-    year = first if last is None else int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    year = (
+        first if last is None else int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    )
     if not (YEAR_RANGE[0] <= first <= year <= YEAR_RANGE[1]):
         return None
     return year
@@ -865,8 +887,9 @@ def _missing_header_error(
     for header in missing:
         sugg = process.extract(header, have, limit=2, score_cutoff=50, processor=_norm_header)
         tip = (" Closest: " + " or ".join(repr(s[0]) for s in sugg) + ".") if sugg else ""
-        parts.append(f"column {header!r} (for {roles.get(header, 'the mapping')}) is not in the "
-                     f"file.{tip}")
+        parts.append(
+            f"column {header!r} (for {roles.get(header, 'the mapping')}) is not in the file.{tip}"
+        )
     header = missing[0] if missing else None
     return LedgerError(
         f"{fname}: "
@@ -1156,6 +1179,10 @@ _DATE_FORMATS_US = [
     "%m/%d/%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%Y-%m-%dT%H:%M:%S",
+    "%b %Y",  # a month without a day ("Sep 2014"): the first of the month
+    "%B %Y",
+    "%b-%y",
+    "%b-%Y",
 ]
 
 
@@ -1230,6 +1257,8 @@ def _parse_unique_dates(
             scored = []
             for k, fmt in enumerate(formats):
                 got = pd.to_datetime(normed, format=fmt, errors="coerce")
+                # "%Y%m%d" reads 95540503 as the year 9554: beyond datetime64[ns]
+                got = got.where(got.dt.year.between(1678, 2261)).astype("datetime64[ns]")
                 scored.append((-int(got.notna().sum()), k, fmt, got))
             scored.sort(key=lambda x: (x[0], x[1]))
             used = scored[0][2] if scored[0][0] < 0 else ""
@@ -1656,8 +1685,10 @@ def _excel_rows(path: Path, sheet: Any) -> tuple[Iterable[Sequence[Any]], str, A
             ) from None
         names = book.sheet_names()
         try:
-            ws = book.sheet_by_index(sheet) if isinstance(sheet, int) else book.sheet_by_name(
-                str(sheet)
+            ws = (
+                book.sheet_by_index(sheet)
+                if isinstance(sheet, int)
+                else book.sheet_by_name(str(sheet))
             )
         except (IndexError, xlrd.XLRDError):
             book.release_resources()
@@ -1980,9 +2011,7 @@ def read_ledger(
         dates, dbad, dfmt = parse_dates(date_raw, mapping["date_format"], day_first=day_first)
         dbad &= ~special
         dtext = (
-            date_raw.map(_cell_text).to_numpy(dtype=object)
-            if excel
-            else date_raw.to_numpy(object)
+            date_raw.map(_cell_text).to_numpy(dtype=object) if excel else date_raw.to_numpy(object)
         )
         hd = header_of["date"]
         if dbad.any():
@@ -2187,89 +2216,1015 @@ def read_ledgers(
 # suggesting a mapping
 # ---------------------------------------------------------------------------
 
+#: Header names (compared ignoring case, spaces and punctuation) that suggest each role,
+#: strongest first: from the real exports in the development corpus and from what US, UK
+#: and Norwegian finance systems call these columns.
+SUGGEST_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "date": (
+        "payment date",
+        "paid date",
+        "date paid",
+        "check date",
+        "cheque date",
+        "clearing date",
+        "posting date",
+        "post date",
+        "transaction date",
+        "trans date",
+        "invoice date",
+        "gl date",
+        "document date",
+        "value date",
+        "date",
+        "effective date",
+        "betalingsdato",
+        "bilagsdato",
+        "fakturadato",
+        "bokføringsdato",
+        "posteringsdato",
+        "dato",
+    ),
+    "vendor": (
+        "vendor name",
+        "supplier name",
+        "beneficiary name",
+        "payee name",
+        "payee",
+        "vendor",
+        "supplier",
+        "beneficiary",
+        "merchant name",
+        "merchant",
+        "creditor name",
+        "creditor",
+        "recipient",
+        "recipient name",
+        "paid to",
+        "company name",
+        "leverandørnavn",
+        "leverandør",
+        "leverandor",
+        "mottaker",
+        "mottakar",
+        "navn",
+    ),
+    "amount": (
+        "amount",
+        "net amount",
+        "amount gbp",
+        "amount £",
+        "amount (£)",
+        "amount paid",
+        "paid amount",
+        "payment amount",
+        "invoice amount",
+        "sum of inv amount",
+        "line amount",
+        "transaction amount",
+        "check amount",
+        "amount usd",
+        "amt",
+        "value",
+        "net value",
+        "total amount",
+        "expense",
+        "expenditure",
+        "total spending",
+        "total",
+        "spend",
+        "beløp",
+        "belop",
+        "beløp nok",
+        "netto",
+        "sum",
+    ),
+    "fiscal_year": (
+        "fiscal year",
+        "fiscal_year",
+        "financial year",
+        "fy",
+        "budget year",
+        "regnskapsår",
+        "rekneskapsår",
+    ),
+    "payment_id": (
+        "transaction number",
+        "transaction no",
+        "trans no",
+        "transaction id",
+        "inv transaction",
+        "payment id",
+        "payment number",
+        "payment no",
+        "check number",
+        "check no",
+        "check #",
+        "cheque number",
+        "voucher number",
+        "voucher #",
+        "voucher",
+        "eft #",
+        "document number",
+        "reference",
+        "bilagsnummer",
+        "bilagsnr",
+        "betalingsid",
+    ),
+    "invoice": (
+        "invoice number",
+        "invoice no",
+        "invoice #",
+        "invoice num",
+        "invoice",
+        "inv no",
+        "inv #",
+        "supplier invoice",
+        "fakturanummer",
+        "fakturanr",
+        "faktura",
+    ),
+    "account": (
+        "expense code",
+        "expenditure code",
+        "detailed expenditure code",
+        "account code",
+        "account number",
+        "account",
+        "object code",
+        "object",
+        "object account",
+        "gl account",
+        "gl code",
+        "expense account",
+        "subjective code",
+        "nominal code",
+        "cost element",
+        "sercop code",
+        "konto",
+        "kontonummer",
+        "artskonto",
+        "art",
+    ),
+    "account_name": (
+        "expense type",
+        "expenses type",
+        "expenditure category",
+        "expenditure type",
+        "account description",
+        "account name",
+        "account title",
+        "object description",
+        "object name",
+        "expense description",
+        "subjective description",
+        "expense category",
+        "category",
+        "konto tekst",
+        "kontotekst",
+        "kontonavn",
+        "art tekst",
+        "artstekst",
+        "purpose",
+    ),
+    "department": (
+        "department",
+        "dept",
+        "department name",
+        "service area",
+        "expense area",
+        "service division label",
+        "service division",
+        "directorate",
+        "division",
+        "service",
+        "headserv name",
+        "cost centre",
+        "cost center",
+        "organisational unit",
+        "organizational unit",
+        "org unit",
+        "organisation unit",
+        "service area categorisation",
+        "ansvar tekst",
+        "ansvarstekst",
+        "ansvar",
+        "ansvarssted",
+        "avdeling",
+        "enhet",
+        "virksomhet",
+    ),
+    "pcard": (
+        "procurement card",
+        "purchase card",
+        "purchasing card",
+        "p card",
+        "pcard",
+        "card",
+        "card transaction",
+    ),
+    "capital_flag": (
+        "capital or revenue",
+        "capital/revenue",
+        "revenue or capital",
+        "type of expenditure",
+        "capital",
+        "capital flag",
+        "capital outlay",
+        "capex",
+        "investering",
+    ),
+    "fund": ("fund", "fund code", "fund name", "fund number", "fond"),
+    "function": ("function", "function code", "funksjon", "kostra funksjon", "tjeneste", "teneste"),
+    "status_text": ("status", "payment status", "check status", "void", "status text"),
+    "currency": ("currency", "currency code", "valuta", "ccy"),
+    "mcc": ("mcc", "merchant category code", "mcc code"),
+    "description": (
+        "description",
+        "line description",
+        "item description",
+        "extended description",
+        "proclass description",
+        "invoice description",
+        "category internal name",
+        "memo",
+        "narrative",
+        "details",
+        "detail",
+        "purpose",
+        "comment",
+        "tjeneste tekst",
+        "teneste tekst",
+        "prosjekt tekst",
+        "tekst",
+        "beskrivelse",
+        "fakturatekst",
+        "varebeskrivelse",
+        "linjetekst",
+    ),
+}
+#: Keyword patterns (on the lower-cased header) for headers no synonym names: (role, regex, score).
+_HEADER_PATTERNS: tuple[tuple[str, str, int], ...] = (
+    ("amount", r"^(?:rekneskap|regnskap|rekneskapen|regnskapet)[ _]?\d{4}$", 95),
+    ("amount", r"^(?:budsjett|budget)[ _]?\d{4}$", 20),
+    (
+        "vendor",
+        r"supplier|vendor|payee|beneficiary|merchant|creditor|recipient|leverand|mottak",
+        50,
+    ),
+    ("date", r"(?:^|[ _])date(?:$|[ _])|dato", 40),
+    ("amount", r"amount|\bamt\b|beløp|belop|spend|\bvalue\b|total", 40),
+    ("fiscal_year", r"fiscal.?year|financial.?year|\bfy\b", 60),
+    (
+        "payment_id",
+        r"transaction.?(?:number|no|id)|trans.?no|check.?(?:number|no)|cheque|voucher"
+        r"|payment.?(?:id|number|no)|bilag",
+        45,
+    ),
+    ("invoice", r"invoice|faktura", 40),
+    (
+        "account_name",
+        r"(?:account|expense|expenditure|object|subjective|konto|art).*(?:desc|name|"
+        r"type|text|tekst|categ)",
+        45,
+    ),
+    (
+        "account",
+        r"(?:account|expense|expenditure|object|subjective|nominal|gl).*(?:code|no\b|num)"
+        r"|\bkonto\b",
+        40,
+    ),
+    (
+        "department",
+        r"department|\bdept|directorate|division|service|expense area|cost cent|"
+        r"ansvar|avdeling|org.*unit",
+        40,
+    ),
+    ("pcard", r"procurement card|p.?card|purchas\w* card", 45),
+    ("capital_flag", r"capital|capex|investering", 40),
+    ("fund", r"\bfund\b", 40),
+    ("status_text", r"\bstatus\b|\bvoid", 40),
+    ("currency", r"currency|valuta", 60),
+    ("description", r"desc|memo|narrative|detail|purpose|tekst|\btext\b|comment", 30),
+)
+#: Date-like headers that are not the date of a payment (a vendor total's first/last date...).
+_NOT_PAYMENT_DATE = re.compile(
+    r"first|last|start|end|coverage|snapshot|created|modified|updated|extract|report|download"
+)
+#: Order in which roles pick their column (each column serves one role).
+_ROLE_ORDER = (
+    "amount",
+    "date",
+    "vendor",
+    "fiscal_year",
+    "payment_id",
+    "invoice",
+    "account",
+    "account_name",
+    "department",
+    "pcard",
+    "capital_flag",
+    "fund",
+    "status_text",
+    "currency",
+    "mcc",
+    "function",
+)
+#: The roles the suggester tries to fill (C3), for the "could not fill" list.
+SUGGEST_ROLES = (
+    "date",
+    "vendor",
+    "amount",
+    "account",
+    "account_name",
+    "description",
+    "department",
+    "fund",
+    "invoice",
+    "payment_id",
+    "pcard",
+    "capital_flag",
+)
+#: Country -> currency and fiscal-year start written into a suggested mapping.
+COUNTRY_DEFAULTS = {
+    "US": {"currency": "USD", "fiscal_year_start_month": 7},
+    "GB": {"currency": "GBP", "fiscal_year_start_month": 4},
+    "NO": {"currency": "NOK", "fiscal_year_start_month": 1},
+}
+_VOID_TOKENS = {"cx", "void", "voided", "v", "vd", "cancelled", "canceled", "cancel", "annullert"}
+_SAMPLE_ROWS = 20_000
 
-def suggest_mapping(path: str | Path) -> dict[str, Any]:
-    """Propose a column mapping for a ledger file from its header names.
 
-    Looks for the header row (the first row with at least two recognised
-    names), matches each header against common names in English and
-    Norwegian (see :data:`HEADER_SYNONYMS`), and detects the delimiter,
-    encoding and number format. Save the result as YAML (``yaml.safe_dump``)
-    after checking it.
+@dataclass
+class Suggestion:
+    """A suggested mapping, why each entry was chosen, and a preview of the file read with it.
+
+    Attributes
+    ----------
+    source : str
+        File name.
+    mapping : dict
+        The mapping (plain YAML types; :func:`load_mapping` accepts it).
+    reasons : dict
+        Mapping key (a role, or a setting such as ``delimiter``) -> why.
+    unfilled : list of str
+        Roles of :data:`SUGGEST_ROLES` with no column.
+    notes : list of str
+        What was detected about the file (line endings, encoding, blank rows ...).
+    preview : DataFrame or None
+        The first rows read with the mapping (None when reading failed).
+    reader : dict
+        ``attrs["reader"]`` of the file read with the mapping (empty when reading failed).
+    problem : str or None
+        The reader's message when the suggested mapping does not read the file.
+    """
+
+    source: str
+    mapping: dict[str, Any]
+    reasons: dict[str, str] = field(default_factory=dict)
+    unfilled: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    preview: pd.DataFrame | None = None
+    reader: dict[str, Any] = field(default_factory=dict)
+    problem: str | None = None
+
+    def to_yaml(self) -> str:
+        """The mapping as YAML with the reason for every entry as a comment.
+
+        Examples
+        --------
+        >>> s = Suggestion("a.csv", {"columns": {"amount": "Sum"}, "period": 2011},
+        ...                {"amount": "header 'Sum'", "period": "no dates"})
+        >>> import yaml
+        >>> yaml.safe_load(s.to_yaml()) == s.mapping
+        True
+        """
+        import json
+
+        def scalar(v: Any) -> str:
+            return json.dumps(v, ensure_ascii=False)
+
+        def line(text: str, why: str | None) -> str:
+            return f"{text}  # {why}" if why else text
+
+        out = [
+            f"# Column mapping suggested by `cohort mapping suggest` from {self.source}.",
+            "# Check every line, then: cohort inventory FILE --mapping THIS.yaml ...",
+        ]
+        out += [f"# {n}" for n in self.notes]
+        for key, value in self.mapping.items():
+            if key == "columns":
+                out.append("columns:")
+                for role, h in value.items():
+                    out.append(line(f"  {role}: {scalar(h)}", self.reasons.get(role)))
+            else:
+                out.append(line(f"{key}: {scalar(value)}", self.reasons.get(key)))
+        if self.unfilled:
+            out.append(
+                "# not found in the file (add under columns: if it has them): "
+                + ", ".join(self.unfilled)
+            )
+        return "\n".join(out) + "\n"
+
+    def report(self) -> str:
+        """Plain text: the preview of the first rows, rows/spend read, roles not filled."""
+        lines = [f"{self.source}:"]
+        if self.problem:
+            lines.append(f"  the suggested mapping does not read the file yet: {self.problem}")
+        if self.reader:
+            r = self.reader
+            lines.append(
+                f"  rows read {r['rows_read']:,}, spend read {r['spend_read']:,.2f}; blank rows "
+                f"{r['blank_rows']:,}, summary rows {r['summary_rows']:,}, filtered rows "
+                f"{r['filtered_rows']:,}"
+            )
+        if self.preview is not None:
+            lines.append("  first rows as read:")
+            with pd.option_context("display.width", 160, "display.max_colwidth", 28):
+                lines += ["    " + x for x in self.preview.to_string(index=False).splitlines()]
+        lines.append(
+            "  roles not filled: " + (", ".join(self.unfilled) if self.unfilled else "none")
+        )
+        return "\n".join(lines)
+
+
+def _header_scores(header: Any) -> dict[str, int]:
+    """Role -> how strongly a header name suggests it (0..100)."""
+    loose = _loose_header(header)
+    norm = _norm_header(header)
+    if not loose:
+        return {}
+    scores: dict[str, int] = {}
+    for role, syns in SUGGEST_SYNONYMS.items():
+        for rank, s in enumerate(syns):
+            if loose == _loose_header(s):
+                scores[role] = 100 - rank
+                break
+    for role, pattern, score in _HEADER_PATTERNS:
+        if re.search(pattern, norm) and scores.get(role, 0) < score:
+            scores[role] = score
+    if "date" in scores and _NOT_PAYMENT_DATE.search(norm):
+        del scores["date"]
+    return scores
+
+
+@dataclass
+class _Profile:
+    """What a column's cells look like (from a sample of the data rows)."""
+
+    filled: float  # share of non-blank cells
+    date: float  # share of non-blank cells that are dates
+    amount: float  # share of non-blank cells that are amounts
+    decimals: float  # share of non-blank cells with a decimal part
+    integer: float  # share of non-blank cells that are whole numbers
+    letters: float  # share with a letter
+    distinct: int
+    mean_len: float
+    values: pd.Series  # the non-blank sample (str)
+    boolish: bool
+    void: bool
+
+
+def _profile(cells: pd.Series, day_first: bool, excel: bool = False) -> _Profile:
+    v = cells.map(_cell_text).astype(str).str.strip()
+    nb = v[v != ""]
+    n = max(len(nb), 1)
+    if len(nb):
+        uniq = pd.Series(nb.unique()[:2000], dtype=object)
+        _, dbad, _ = parse_dates(uniq, None, day_first=day_first)
+        date_share = float(1 - dbad.mean())
+        # a plain number is not a date (Excel serials aside)
+        plain = uniq.astype(str).str.fullmatch(r"-?\d+(?:[.,]\d+)?")
+        if excel:  # Excel date serials are numbers
+            plain &= ~uniq.astype(str).str.fullmatch(r"\d{5}(?:\.\d+)?")
+        date_share *= float(1 - plain.mean())
+        a, abad, _ = parse_amounts(uniq.astype(str))
+        amount_share = float(1 - abad.mean())
+    else:
+        date_share = amount_share = 0.0
+    low = set(nb.str.casefold().unique()[:50])
+    return _Profile(
+        filled=len(nb) / max(len(v), 1),
+        date=date_share,
+        amount=amount_share,
+        decimals=float(nb.str.contains(r"\d[.,]\d{1,2}\s*\)?-?$", regex=True).sum()) / n,
+        integer=float(nb.str.fullmatch(r"-?\d+(?:\.0)?").sum()) / n,
+        letters=float(nb.str.contains(r"[^\W\d_]", regex=True).sum()) / n,
+        distinct=int(nb.nunique()),
+        mean_len=float(nb.str.len().mean()) if len(nb) else 0.0,
+        values=nb,
+        boolish=bool(len(nb)) and low <= (_TRUE | _FALSE),
+        void=bool(low & _VOID_TOKENS) and nb.nunique() <= 10,
+    )
+
+
+def _fits(role: str, p: _Profile) -> bool:
+    """Whether a column's content can serve a role."""
+    if p.filled == 0:
+        return role in ("description",)
+    if role == "date":
+        return p.date >= 0.9
+    if role == "amount":
+        return p.amount >= 0.98 and p.date < 0.5
+    if role in ("pcard", "capital_flag"):
+        return p.boolish
+    if role == "fiscal_year":
+        return bool(p.values.str.fullmatch(r"(?i)(?:fy\s*)?\d{4}").mean() > 0.98)
+    if p.date >= 0.9:
+        return False  # a date column serves no other role
+    if role == "vendor":
+        return p.letters >= 0.5
+    return True
+
+
+def _sample_text(path: Path, fname: str) -> tuple[list[list[str]], dict[str, Any], list[str]]:
+    """(rows of cells, reading hints, notes) of a text file's first rows."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise LedgerError(f"{fname} is empty: nothing to suggest a mapping from.", file=fname)
+    raw, enc = _decode_check(raw, None, fname)
+    crlf = raw.count(b"\r\n")
+    cr = raw.count(b"\r") - crlf
+    lf = raw.count(b"\n") - crlf
+    kinds = [k for k, c in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if c]
+    ends = "mixed " + "/".join(kinds) if len(kinds) > 1 else (kinds[0] if kinds else "none")
+    raw = _normalise_line_ends(raw)
+    text = raw[:4_000_000].decode(enc, errors="replace")
+    if len(raw) > 4_000_000:
+        text = text[: text.rfind("\n")]
+    delim = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows = []
+    for cells in reader:
+        rows.append(cells)
+        if len(rows) >= _SAMPLE_ROWS:
+            break
+    enc_out = enc.replace("utf-8-sig", "utf-8")
+    bom = " with BOM" if enc == "utf-8-sig" else ""
+    notes = [
+        f"file: {enc_out}{bom}, line endings {ends}, delimiter {delim!r}"
+        + (" (cp1252: not valid UTF-8)" if enc == "cp1252" else "")
+    ]
+    return rows, {"delimiter": delim, "encoding": enc_out}, notes
+
+
+def _sample_excel(path: Path) -> tuple[list[list[str]], dict[str, Any], list[str]]:
+    it, title, close = _excel_rows(path, 0)
+    rows: list[list[Any]] = []
+    try:
+        for r in it:
+            rows.append(list(r))
+            if len(rows) >= _SAMPLE_ROWS:
+                break
+    finally:
+        close()
+    kind = "Excel 97-2003 (.xls, read with xlrd)" if path.suffix.lower() == ".xls" else "Excel"
+    return rows, {"sheet": title}, [f"file: {kind}, sheet {title!r}"]
+
+
+def suggest(path: str | Path, country: str | None = None, *, preview: bool = True) -> Suggestion:
+    """Propose a mapping for an export: layout, roles, number and date formats, with reasons.
+
+    Detects the encoding (cp1252 fallback), delimiter, line endings, the header
+    row (or that there is none: roles then come from the cells' content),
+    ragged rows, the amount and date formats, total rows without a date,
+    and for Norwegian accounts files the period (``rekneskap_2011``) and the
+    KOSTRA art derived from ``konto``. With ``preview`` the file is read with
+    the suggestion (:func:`read_ledger`) for a preview and the reader's counts.
+
+    Parameters
+    ----------
+    path : str or Path
+    country : {"US", "GB", "NO"}, optional
+        Sets currency, fiscal-year start and day-first dates; guessed from the
+        headers when absent.
 
     Raises
     ------
     LedgerError
-        When no date, vendor or amount column can be recognised.
+        For a missing or empty file, or when no amount column can be found.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "ap.csv"
+    >>> _ = p.write_text("Paid Date,Beneficiary Name,Amount £\\n24/06/2020,Acme,5400.00\\n")
+    >>> s = suggest(p, "GB")
+    >>> s.mapping["columns"], s.mapping["date_format"]
+    ({'amount': 'Amount £', 'date': 'Paid Date', 'vendor': 'Beneficiary Name'}, '%d/%m/%Y')
     """
     path = Path(path)
     fname = path.name
     if not path.is_file():
         raise LedgerError(f"Ledger file {str(path)!r} does not exist.", file=fname)
-    hints: dict[str, Any] = {}
-    if _is_excel(path):
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            ws = wb.worksheets[0]
-            rows = [
-                (i + 1, ["" if c is None else str(c) for c in r])
-                for i, r in enumerate(
-                    ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_LINES, values_only=True)
-                )
-            ]
-        finally:
-            wb.close()
-        hints["sheet"] = 0
-        sample_amounts: list[str] = []
-    else:
-        raw = path.read_bytes()
-        if not raw.strip():
-            raise LedgerError(f"{fname} is empty.", file=fname)
-        raw, enc = _decode_check(raw, None, fname)
-        text = raw[:262_144].decode(enc, errors="replace")
-        delim = _sniff_delimiter(text)
-        rows = _head_rows(text, delim)
-        hints["delimiter"] = delim
-        hints["encoding"] = enc.replace("utf-8-sig", "utf-8")
-    synonyms = {k: [_loose_header(s) for s in v] for k, v in HEADER_SYNONYMS.items()}
-    best_row, best_cols, best_n = None, {}, 0
-    for i, (_, cells) in enumerate(rows):
-        loose = [_loose_header(c) for c in cells]
-        cols: dict[str, str] = {}
-        taken: set[int] = set()
-        # rank: exact synonym position (earlier synonyms are stronger)
-        for key, syn in synonyms.items():
-            best = None
-            for rank, s in enumerate(syn):
-                for j, c in enumerate(loose):
-                    if j not in taken and c and c == s and (best is None or rank < best[0]):
-                        best = (rank, j)
-            if best is not None:
-                cols[key] = cells[best[1]].strip()
-                taken.add(best[1])
-        if len(cols) > best_n:
-            best_row, best_cols, best_n = i, cols, len(cols)
-        if best_n >= 3 and all(k in best_cols for k in REQUIRED_COLUMNS):
-            break
-    if best_row is None or not all(k in best_cols for k in REQUIRED_COLUMNS):
-        have = rows[best_row][1] if best_row is not None else []
-        missing = [k for k in REQUIRED_COLUMNS if k not in best_cols]
+    if country is not None and country.upper() not in COUNTRY_DEFAULTS:
         raise LedgerError(
-            f"{fname}: could not recognise the column(s) for {', '.join(missing)}. Headers seen: "
-            + ", ".join(repr(h) for h in have if str(h).strip())
-            + ". Write the mapping by hand (see docs/CONTRACTS.md).",
-            file=fname,
-            column=missing[0],
+            f"country must be one of {', '.join(COUNTRY_DEFAULTS)}, not {country!r}.",
+            value=country,
         )
-    if not _is_excel(path):
-        amount_col = best_cols["amount"]
-        header_cells = rows[best_row][1]
-        j = [c.strip() for c in header_cells].index(amount_col)
-        sample_amounts = [r[1][j] for r in rows[best_row + 1 :] if len(r[1]) > j]
-        if sample_amounts:
-            hints["decimal"] = _detect_decimal(pd.Series(sample_amounts, dtype=str))
-    mapping: dict[str, Any] = {"layout": f"suggested from {fname}", "columns": best_cols}
-    mapping.update(hints)
-    return mapping
+    excel = _is_excel(path)
+    rows, hints, notes = _sample_excel(path) if excel else _sample_text(path, fname)
+    reasons: dict[str, str] = {}
+    strs = [["" if c is None else str(c) for c in r] for r in rows]
+    nonblank = [i for i, r in enumerate(strs) if any(c.strip() for c in r)]
+    if not nonblank:
+        raise LedgerError(f"{fname} is empty: nothing to suggest a mapping from.", file=fname)
+
+    # ---- header row (the row whose cells name the most roles) or none
+    best_i, best_n = None, 1
+    for i in nonblank[:HEADER_SEARCH_LINES]:
+        n_roles = sum(bool(_header_scores(c)) for c in strs[i] if c.strip())
+        if n_roles > best_n:
+            best_i, best_n = i, n_roles
+    country = country.upper() if country else None
+    given = country is not None
+    if country is None:
+        heads = " ".join(strs[best_i]).casefold() if best_i is not None else ""
+        if "£" in heads or "gbp" in heads:
+            country = "GB"
+        elif re.search(r"konto|rekneskap|regnskap|beløp|leverand|ansvar", heads):
+            country = "NO"
+        elif "usd" in heads or "$" in heads:
+            country = "US"
+    day_first = country != "US"
+    if best_i is None:
+        header: list[str] | None = None
+        data_rows = [strs[i] for i in nonblank]
+    else:
+        header = [c.replace("\ufeff", "").strip() for c in strs[best_i]]
+        data_rows = [strs[i] for i in nonblank if i > best_i]
+    if not data_rows:
+        raise LedgerError(f"{fname} has a header but no data rows.", file=fname)
+    counts = pd.Series([len(r) for r in data_rows])
+    width = int(counts.mode().iloc[0])
+    if header is not None:
+        width = max(width, len(header))
+    regular = [r for r in data_rows if len(r) == width] or data_rows
+    long_rows = int((counts > width).sum())
+    table = pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in regular], dtype=object)
+    profiles = {j: _profile(table[j], day_first, excel) for j in range(width)}
+
+    # ---- roles
+    cols: dict[str, Any] = {}
+    used: set[int] = set()
+    if header is None:
+        names, cols, reasons = _content_roles(profiles, width, reasons)
+        used = set(range(width))
+        reasons["header"] = (
+            "no header row: the first row already holds data ("
+            + ", ".join(f"{k}" for k in cols)
+            + " recognised from the cells)"
+        )
+    else:
+        names = header
+        scored = {j: _header_scores(h) for j, h in enumerate(header)}
+        for role in _ROLE_ORDER:
+            cands = [
+                (s[role], -j, j)
+                for j, s in scored.items()
+                if j not in used and role in s and _fits(role, profiles[j])
+            ]
+            if not cands:
+                continue
+            score, _, j = max(cands)
+            cols[role] = header[j]
+            used.add(j)
+            how = "is a usual name" if score >= 50 else "contains a usual word"
+            reasons[role] = f"the header {header[j]!r} {how} for the {role.replace('_', ' ')}"
+        desc = [
+            j
+            for j, s in scored.items()
+            if j not in used and "description" in s and profiles[j].filled > 0
+        ]
+        desc.sort(key=lambda j: (-scored[j]["description"], j))
+        if desc:
+            take = sorted(desc[:3])
+            cols["description"] = [header[j] for j in take] if len(take) > 1 else header[take[0]]
+            used.update(take)
+            reasons["description"] = (
+                "text header(s) "
+                + ", ".join(repr(header[j]) for j in take)
+                + (" joined with ' | '" if len(take) > 1 else "")
+            )
+    if "amount" not in cols:
+        raise LedgerError(
+            f"{fname}: no amount column recognised. Headers seen: "
+            + ", ".join(repr(h) for h in (header or []) if h)
+            + '. Write the mapping by hand (see docs/MAPPING.md): columns: amount: "<header>".',
+            file=fname,
+            column="amount",
+        )
+    mapping: dict[str, Any] = {"layout": f"suggested from {fname}"}
+    if header is None:
+        mapping["header"] = "none"
+        mapping["names"] = names
+    mapping["columns"] = cols
+    jpos = {h: j for j, h in enumerate(names)}
+
+    # ---- Norwegian accounts: derived KOSTRA art and funksjon, period from rekneskap_YYYY
+    derive: dict[str, Any] = {}
+    acct = cols.get("account")
+    if acct is not None and re.fullmatch(
+        r"(?i)(?:art)?konto|kontonr|kontonummer", _loose_header(acct)
+    ):
+        vals = profiles[jpos[acct]].values
+        if len(vals) and vals.str.fullmatch(r"\d{3,8}").all():
+            lens = vals.str.len()
+            if (lens == 5).all() and vals.str[0].nunique() == 1:
+                derive["art"] = {"from": acct, "slice": [1, 4]}
+                why = (
+                    f"KOSTRA art = characters 2-4 of the 5-digit {acct!r} (all start with "
+                    f"{vals.iloc[0][0]!r})"
+                )
+            elif lens.max() <= 4:
+                derive["art"] = {"from": acct, "pad": 4, "slice": [0, 3]}
+                why = (
+                    f"KOSTRA art = first 3 digits of {acct!r} zero-padded to 4 (it has "
+                    f"{lens.min()}-{lens.max()} digits: art + 1, leading zeros dropped)"
+                )
+            else:
+                why = ""
+            if derive:
+                cols["account"] = "art"
+                reasons["account"] = "the derived column 'art' (see derive)"
+                reasons["derive"] = why
+    for role in ("function",):
+        h = cols.get(role)
+        if h is not None and re.fullmatch(r"(?i)tjeneste|teneste", _loose_header(h)):
+            vals = profiles[jpos[h]].values
+            if len(vals) and vals.str.fullmatch(r"\d{5}").all():
+                derive["funksjon"] = {"from": h, "slice": [0, 3]}
+                cols["function"] = "funksjon"
+                reasons["function"] = f"KOSTRA funksjon = first 3 digits of the 5-digit {h!r}"
+    amount_h = cols["amount"]
+    m = re.search(r"(?:rekneskap|regnskap|budsjett|budget)\D?(\d{4})", amount_h, re.I)
+    period = None
+    if "date" not in cols and "fiscal_year" not in cols:
+        if m:
+            period = int(m.group(1))
+            reasons["period"] = f"no date column; the amounts are {amount_h!r}: year {period}"
+        else:
+            fm = re.search(r"(?i)fy\s?(\d{4})(?:\s*-\s*fy\s?(\d{4}))?", fname) or re.search(
+                r"(?<!\d)((?:19|20)\d{2})(?!\d)", fname
+            )
+            if fm:
+                period = fm.group(0).upper() if "fy" in fm.group(0).lower() else int(fm.group(1))
+                reasons["period"] = (
+                    f"no date column; the file name says {fm.group(0)!r} (a span names the "
+                    "fiscal year it ends in)"
+                )
+    if period is not None:
+        mapping["period"] = period
+    if derive:
+        mapping["derive"] = derive
+
+    # ---- ragged rows (unquoted delimiters inside a text column)
+    if long_rows and not excel:
+        join = cols.get("vendor") or next(
+            (names[j] for j in range(width) if profiles[j].letters > 0.5), None
+        )
+        if join is not None and not isinstance(join, list):
+            mapping["ragged"] = {"join": join}
+            reasons["ragged"] = (
+                f"{long_rows:,} rows have more than {width} fields (an unquoted "
+                f"{hints.get('delimiter', ',')!r} inside a name): the extra fields are joined "
+                f"into {join!r}"
+            )
+
+    # ---- total rows without a date
+    if "date" in cols:
+        dj = jpos[cols["date"]]
+        no_date = table[dj].astype(str).str.strip() == ""
+        if 0 < int(no_date.sum()) <= max(5, 0.02 * len(table)):
+            blank_col = cols["date"]
+            for role in ("payment_id", "invoice"):
+                h = cols.get(role)
+                if isinstance(h, str):
+                    e = table[jpos[h]].astype(str).str.strip() == ""
+                    if e.equals(no_date):
+                        blank_col = h
+                        break
+            mapping["summary_rows"] = {"blank": blank_col}
+            reasons["summary_rows"] = (
+                f"{int(no_date.sum())} rows have no date and no {blank_col!r}: total rows "
+                "(kept, marked summary_row)"
+            )
+
+    # ---- formats
+    if not excel:
+        mapping["delimiter"] = hints["delimiter"]
+        mapping["encoding"] = hints["encoding"]
+        reasons["delimiter"] = "the delimiter that splits the rows into the same number of fields"
+        reasons["encoding"] = (
+            "not valid UTF-8; the bytes read as Windows-1252"
+            if hints["encoding"] == "cp1252"
+            else "decodes as " + hints["encoding"]
+        )
+    else:
+        mapping["sheet"] = hints["sheet"]
+    aj = jpos.get(amount_h)
+    if aj is not None:
+        av = profiles[aj].values.astype(str)
+        av = av[~av.map(lambda x: isinstance(x, str) and x[:1].isdigit() is False and x == "")]
+        dec = _detect_decimal(av) if len(av) else "."
+        seps = {",": r"\d,\d{3}(?!\d)", ".": r"\d\.\d{3}(?!\d)", " ": r"\d[ \u00a0]\d{3}(?!\d)"}
+        found = [s for s, rx in seps.items() if s != dec and av.str.contains(rx, regex=True).any()]
+        th = found[0] if len(found) == 1 else None  # several kinds: leave it to the reader
+        mapping["decimal"] = dec
+        ex = av.iloc[int(np.argmax(av.str.len().to_numpy()))] if len(av) else ""
+        reasons["decimal"] = f"amounts such as {ex!r}"
+        noise = int(av.str.contains(r"\.\d{3,}$", regex=True).sum())
+        if noise and dec == ".":
+            reasons["decimal"] += f"; {noise:,} with binary-float noise, rounded to the cent"
+        if av.str.contains(r"\s$", regex=True).any():
+            reasons["decimal"] += "; trailing spaces are ignored"
+        if th is not None:
+            mapping["thousands"] = th
+            reasons["thousands"] = f"{th!r} groups thousands in amounts such as {ex!r}"
+        elif dec == "," and not found:
+            mapping["thousands"] = ""
+            reasons["thousands"] = "no thousands separator with the decimal comma"
+    if "date" in cols:
+        fmt, why = _date_format(profiles[jpos[cols["date"]]].values, day_first, country)
+        if fmt:
+            mapping["date_format"] = fmt
+            reasons["date_format"] = why
+    if country is not None:
+        mapping.update(COUNTRY_DEFAULTS[country])
+        reasons["currency"] = reasons["fiscal_year_start_month"] = f"country {country}" + (
+            "" if given else " (guessed from the headers; pass --country to be sure)"
+        )
+    else:
+        notes.append("currency and fiscal-year start unknown: pass --country US|GB|NO")
+    blank_rows = len(strs) - len(nonblank)
+    if blank_rows:
+        notes.append(f"{blank_rows:,} blank rows among the first {len(strs):,} (dropped, counted)")
+    unfilled = [r for r in SUGGEST_ROLES if r not in cols]
+    if period is not None or "fiscal_year" in cols:
+        unfilled = [r for r in unfilled if r != "date"]
+    sugg = Suggestion(fname, mapping, reasons, unfilled, notes)
+    if preview:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", LedgerWarning)
+                df = read_ledger(path, mapping)
+            show = [
+                "source_line",
+                "date",
+                "fiscal_year",
+                "vendor",
+                "account",
+                "account_name",
+                "department",
+                "amount",
+            ]
+            show = [
+                c
+                for c in show
+                if c in ("source_line", "amount", "fiscal_year") or df[c].notna().any()
+            ]
+            sugg.preview = df[show].head(5)
+            sugg.reader = df.attrs["reader"][fname]
+        except LedgerError as exc:
+            sugg.problem = str(exc)
+    return sugg
+
+
+def _content_roles(
+    profiles: dict[int, _Profile], width: int, reasons: dict[str, str]
+) -> tuple[list[str], dict[str, Any], dict[str, str]]:
+    """Names and roles of a file without a header, from what the cells look like."""
+    names = [f"column_{j + 1}" for j in range(width)]
+    cols: dict[str, Any] = {}
+    dates = [j for j in range(width) if profiles[j].date >= 0.9]
+    if dates:
+        j = dates[0]
+        names[j], cols["date"] = "date", "date"
+        reasons["date"] = f"field {j + 1}: {profiles[j].date:.0%} of the cells are dates"
+    nums = [
+        j
+        for j in range(width)
+        if j not in dates and profiles[j].amount >= 0.98 and profiles[j].filled > 0.5
+    ]
+    money = sorted(nums, key=lambda j: (profiles[j].decimals, j), reverse=True)
+    if money:
+        j = money[0]
+        names[j], cols["amount"] = "amount", "amount"
+        reasons["amount"] = (
+            f"field {j + 1}: numbers, {profiles[j].decimals:.0%} with a decimal part"
+        )
+    for j in nums:
+        p = profiles[j]
+        if (
+            names[j].startswith("column_")
+            and p.integer > 0.98
+            and p.distinct > 0.5 * len(p.values)
+            and "payment_id" not in cols
+        ):
+            names[j], cols["payment_id"] = "payment_id", "payment_id"
+            reasons["payment_id"] = f"field {j + 1}: whole numbers, nearly all different"
+    texts = []
+    for j in range(width):
+        p = profiles[j]
+        if not names[j].startswith("column_"):
+            continue
+        if p.letters > 0.5 and p.distinct <= 10 and p.mean_len <= 4:
+            names[j] = f"code_{j + 1}"
+            if p.void and "status_text" not in cols:
+                names[j] = cols["status_text"] = "status"
+                reasons["status_text"] = (
+                    f"field {j + 1}: short codes {sorted(p.values.unique())[:6]} including a "
+                    "void/cancel code"
+                )
+        elif p.letters > 0.3:
+            texts.append(j)
+    for role, take in (
+        ("vendor", texts[:1]),
+        ("department", texts[1:2]),
+        ("description", texts[2:]),
+    ):
+        if not take:
+            continue
+        for k, j in enumerate(take):
+            names[j] = role if len(take) == 1 else f"{role}_{k + 1}"
+        cols[role] = names[take[0]] if len(take) == 1 else [names[j] for j in take]
+        reasons[role] = (
+            f"text field{'s' if len(take) > 1 else ''} "
+            + ", ".join(str(j + 1) for j in take)
+            + (" (the first text field, most values different)" if role == "vendor" else "")
+            + (" joined with ' | '" if len(take) > 1 else "")
+        )
+    order = ["date", "vendor", "amount"]
+    cols = {k: cols[k] for k in order if k in cols} | {
+        k: v for k, v in cols.items() if k not in order
+    }
+    return names, cols, reasons
+
+
+_SUGGEST_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%Y%m%d",
+    "%b %Y",
+    "%B %Y",
+    "%Y-%m-%dT%H:%M:%S",
+)
+
+
+def _date_format(values: pd.Series, day_first: bool, country: str | None) -> tuple[str | None, str]:
+    """A strptime format that reads every date cell, and why (``None`` for Excel dates)."""
+    text = pd.Series(values.astype(str).unique()[:5000], dtype=object)
+    if text.str.fullmatch(r"\d{5}(?:\.\d+)?").mean() > 0.5:
+        return None, ""
+    fits = [
+        f
+        for f in _SUGGEST_DATE_FORMATS
+        if pd.to_datetime(text, format=f, errors="coerce").notna().all()
+    ]
+    if not fits:
+        return None, ""
+    if len(fits) > 1 and not day_first:
+        us = [f for f in fits if f.startswith("%m")]
+        fits = us + [f for f in fits if f not in us]
+    fmt = fits[0]
+    why = f"every date reads as {fmt} (e.g. {text.iloc[0]!r})"
+    if len(fits) > 1 and any(f.startswith(("%m", "%d")) for f in fits[1:2]):
+        why += (
+            f"; {fits[1]} would also fit: day first because of country {country or 'not US'}"
+            if day_first
+            else "; month first (US)"
+        )
+    if fmt in ("%b %Y", "%B %Y"):
+        why += "; no day: the first of the month"
+    return fmt, why
+
+
+def suggest_mapping(path: str | Path, country: str | None = None) -> dict[str, Any]:
+    """A mapping for a ledger file, from its header names or its cells (see :func:`suggest`).
+
+    Save it as YAML (``yaml.safe_dump``, or :meth:`Suggestion.to_yaml` with the
+    reasons as comments) after checking it.
+
+    Raises
+    ------
+    LedgerError
+        When no amount column can be recognised.
+
+    Examples
+    --------
+    >>> suggest_mapping("ap_2022.csv", "US")["columns"]  # doctest: +SKIP
+    {'amount': 'Amount', 'date': 'Check Date', 'vendor': 'Vendor Name'}
+    """
+    return suggest(path, country, preview=False).mapping
