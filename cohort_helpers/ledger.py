@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import warnings
@@ -1536,7 +1537,12 @@ def _read_csv_raw(
             frame = None
     if frame is None:
         try:
-            frame = _csv_frame(body, delim, ncols, py_enc, None)
+            with warnings.catch_warnings():
+                # names longer than the header: pandas would drop the extra fields
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = _csv_frame(body, delim, ncols, py_enc, None)
+        except pd.errors.ParserWarning:
+            frame = None
         except pd.errors.ParserError as exc:
             m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
             if m:
@@ -1555,6 +1561,24 @@ def _read_csv_raw(
             raise LedgerError(
                 f"{fname}: the file could not be read as CSV ({exc}).", file=fname
             ) from None
+    if frame is None:
+        counts = pd.Series(body.decode(py_enc).split("\n"), dtype=object).str.count(
+            re.escape(delim)
+        )
+        long = np.flatnonzero((counts > ncols - 1).to_numpy())
+        line = header_line + 1 + int(long[0]) if len(long) else header_line + 1
+        raise LedgerError(
+            f"{fname}, line {line}: has {int(counts.iloc[long[0]]) + 1 if len(long) else '?'} "
+            f"fields but the mapping names {ncols}. A cell probably contains the delimiter "
+            f"{delim!r} without quotes (e.g. a vendor 'BROWN, MARY'). Add "
+            "'ragged: {join: <column>}' to the mapping to join the extra fields into that "
+            f"column ({len(long):,} lines are longer).",
+            file=fname,
+            line=line,
+            lines=[header_line + 1 + int(x) for x in long[:_SHOW]],
+            count=len(long),
+            expected=f"{ncols} fields separated by {delim!r}",
+        )
     n_phys = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
     if len(frame) == n_phys:
         lines = np.arange(header_line + 1, header_line + 1 + len(frame), dtype=np.int64)
@@ -2647,18 +2671,30 @@ class Suggestion:
         return "\n".join(lines)
 
 
-def _header_scores(header: Any) -> dict[str, int]:
-    """Role -> how strongly a header name suggests it (0..100)."""
+@functools.lru_cache(maxsize=1)
+def _loose_synonyms() -> dict[str, dict[str, int]]:
+    """Loose synonym -> {role: rank} (built once)."""
+    out: dict[str, dict[str, int]] = {}
+    for role, syns in SUGGEST_SYNONYMS.items():
+        for rank, s in enumerate(syns):
+            out.setdefault(_loose_header(s), {}).setdefault(role, rank)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_scores(header: str) -> dict[str, int]:
+    """Role -> how strongly a header name suggests it (0..100).
+
+    Examples
+    --------
+    >>> _header_scores("Beneficiary Name")["vendor"], _header_scores("rekneskap_2011")["amount"]
+    (98, 95)
+    """
     loose = _loose_header(header)
     norm = _norm_header(header)
     if not loose:
         return {}
-    scores: dict[str, int] = {}
-    for role, syns in SUGGEST_SYNONYMS.items():
-        for rank, s in enumerate(syns):
-            if loose == _loose_header(s):
-                scores[role] = 100 - rank
-                break
+    scores = {role: 100 - rank for role, rank in _loose_synonyms().get(loose, {}).items()}
     for role, pattern, score in _HEADER_PATTERNS:
         if re.search(pattern, norm) and scores.get(role, 0) < score:
             scores[role] = score
@@ -2685,19 +2721,25 @@ class _Profile:
 
 
 def _profile(cells: pd.Series, day_first: bool, excel: bool = False) -> _Profile:
-    v = cells.map(_cell_text).astype(str).str.strip()
+    v = (cells.map(_cell_text) if excel else cells).astype(str).str.strip()
     nb = v[v != ""]
     n = max(len(nb), 1)
     if len(nb):
-        uniq = pd.Series(nb.unique()[:2000], dtype=object)
-        _, dbad, _ = parse_dates(uniq, None, day_first=day_first)
-        date_share = float(1 - dbad.mean())
-        # a plain number is not a date (Excel serials aside)
-        plain = uniq.astype(str).str.fullmatch(r"-?\d+(?:[.,]\d+)?")
-        if excel:  # Excel date serials are numbers
-            plain &= ~uniq.astype(str).str.fullmatch(r"\d{5}(?:\.\d+)?")
-        date_share *= float(1 - plain.mean())
-        a, abad, _ = parse_amounts(uniq.astype(str))
+        uniq = pd.Series(nb.unique(), dtype=object)
+        # an evenly spread sample of the distinct values is enough to tell dates and amounts
+        uniq = uniq.iloc[:: max(1, len(uniq) // 400)].reset_index(drop=True)
+        txt = uniq.astype(str)
+        digits = float(txt.str.contains(r"\d", regex=True).mean())
+        date_share = 0.0
+        if digits >= 0.9:
+            _, dbad, _ = parse_dates(uniq, None, day_first=day_first)
+            date_share = float(1 - dbad.mean())
+            # a plain number is not a date (Excel serials aside)
+            plain = txt.str.fullmatch(r"-?\d+(?:[.,]\d+)?")
+            if excel:  # Excel date serials are numbers
+                plain &= ~txt.str.fullmatch(r"\d{5}(?:\.\d+)?")
+            date_share *= float(1 - plain.mean())
+        a, abad, _ = parse_amounts(txt) if digits >= 0.9 else (None, np.ones(1, bool), None)
         amount_share = float(1 - abad.mean())
     else:
         date_share = amount_share = 0.0

@@ -17,7 +17,11 @@ LEDGERS = REALDATA / "ledgers"
 #: file name -> expected figures.
 EXPECTED: dict[str, dict] = {
     "uk_devon-county-council_2025-10.csv": {"country": "GB", "rows": 2_416, "spend": 37_590_820.00},
-    "uk_devon-county-council_2024-03.csv": {"country": "GB", "rows": 10_690, "spend": 84_455_494.53},
+    "uk_devon-county-council_2024-03.csv": {
+        "country": "GB",
+        "rows": 10_690,
+        "spend": 84_455_494.53,
+    },
     "uk_oxford-city-council_2017-Q4.csv": {"country": "GB", "rows": 3_855, "spend": 17_382_055.90},
     "uk_leeds-city-council_2020-06.csv": {
         "country": "GB",

@@ -9,10 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from realdata import EXPECTED, LEDGERS
 
 from cohort_helpers import ledger as L
-
-from realdata import EXPECTED, LEDGERS
 
 pytestmark = pytest.mark.skipif(
     not LEDGERS.is_dir(), reason="../shared/realdata is not beside the checkout"
@@ -70,7 +69,9 @@ def test_edited_mappings_differ_from_the_suggestion_by_one_or_two_lines(stem, su
     name = next(n for n in EXPECTED if n.rsplit(".", 1)[0] == stem)
     edited = yaml.safe_load((FIXTURES / f"{stem}.yaml").read_text())
     sugg = suggested[name].mapping
-    changed = [k for k in set(sugg) | set(edited) if k != "columns" and sugg.get(k) != edited.get(k)]
+    changed = [
+        k for k in set(sugg) | set(edited) if k != "columns" and sugg.get(k) != edited.get(k)
+    ]
     cols_s, cols_e = sugg["columns"], edited["columns"]
     changed += [k for k in set(cols_s) | set(cols_e) if cols_s.get(k) != cols_e.get(k)]
     assert 1 <= len(changed) <= 2, changed
@@ -90,9 +91,7 @@ def test_tameside_summary_rows_are_kept_and_marked(suggested):
     assert (summary["fiscal_year"] == 2015).all()  # the file's year (Sep 2014, April start)
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in EXPECTED if n.startswith("no_")]
-)
+@pytest.mark.parametrize("name", [n for n in EXPECTED if n.startswith("no_")])
 def test_norwegian_accounts_derive_the_kostra_art(name, suggested):
     m = suggested[name].mapping
     assert m["period"] == 2011 and m["columns"]["amount"] == "rekneskap_2011"
