@@ -2145,7 +2145,7 @@ def read_ledger(
                 s = s.where(~both, s + JOIN_SEPARATOR + t).fillna(t)
             if key == "mcc":
                 s = s.str.replace(r"\.0$", "", regex=True).str.zfill(4)
-            out[key] = s.astype("str")
+            out[key] = s if s.dtype == "str" else s.astype("str")
         else:
             out[key] = na_str
     if "currency" not in header_of:
