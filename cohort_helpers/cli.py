@@ -10,6 +10,7 @@ Sub-commands (``cohort --help`` lists them):
 ``cohort inventory FILE ... --mapping M --out DIR``   an inventory from your own exports
 ``cohort screen FILE --mapping M --country NO --year Y --out DIR``  from an accounts file
 ``cohort member add NAME --country .. --ledger FILE --mapping M``  your government
+``cohort mapping suggest FILE... [--country US|GB|NO] [-o MAPPING.yaml]``  a column mapping
 
 Each handler returns a process exit code: 0 success, 1 a check failed,
 2 bad input (with a message a participant can act on).
@@ -189,6 +190,28 @@ def build_parser() -> argparse.ArgumentParser:
     scr.add_argument("ledgers", nargs="+", metavar="FILE", help="accounts or budget file(s)")
     own_data_options(scr, screening=True)
     scr.set_defaults(handler=_lazy("commands", "cli_screen"))
+
+    # mapping --------------------------------------------------------------
+    mp = sub.add_parser("mapping", help="column mappings for your own exports")
+    mpsub = mp.add_subparsers(dest="mapping_command", required=True)
+    sg = mpsub.add_parser(
+        "suggest",
+        help="propose a column mapping (YAML, with the reason for each line) and preview it",
+    )
+    sg.add_argument("ledgers", nargs="+", metavar="FILE", help="exports: CSV, TXT, XLSX or XLS")
+    sg.add_argument(
+        "--country",
+        type=str.upper,
+        choices=["US", "GB", "NO"],
+        help="sets currency, fiscal-year start and day-first dates (default: guessed)",
+    )
+    sg.add_argument(
+        "-o",
+        "--out",
+        metavar="MAPPING.yaml",
+        help="write the mapping here (a folder for several files); default: print it",
+    )
+    sg.set_defaults(handler=_lazy("commands", "cli_mapping_suggest"))
 
     # member ---------------------------------------------------------------
     mem = sub.add_parser("member", help="your own government as a cohort member")

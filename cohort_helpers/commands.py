@@ -24,7 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["parse_rates", "with_bundled_rates", "cli_inventory", "cli_screen", "cli_member_add"]
+__all__ = [
+    "parse_rates",
+    "with_bundled_rates",
+    "cli_inventory",
+    "cli_screen",
+    "cli_member_add",
+    "cli_mapping_suggest",
+]
 
 _RATE = re.compile(r"^\s*([A-Za-z]{3})\s*:\s*(\d{4})\s*=\s*([0-9]*\.?[0-9]+)\s*$")
 
@@ -251,3 +258,40 @@ def cli_member_add(args: argparse.Namespace) -> int:
     print(f'In a session notebook, set  member = "{slug}"  in the parameters cell.')
     print(f"The workspace folder is {workspace.workspace_dir()} (set COHORT_WORKSPACE to move it).")
     return 0
+
+
+def cli_mapping_suggest(args: argparse.Namespace) -> int:
+    """``cohort mapping suggest FILE... [--country US|GB|NO] [-o MAPPING.yaml]``.
+
+    Prints (or writes) the suggested mapping with the reason for each line as a
+    YAML comment, then a preview of the first rows read with it, the rows and
+    spend read, and the roles it could not fill. Several files with ``-o``:
+    ``-o`` is a folder and each file gets ``<file stem>.yaml``.
+    """
+    from . import ledger
+
+    files = list(args.ledgers)
+    out = Path(args.out) if args.out else None
+    several = len(files) > 1
+    if out is not None and several and out.suffix.lower() in (".yaml", ".yml"):
+        raise CommandError(
+            f"{len(files)} files but one output file {out}: give a folder with -o (each file "
+            "gets <name>.yaml), or one file at a time."
+        )
+    problems = 0
+    for k, f in enumerate(files):
+        sugg = ledger.suggest(f, args.country)
+        text = sugg.to_yaml()
+        if out is None:
+            if k:
+                print("---")
+            print(text, end="")
+            print("\n".join("# " + x for x in sugg.report().splitlines()))
+        else:
+            target = out / f"{Path(f).stem}.yaml" if several else out
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            print(f"Wrote {target}")
+            print(sugg.report())
+        problems += sugg.problem is not None
+    return 1 if problems else 0
