@@ -179,9 +179,27 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
         if files:
             parts = [pd.read_csv(f)[["year", "unit", "value"]] for f in files]
             long = pd.concat(parts, ignore_index=True).rename(columns={"unit": "pair", "value": "rate"})
-            return normalise_rates(long)
+            return _with_workspace_rates(normalise_rates(long))
     file = _public_file("exchange_rates.csv", path)
-    return normalise_rates(pd.read_csv(file))
+    rates = normalise_rates(pd.read_csv(file))
+    return rates if path is not None else _with_workspace_rates(rates)
+
+
+def _with_workspace_rates(bundled: pd.DataFrame) -> pd.DataFrame:
+    """The bundled rates plus the years a workspace member registered (``cohort member add
+    --rate``) that the bundled tables lack; a bundled rate is never replaced."""
+    from .workspace import workspace_rates
+
+    own = workspace_rates()
+    if own.empty:
+        return bundled
+    own = normalise_rates(own[["year", "pair", "rate"]])
+    have = bundled.set_index(["currency", "year"]).index
+    new = own[~own.set_index(["currency", "year"]).index.isin(have)]
+    if new.empty:
+        return bundled
+    both = pd.concat([bundled, new], ignore_index=True)
+    return both.sort_values(["currency", "year"], ignore_index=True)
 
 
 def _pair_rows(pair: str, years: Any, values: Any) -> pd.DataFrame:
