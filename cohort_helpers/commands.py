@@ -203,10 +203,12 @@ def cli_screen(args: argparse.Namespace) -> int:
 
 
 def _spend_years(lines: pd.DataFrame, fiscal_year: int) -> set[int]:
-    """Calendar years of the payments (the years their exchange rates are needed for)."""
+    """Years whose exchange rates the notebooks need: the payments' calendar years and the
+    fiscal year (the budget year of the downscaling exercises)."""
+    years = {int(fiscal_year)}
     if "date" in lines and lines["date"].notna().any():
-        return {int(y) for y in lines["date"].dt.year.dropna().unique()}
-    return {int(fiscal_year)}
+        years |= {int(y) for y in lines["date"].dt.year.dropna().unique()}
+    return years
 
 
 def _missing_rate_lines(currency: str, years: set[int]) -> list[str]:
