@@ -1957,6 +1957,8 @@ def _read_cache(prefix: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict] | None:
         return None
     if list(cats.columns) != CATEGORY_COLUMNS or list(my.columns) != MEMBER_YEAR_COLUMNS:
         return None
+    for col in ("residents", "employees"):  # blank (unknown) for a workspace member: NaN
+        my[col] = pd.to_numeric(my[col], errors="coerce")
     return cats, my, meta
 
 
