@@ -23,9 +23,11 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from cohort_helpers import runner
+from cohort_helpers import compare, downscale, members, runner, workspace
 from cohort_helpers.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,7 +117,7 @@ def _run(stem: str, member: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
+def own_workspace(tmp_path_factory):
     """A workspace of this module's own; the kernels papermill starts inherit it."""
     mp = pytest.MonkeyPatch()
     folder = tmp_path_factory.mktemp("own-workspace")
@@ -125,7 +127,7 @@ def workspace(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def oxford(workspace, tmp_path_factory):
+def oxford(own_workspace, tmp_path_factory):
     if not OXFORD.resolve().is_file():
         pytest.skip(f"the dev corpus is not beside the repository ({OXFORD.resolve()})")
     mapping = tmp_path_factory.mktemp("oxford") / "oxford.yaml"
@@ -144,7 +146,7 @@ def oxford(workspace, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def harbor(workspace, tmp_path_factory):
+def harbor(own_workspace, tmp_path_factory):
     """A US town: 600 lines of a bundled-style AP export, an LGO inventory, every figure."""
     folder = tmp_path_factory.mktemp("harbor")
     lines = CV_AP.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -227,3 +229,168 @@ def test_harbor_ranked_in_session5(harbor, tmp_path):
     rank = re.search(r"Town of Harbor: [\d.]+ t CO2e per resident, rank (\d+) of (\d+)", text)
     assert rank and 1 <= int(rank.group(1)) <= int(rank.group(2))
     assert "95% range" in text and "Members inside that range" in text
+
+
+# ------------------------------------------------------------ the library behind the notes
+
+
+def _results() -> compare.CohortResults:
+    """Three members: two with a population, one workspace member without (nor staff)."""
+    my = pd.DataFrame(
+        {
+            "member": ["a", "b", "own"],
+            "name": ["A", "B", "Own Town"],
+            "country": ["US", "US", "GB"],
+            "fiscal_year": [2022, 2022, 2018],
+            "currency": ["USD", "USD", "GBP"],
+            "residents": [10_000, 40_000, np.nan],
+            "employees": [100, 400, np.nan],
+            "lines": [10, 10, 10],
+            "input_spend": [2e6, 5e6, 3e6],
+            "included_spend": [1e6, 4e6, 2e6],
+            "excluded_spend": [1e6, 1e6, 1e6],
+            "unclassified_spend": [0.0, 0.0, 0.0],
+            "spend_usd": [1e6, 4e6, 2.6e6],
+            "t_co2e": [500.0, 1000.0, 900.0],
+            "reconciliation_cents": [0, 0, 0],
+        }
+    )
+    cats = pd.DataFrame(
+        {
+            "member": ["a", "a", "b", "own"],
+            "fiscal_year": [2022, 2022, 2022, 2018],
+            "naics6": ["327320", "541330", "327320", "541330"],
+            "scope3_category": [1, 1, 1, 1],
+            "joint_agreement": pd.array([pd.NA] * 4, dtype="boolean"),
+            "lines": [5, 5, 10, 10],
+            "nominal_spend": [5e5, 5e5, 4e6, 2e6],
+            "spend_usd": [5e5, 5e5, 4e6, 2.6e6],
+            "t_co2e": [400.0, 100.0, 1000.0, 900.0],
+        }
+    )
+    return compare.CohortResults(cats, my, {"factors": "sef_v1.3", "members": "all"}, "k")
+
+
+def test_a_member_without_population_is_listed_not_ranked():
+    res = _results()
+    n = res.normalised()
+    assert n.index.tolist() == ["b", "a", "own"]  # ranked first, the unranked last
+    assert n["rank"].tolist()[:2] == [1, 2] and pd.isna(n.loc["own", "rank"])
+    assert np.isnan(n.loc["own", "t_per_resident"]) and np.isnan(n.loc["own", "t_per_employee"])
+    assert n.loc["own", "t_per_usd_million"] == pytest.approx(900 / 2.6)
+    assert "Not ranked (no population given): Own Town" in n.attrs["note"]
+    assert res.rank("own") == (None, 2)
+    assert res.rank("a") == (2, 2)
+    assert res.rank("own", "t_per_usd_million") == (2, 3)  # 250, 346, 500 t per million USD
+    assert res.median() == pytest.approx(0.0375)  # the ranked members only
+    view = res.public_view("a")
+    assert view["name"].tolist() == ["member ranked 1", "A", "member not ranked"]
+    assert "no population figure" in res.notes("own") and "--residents N" in res.notes("own")
+    assert "--employees N" in res.notes("own")
+    assert res.notes("a") == ""
+
+
+def test_position_leaves_out_members_without_population():
+    res = _results()
+    with pytest.raises(ValueError, match="no population figure.*--residents"):
+        res.position("own")
+    pos = res.position("a")
+    # the cohort is a and b only: 1,500 t over 50,000 residents
+    assert pos.cohort_t_per_resident == pytest.approx(1500 / 50_000)
+    assert pos.member_t_per_resident == pytest.approx(0.05)
+
+
+def test_chart_lists_the_unranked_member_in_its_caption():
+    chart = _results().chart("t_per_resident", "own")
+    assert "Not shown (no figure for t CO2e per resident): Own Town" in chart.caption
+    assert "2 members with this figure" in chart.caption
+    usd = _results().chart("t_per_usd_million", "own")
+    assert "Own Town (highlighted)" in usd.caption and "Not shown" not in usd.caption
+
+
+def test_cached_blank_head_counts_come_back_as_nan(tmp_path):
+    res = _results()
+    prefix = tmp_path / "member_x"
+    files = compare._cache_files(prefix)
+    res.categories.to_csv(files["categories"], index=False)
+    res.member_years.to_csv(files["member_years"], index=False)
+    files["meta"].write_text("{}", encoding="utf-8")
+    cats, my, _ = compare._read_cache(prefix)
+    assert my["residents"].isna().tolist() == [False, False, True]
+    assert my["residents"].iloc[0] == 10_000
+
+
+def test_missing_pieces_of_a_workspace_member(tmp_path, monkeypatch):
+    monkeypatch.setenv("COHORT_WORKSPACE", str(tmp_path / "ws"))
+    assert members.missing_pieces("cedar_valley") == {}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    ledger = folder / "ap.csv"
+    ledger.write_text("".join(CV_AP.read_text(encoding="utf-8").splitlines(True)[:50]))
+    workspace.add_member(
+        "Bare Town", country="GB", ledgers=[ledger], mappings=[CV_MAP], fiscal_years=[2022]
+    )
+    notes = members.missing_pieces("bare_town")
+    assert sorted(notes) == ["budgets", "employees", "lgo", "residents", "survey"]
+    assert notes["lgo"].startswith("**No LGO inventory was registered for Bare Town**")
+    assert "cohort member add bare_town ... --lgo lgo.csv --replace" in notes["lgo"]
+    assert "(in GBP)" in notes["budgets"]
+    assert notes["lgo"]._repr_markdown_() == str(notes["lgo"])
+    lgo = members.lgo_inventory("bare_town")
+    assert lgo.empty and members.lgo_year(lgo) is None and lgo.attrs["note"] == notes["lgo"]
+    assert members.member_profile("bare_town").state_or_region == "the United Kingdom"
+    lgo_file = folder / "lgo.csv"
+    lgo_file.write_text(LGO_CSV, encoding="utf-8")
+    workspace.add_member(
+        "Bare Town", country="GB", ledgers=[ledger], mappings=[CV_MAP], fiscal_years=[2022],
+        lgo=lgo_file, residents=9000, employees=80, operating_budget=2e7, capital_budget=3e6,
+        replace=True,
+    )  # fmt: skip
+    assert sorted(members.missing_pieces("bare_town")) == ["survey"]
+    assert members.lgo_year(members.lgo_inventory("bare_town")) == 2021
+
+
+def test_ledger_purchases_for_a_member_without_budgets():
+    rec = pd.DataFrame(
+        {"bucket": ["input", "included, category 1", "included, category 2", "check"],
+         "amount": [100.0, 45.5, 9.25, 0.0]}
+    )  # fmt: skip
+    assert downscale.ledger_purchases(rec) == (45.5, 9.25)
+    assert downscale.ledger_purchases(rec.iloc[[0]]) == (0.0, 0.0)
+
+
+def test_a_workspace_member_is_cached_apart_from_the_cohort(tmp_path, monkeypatch):
+    from cohort_helpers import inventory
+
+    monkeypatch.setenv("COHORT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COHORT_WORKSPACE", str(tmp_path / "ws"))
+    before = compare.cohort_results(members=["tindoy"], progress=False)
+    ledger = tmp_path / "ap.csv"
+    ledger.write_text("".join(CV_AP.read_text(encoding="utf-8").splitlines(True)[:201]))
+    workspace.add_member(
+        "mine", country="US", ledgers=[ledger], mappings=[CV_MAP], fiscal_years=[2022],
+        residents=20_000,
+    )  # fmt: skip
+    both = compare.cohort_results(members=["tindoy", "mine"], progress=False)
+    assert both.path == before.path  # the same cache entry for the bundled members
+    assert both.members() == ["tindoy", "mine"] and both.years("mine") == [2022]
+    n = both.normalised()
+    assert n.loc["mine", "population"] == 20_000 and n.loc["mine", "t_per_resident"] > 0
+    assert both.rank("mine")[1] == 2
+
+    def boom(*args, **kwargs):
+        raise AssertionError("computed again: the cache was not used")
+
+    with monkeypatch.context() as m:
+        m.setattr(inventory, "member_inventory", boom)
+        assert compare.cohort_results(members=["tindoy", "mine"], progress=False).from_cache
+        assert compare.cohort_results(members=["tindoy"], progress=False).from_cache
+    # a new figure in member.yaml recomputes that member only
+    workspace.add_member(
+        "mine", country="US", ledgers=[ledger], mappings=[CV_MAP], fiscal_years=[2022],
+        residents=40_000, replace=True,
+    )  # fmt: skip
+    again = compare.cohort_results(members=["tindoy", "mine"], progress=False)
+    assert again.normalised().loc["mine", "population"] == 40_000
+    entries = sorted(p.name.split("_")[0] for p in (tmp_path / "cache" / "results").glob("*.json"))
+    assert entries == ["cohort", "member", "member"]
