@@ -150,6 +150,40 @@ _PAIR = re.compile(r"^\s*([A-Za-z]{3})\s+per\s+([A-Za-z]{3})\s*$")
 
 
 def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Annual average exchange rates: the bundled tables (see :func:`_read_exchange_rates`)
+    or the file at ``path``.
+
+    Without ``path``, the years that workspace members registered (``cohort member add
+    --rate``, :func:`cohort_helpers.workspace.workspace_rates`) and the bundled tables
+    lack are added; a bundled rate is never replaced.
+
+    Examples
+    --------
+    >>> exchange_rates().query("currency == 'NOK' and year == 2021")  # doctest: +SKIP
+      currency  year    rate    quote  usd_per_unit
+    0      NOK  2021  8.5991  per_usd      0.116291
+    """
+    rates = _read_exchange_rates(path)
+    return rates if path is not None else _with_workspace_rates(rates)
+
+
+def _with_workspace_rates(bundled: pd.DataFrame) -> pd.DataFrame:
+    """``bundled`` plus the workspace members' rates for the years it lacks."""
+    from .workspace import workspace_rates
+
+    own = workspace_rates()
+    if own.empty:
+        return bundled
+    own = normalise_rates(own[["year", "pair", "rate"]])
+    have = bundled.set_index(["currency", "year"]).index
+    new = own[~own.set_index(["currency", "year"]).index.isin(have)]
+    if new.empty:
+        return bundled
+    both = pd.concat([bundled, new], ignore_index=True)
+    return both.sort_values(["currency", "year"], ignore_index=True)
+
+
+def _read_exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Annual average exchange rates from ``datasets/public/``.
 
     By default the bundled per-pair tables (``nok_per_usd.csv``,

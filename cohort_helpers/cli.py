@@ -229,6 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     ma.add_argument("--capital-budget", type=float)
     ma.add_argument("--display-name", help='e.g. "City of Columbia"')
     ma.add_argument(
+        "--rate",
+        action="append",
+        metavar="CUR:YEAR=VALUE",
+        help="an annual average exchange rate the bundled tables lack (units per USD), "
+        "kept with the member and used by the notebooks, e.g. GBP:2017=0.776",
+    )
+    ma.add_argument(
         "--workspace", help="workspace folder (default: $COHORT_WORKSPACE or ~/cohort-workspace)"
     )
     ma.add_argument("--replace", action="store_true", help="replace a member of that name")

@@ -209,6 +209,33 @@ def cli_screen(args: argparse.Namespace) -> int:
     return _run(args, screening=True)
 
 
+def _spend_years(lines: pd.DataFrame, fiscal_year: int) -> set[int]:
+    """Years whose exchange rates the notebooks need: the payments' calendar years and the
+    fiscal year (the budget year of the downscaling exercises)."""
+    years = {int(fiscal_year)}
+    if "date" in lines and lines["date"].notna().any():
+        years |= {int(y) for y in lines["date"].dt.year.dropna().unique()}
+    return years
+
+
+def _missing_rate_lines(currency: str, years: set[int]) -> list[str]:
+    """Warnings for the years of a non-USD member without an exchange rate."""
+    from . import adjust
+
+    if currency == "USD" or not years:
+        return []
+    try:
+        have = set(adjust.exchange_rates().query("currency == @currency")["year"])
+    except FileNotFoundError:
+        have = set()
+    return [
+        f"warning: no {currency} per USD rate for {y}: the notebooks need one to convert this "
+        f"member's spend. Add it with `cohort member add ... --rate {currency}:{y}=VALUE "
+        "--replace` (annual average, units per US dollar)."
+        for y in sorted(years - have)
+    ]
+
+
 def cli_member_add(args: argparse.Namespace) -> int:
     """``cohort member add NAME --country .. --ledger FILE... --mapping M [...]``."""
     from . import inventory, ledger, workspace
@@ -226,7 +253,8 @@ def cli_member_add(args: argparse.Namespace) -> int:
             f"{len(ledgers)} --ledger file(s) but {len(maps)} --mapping file(s): give one "
             "mapping for all, or one per ledger in the same order."
         )
-    years = []
+    years: list[int] = []
+    spend_years: set[int] = set()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for led, mp in zip(ledgers, maps, strict=True):
@@ -234,6 +262,7 @@ def cli_member_add(args: argparse.Namespace) -> int:
             lines = ledger.read_ledger(led, m)
             year, _ = inventory.choose_fiscal_year(lines, args.fiscal_year)
             years.append(year)
+            spend_years.update(_spend_years(lines, year))
     _print_warnings(caught)
     folder = workspace.add_member(
         args.name,
@@ -247,6 +276,7 @@ def cli_member_add(args: argparse.Namespace) -> int:
         employees=args.employees,
         operating_budget=args.operating_budget,
         capital_budget=args.capital_budget,
+        rates=parse_rates(getattr(args, "rate", None)),
         replace=args.replace,
     )
     slug = folder.name
@@ -255,6 +285,8 @@ def cli_member_add(args: argparse.Namespace) -> int:
         print(f"  {Path(led).name}: fiscal year {y}")
     if not args.lgo:
         print("  no LGO inventory given: the notebooks skip the comparison with Scope 1 and 2")
+    for line in _missing_rate_lines(workspace.read_member(slug)["currency"], spend_years):
+        print(line, file=sys.stderr)
     print(f'In a session notebook, set  member = "{slug}"  in the parameters cell.')
     print(f"The workspace folder is {workspace.workspace_dir()} (set COHORT_WORKSPACE to move it).")
     return 0
