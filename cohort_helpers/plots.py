@@ -244,10 +244,10 @@ def bar(
     if top and len(s) > top:
         s = pd.concat([s.iloc[:top], pd.Series({"All other": s.iloc[top:].sum()})])
     hl = {highlight} if isinstance(highlight, str) else set(highlight or [])
-    labels = [wrap_label(k, 28) for k in s.index]
+    labels = [wrap_label(k, 30) for k in s.index]
     lines = max((lb.count("\n") + 1 for lb in labels), default=1)
     with style():
-        fig, ax = plt.subplots(figsize=(10, (0.3 + 0.2 * lines) * len(s) + 1.6))
+        fig, ax = plt.subplots(figsize=(10, (0.28 + 0.16 * lines) * len(s) + 1.6))
         colors = [HIGHLIGHT if k in hl else (PALETTE[0] if not hl else MUTED) for k in s.index]
         ax.barh(np.arange(len(s))[::-1], s.values, color=colors, tick_label=labels)
         ax.set_xlabel(xlabel or unit)
@@ -493,10 +493,10 @@ def ranges(
     True
     """
     f = frame.sort_values(point)
-    labels = [wrap_label(i, 28) for i in f.index]
+    labels = [wrap_label(i, 30) for i in f.index]
     lines = max((lb.count("\n") + 1 for lb in labels), default=1)
     with style():
-        fig, ax = plt.subplots(figsize=(10, (0.35 + 0.2 * lines) * len(f) + 1.6))
+        fig, ax = plt.subplots(figsize=(10, (0.28 + 0.16 * lines) * len(f) + 1.6))
         y = np.arange(len(f))
         ax.errorbar(
             f[point],
