@@ -281,9 +281,10 @@ def grouped_bar(
         for i, col in enumerate(frame.columns):
             ax.bar(x + i * w - 0.4 + w / 2, frame[col].values, w, label=str(col))
         many = len(frame) > 8
+        chars = max(8, min(18, 90 // max(len(frame), 1)))  # what fits under one group
         ax.set_xticks(
             x,
-            [wrap_label(i, 16) for i in frame.index],
+            [wrap_label(i, chars) for i in frame.index],
             rotation=30 if many else 0,
             ha="right" if many else "center",
         )
@@ -547,6 +548,8 @@ def line(
         ax.set_xlabel(xlabel)
         ax.set_title(title)
         _value_axis(ax.yaxis, frame.to_numpy())
+        if np.nanmin(frame.to_numpy(dtype=float)) >= 0:
+            ax.set_ylim(bottom=0)  # a change reads at its true size
         if pd.api.types.is_integer_dtype(frame.index):  # years: whole numbers, no separator
             ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=8, integer=True))
             ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}"))

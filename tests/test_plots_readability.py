@@ -122,6 +122,48 @@ def test_no_label_cut_mid_word_and_long_labels_wrapped(charts, name):
 
 
 @pytest.mark.parametrize("name", list(_charts()))
+def test_category_labels_do_not_overlap(charts, name):
+    chart = charts[name]
+    renderer = chart.fig.canvas.get_renderer()
+    for ax in chart.fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            boxes = [
+                t.get_window_extent(renderer)
+                for t in axis.get_ticklabels()
+                if t.get_visible() and t.get_text().strip()
+            ]
+            for a, b in zip(boxes, boxes[1:], strict=False):
+                assert not a.overlaps(b), f"{name}: labels overlap on one axis"
+
+
+def test_grouped_bar_labels_fit_many_groups():
+    names = [
+        f"{n} kommune"
+        for n in (
+            "Bjørkestrand",
+            "Fjellgård",
+            "Håkonsfjord",
+            "Lyngmo",
+            "Sølvdalen",
+            "Tindøy",
+            "Ærvika",
+        )
+    ]
+    frame = pd.DataFrame({"2019": [1.2] * 7, "2020": [1.1] * 7, "2021": [1.3] * 7}, index=names)
+    chart = plots.grouped_bar(frame, unit="t CO2e per resident", title="Per resident")
+    FigureCanvasAgg(chart.fig).draw()
+    renderer = chart.fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in chart.fig.axes[0].get_xticklabels()]
+    assert len(boxes) == 7
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert not a.overlaps(b), "group labels run into each other"
+
+
+def test_line_starts_at_zero_for_amounts(charts):
+    assert charts["line"].fig.axes[0].get_ylim()[0] == 0
+
+
+@pytest.mark.parametrize("name", list(_charts()))
 def test_axis_numbers_have_thousands_separators_and_do_not_run_together(charts, name):
     chart = charts[name]
     renderer = chart.fig.canvas.get_renderer()
