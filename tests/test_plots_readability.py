@@ -249,3 +249,38 @@ def test_html_export_title_names_session_and_member(tmp_path):
     runner.to_html(executed, page)
     title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8")).group(1)
     assert title == "Session 4: Quantitative analysis - City of Cedar Valley"
+
+
+@pytest.mark.notebooks
+def test_session4_hot_spot_caption_counts_categories(tmp_path):
+    """Acceptance: the caption states how many *categories* hold 80% of emissions and spend."""
+    from cohort_helpers import categories, inventory, members
+
+    member = "cedar_valley"
+    notebook = NOTEBOOKS / "04_quantitative_analysis.ipynb"
+    run = runner.execute(
+        notebook,
+        tmp_path,
+        {"member": member, "output_dir": str(tmp_path / "out")},
+        html=False,
+        cwd=notebook.parent,
+    )
+    assert run.status == "ok", run.message
+    nb = json.loads(run.executed.read_text(encoding="utf-8"))
+    captions = [
+        re.search(r"<figcaption><em>(.*?)</em>", "".join(o["data"]["text/html"])).group(1)
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "figcaption" in "".join(o.get("data", {}).get("text/html", ""))
+    ]
+    hot = [c for c in captions if "hold 80%" in c]
+    assert len(hot) == 1
+    by = categories.by_category(inventory.member_inventory(member, n_draws=0).summary)
+    h = inventory.hot_spots(by)
+    name = members.member_profile(member).name
+    assert hot[0].startswith(
+        f"{h.n80_emissions} of {len(by)} purchase categories hold 80% of {name}&#x27;s "
+        f"supply-chain emissions; {h.n80_spend} hold 80% of its spend"
+    )
+    assert (h.n80_emissions, h.n80_spend, len(by)) == (9, 8, 23)
+    assert "cedar_valley" not in " ".join(captions)
