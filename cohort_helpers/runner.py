@@ -73,12 +73,48 @@ def member_country(member: str) -> str:
         return "US"
 
 
+def html_title(nb) -> str:
+    """``"Session N: <title> - <member display name>"`` for an executed notebook.
+
+    The title is the notebook's first ``#`` heading; the member is the
+    ``member`` parameter papermill recorded, shown by its display name.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Session 2: Survey")])
+    >>> html_title(nb)
+    'Session 2: Survey'
+    """
+    heading = next(
+        (
+            line[2:].strip()
+            for cell in nb.cells
+            if cell.cell_type == "markdown"
+            for line in cell.source.splitlines()
+            if line.startswith("# ")
+        ),
+        "Notebook",
+    )
+    member = nb.metadata.get("papermill", {}).get("parameters", {}).get("member")
+    if not member:
+        return heading
+    try:
+        from . import members
+
+        name = members.member_profile(member).name
+    except Exception:  # an unknown member still gets a title
+        name = member
+    return f"{heading} - {name}"
+
+
 def to_html(executed: Path, html: Path) -> None:
-    """Render an executed notebook to a standalone HTML page."""
+    """Render an executed notebook to a standalone HTML page titled by :func:`html_title`."""
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = html_title(nb)
     body, _ = HTMLExporter().from_notebook_node(nb)
     html.write_text(body, encoding="utf-8")
 
