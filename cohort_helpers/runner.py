@@ -25,6 +25,12 @@ from . import DEFAULT_MEMBER, paths
 
 #: Kernel used for every execution: the interpreter running this code.
 KERNEL_NAME = "python3"
+#: Arguments for every kernel started here. The kernel runs on this machine, for this
+#: process only; its start-up warning "Kernel is running over TCP without encryption"
+#: (once per notebook) says nothing the person running ``make run`` can act on, so the
+#: kernel application logs errors only. Warnings and errors of the notebook's own code
+#: still show in the notebook.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 @dataclass
@@ -74,12 +80,21 @@ def member_country(member: str) -> str:
 
 
 def to_html(executed: Path, html: Path) -> None:
-    """Render an executed notebook to a standalone HTML page."""
+    """Render an executed notebook to a standalone HTML page.
+
+    Outputs that carry both a widget view and a static summary (the panels of
+    :mod:`cohort_helpers.widgets`) show the static summary: a page has no
+    kernel for the widget.
+    """
     import nbformat
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    from .widgets.static import EXPORT_PRIORITY
 
     nb = nbformat.read(executed, as_version=4)
-    body, _ = HTMLExporter().from_notebook_node(nb)
+    config = Config({"NbConvertBase": {"display_data_priority": EXPORT_PRIORITY}})
+    body, _ = HTMLExporter(config=config).from_notebook_node(nb)
     html.write_text(body, encoding="utf-8")
 
 
@@ -105,6 +120,7 @@ def execute(
             kernel_name=KERNEL_NAME,
             cwd=str(cwd or notebook.parent),
             progress_bar=False,
+            extra_arguments=KERNEL_ARGUMENTS,
         )
     except pm.PapermillExecutionError as exc:
         return NotebookRun(
