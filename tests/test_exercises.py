@@ -420,6 +420,11 @@ def test_friendly_message_for_each_slip_without_a_kernel():
     assert errors.friendly_message(info.value) == (
         "there is no column 'categroy 1'; did you mean 'category 1'?"
     )
+    library = {"__name__": "some_library"}
+    exec("def total(df):\n    return df['categroy 1'].sum()", library)
+    with pytest.raises(KeyError) as info:
+        library["total"](frame)  # a library's own lookup, not the participant's: left to IPython
+    assert errors.friendly_message(info.value) is None
     with pytest.raises(KeyError) as info:
         {"a": 1}["b"]  # not a pandas label: left to IPython
     assert errors.friendly_message(info.value) is None
@@ -509,6 +514,9 @@ def test_exercise_turns_the_common_slips_into_plain_words(tmp_path):
         by_id[cell_id].metadata["tags"] = ["raises-exception"]
     at = nb.cells.index(by_id["7b8f22d4"]) + 1
     nb.cells.insert(at, nbformat.v4.new_code_cell("%tb", id="show-tb"))
+    other = nbformat.v4.new_code_cell('{"a": 1}["b"]', id="not-a-slip")
+    other.metadata["tags"] = ["raises-exception"]
+    nb.cells.insert(at + 1, other)
     out = run_slips(nb, tmp_path)
 
     tb, shown = error_outputs(out, "6f6a5e84")
@@ -532,6 +540,9 @@ def test_exercise_turns_the_common_slips_into_plain_words(tmp_path):
     full = next(c for c in out.cells if c.get("id") == "show-tb")
     text = "".join("".join(o.get("traceback", [])) + o.get("text", "") for o in full.outputs)
     assert "profle" in re.sub(r"\x1b\[[0-9;]*m", "", text)
+    # any other error is shown as IPython shows it
+    tb, shown = error_outputs(out, "not-a-slip")
+    assert "KeyError" in tb and "----> 1" in tb and "there is no" not in tb and not shown
     # the cells after the slips ran (tasks 4 and 5 come after them)
     assert {t for t, _ in statuses(out)} >= {"task_4", "task_5"}
 

@@ -126,10 +126,19 @@ def _missing_labels(exc: KeyError) -> list[Any]:
     return [key]
 
 
-def _key_message(exc: KeyError, frames: Sequence[Any]) -> str | None:
+def _called_from_user(frames: Sequence[Any], user_ns: Mapping[str, Any]) -> list[Any]:
+    """The frames below the participant's own code, when it called pandas directly (else [])."""
+    mine = [i for i, f in enumerate(frames) if f.f_globals is user_ns]
+    below = list(frames[mine[-1] + 1 :]) if mine else []
+    if below and str(below[0].f_globals.get("__name__", "")).startswith("pandas"):
+        return below
+    return []
+
+
+def _key_message(exc: KeyError, frames: Sequence[Any], user_ns: Mapping[str, Any]) -> str | None:
     import pandas as pd
 
-    owner = _pandas_owner(frames)
+    owner = _pandas_owner(_called_from_user(frames, user_ns))
     if owner is None:
         return None
     if isinstance(owner, pd.DataFrame):
@@ -276,7 +285,7 @@ def friendly_message(
         user_ns = frames[0].f_globals if frames else {}
     try:
         if isinstance(exc, KeyError):
-            return _key_message(exc, frames)
+            return _key_message(exc, frames, user_ns)
         if isinstance(exc, TypeError | AttributeError) and "'ellipsis'" in str(exc):
             return _ellipsis_message(frames, user_ns)
         if isinstance(exc, NameError) and not isinstance(exc, UnboundLocalError):
@@ -308,22 +317,23 @@ def _handler(
     value: BaseException,
     tb: TracebackType | None,
     tb_offset: int | None = None,
-) -> list[str]:
+) -> list[str] | None:
     """IPython custom exception handler: a friendly message, or IPython's usual traceback."""
+    message = friendly_message(value, tb, shell.user_ns)
+    if message is None:  # not a common slip: exactly what IPython does without the handler
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+        return None
     sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # for %tb
     if hasattr(sys, "last_exc"):
         sys.last_exc = value
     full = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
-    message = friendly_message(value, tb, shell.user_ns)
-    stb = full
-    if message is not None:
-        from IPython.display import display
+    from IPython.display import display
 
-        display(_details_bundle(message, shell.InteractiveTB.stb2text(full)), raw=True)
-        stb = [
-            f"\x1b[0;31m{etype.__name__}\x1b[0m: {message}",
-            "(The full traceback is in 'Full traceback' above, or run %tb in a new cell.)",
-        ]
+    display(_details_bundle(message, shell.InteractiveTB.stb2text(full)), raw=True)
+    stb = [
+        f"\x1b[0;31m{etype.__name__}\x1b[0m: {message}",
+        "(The full traceback is in 'Full traceback' above, or run %tb in a new cell.)",
+    ]
     # IPython leaves showing a custom handler's traceback to the handler
     shell._showtraceback(etype, value, stb)
     return stb
