@@ -79,12 +79,13 @@ def member_country(member: str) -> str:
         return "US"
 
 
-def to_html(executed: Path, html: Path) -> None:
+def to_html(executed: Path, html: Path, *, instructor_notes: bool = True) -> None:
     """Render an executed notebook to a standalone HTML page.
 
     Outputs that carry both a widget view and a static summary (the panels of
     :mod:`cohort_helpers.widgets`) show the static summary: a page has no
-    kernel for the widget.
+    kernel for the widget. ``instructor_notes=False`` leaves out the cells
+    tagged ``instructor`` (the participants' page).
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -93,6 +94,10 @@ def to_html(executed: Path, html: Path) -> None:
     from .widgets.static import EXPORT_PRIORITY
 
     nb = nbformat.read(executed, as_version=4)
+    if not instructor_notes:
+        from .authoring import participant_edition
+
+        nb = participant_edition(nb)
     config = Config({"NbConvertBase": {"display_data_priority": EXPORT_PRIORITY}})
     body, _ = HTMLExporter(config=config).from_notebook_node(nb)
     html.write_text(body, encoding="utf-8")
@@ -105,6 +110,7 @@ def execute(
     *,
     html: bool = True,
     cwd: Path | None = None,
+    instructor_notes: bool = True,
 ) -> NotebookRun:
     """Execute one notebook with papermill into ``out_dir``; never raises on cell errors."""
     import papermill as pm
@@ -134,7 +140,7 @@ def execute(
     page = None
     if html:
         page = executed.with_suffix(".html")
-        to_html(executed, page)
+        to_html(executed, page, instructor_notes=instructor_notes)
     return NotebookRun(notebook.name, "ok", time.perf_counter() - t0, executed, page)
 
 
@@ -171,7 +177,9 @@ def run_member(
             continue
         print(f"  running {nb.name} for {member} ...", flush=True)
         params = {"member": member, "output_dir": str(out / nb.stem)}
-        run = execute(nb, out, params, html=html)
+        # the session pages are the participants' (instructor notes: the notebooks,
+        # `cohort notebooks editions` and the answer keys)
+        run = execute(nb, out, params, html=html, instructor_notes=False)
         print(f"    {run.status} in {run.seconds:.1f} s {run.message}", flush=True)
         runs.append(run)
     return runs

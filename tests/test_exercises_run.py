@@ -43,3 +43,28 @@ def test_closing_summary_names_the_currency(member, currency, capsys):
     runner.print_summary(member, None)
     out = capsys.readouterr().out
     assert f" {currency} of purchases" in out.splitlines()[0]
+
+
+@pytest.mark.notebooks
+def test_session_pages_leave_out_the_instructor_notes(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    note = new_markdown_cell("**Instructor note.** The answer is 42.")
+    note.metadata["tags"] = ["instructor"]
+    params = new_code_cell('member = "cedar_valley"\noutput_dir = None')
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[new_markdown_cell("# Tiny"), params, note, new_code_cell("6 * 7")])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    src = tmp_path / "01_tiny.ipynb"
+    nbformat.write(nb, src)
+    (run,) = runner.run_member("cedar_valley", tmp_path / "out", notebooks=[src])
+    assert run.status == "ok", run.message
+    page = run.html.read_text(encoding="utf-8")
+    assert "Tiny" in page and "42" in page and "Instructor note" not in page
+    key = runner.execute(src, tmp_path / "key", {}, html=True)  # answer keys keep them
+    assert "Instructor note" in key.html.read_text(encoding="utf-8")
