@@ -127,6 +127,28 @@ def instructor_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return out
 
 
+def apply_conventions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The editions' conventions, without executing anything, in place.
+
+    nbval comment markers become tags, instructor cells are collapsed, and the
+    first use of each glossary term is linked (:mod:`cohort_helpers.glossary`).
+    ``cohort notebooks conventions NOTEBOOK ...`` does it from a terminal (e.g.
+    after a merge that brought back a ``# NBVAL_CHECK_OUTPUT`` line).
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Each NAICS code.")])
+    >>> apply_conventions(nb).cells[0].source
+    'Each [NAICS](../docs/GLOSSARY.md#naics) code.'
+    """
+    from . import glossary
+
+    markers_to_tags(nb)
+    hide_instructor_notes(nb)
+    glossary.link_first_uses(nb)
+    return nb
+
+
 def build_editions(root: str | Path, out: str | Path) -> dict[str, list[Path]]:
     """Write ``<out>/participant/`` and ``<out>/instructor/`` from a source checkout.
 
@@ -243,7 +265,18 @@ def freeze(path: str | Path, member: str = DEFAULT_MEMBER) -> Path:
 
 
 def cli_notebooks(args: argparse.Namespace) -> int:
-    """``cohort notebooks freeze NOTEBOOK ...`` and ``cohort notebooks editions --out DIR``."""
+    """``cohort notebooks freeze|conventions NOTEBOOK ...`` and ``cohort notebooks editions``."""
+    if getattr(args, "notebooks_command", "freeze") == "conventions":
+        for p in args.notebooks:
+            path = Path(p)
+            raw = path.read_text(encoding="utf-8")
+            nb = apply_conventions(nbformat.reads(raw, as_version=4))
+            text = nbformat.writes(nb)
+            text = text if text.endswith("\n") else text + "\n"
+            if text != raw:
+                path.write_text(text, encoding="utf-8")
+                print(f"updated {path}")
+        return 0
     if getattr(args, "notebooks_command", "freeze") == "editions":
         from . import paths
 

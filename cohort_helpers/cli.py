@@ -139,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ed.add_argument("--out", default="build/editions")
     ed.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
+    co = nbsub.add_parser(
+        "conventions",
+        help="nbval markers to tags, instructor notes collapsed, glossary links (no execution)",
+    )
+    co.add_argument("notebooks", nargs="+")
+    co.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
 
     # inventory ------------------------------------------------------------
     def own_data_options(q: argparse.ArgumentParser, *, screening: bool) -> None:

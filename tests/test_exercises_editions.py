@@ -165,3 +165,20 @@ def test_linking_is_idempotent_and_skips_headings_code_and_other_links():
     )
     glossary.link_first_uses(nb)
     assert [c.source for c in nb.cells] == once
+
+
+def test_conventions_command_restores_the_conventions_after_a_merge(tmp_path, capsys):
+    src = ROOT / "notebooks" / "06_purchasing_policy.ipynb"
+    nb = read(src)
+    cell = next(c for c in nb.cells if authoring.CHECK_TAG in tags(c))
+    cell.source = "# NBVAL_CHECK_OUTPUT\n" + cell.source  # what a merge may bring back
+    cell.metadata["tags"] = []
+    note = next(c for c in nb.cells if authoring.INSTRUCTOR_TAG in tags(c))
+    note.metadata.pop("jupyter")
+    path = tmp_path / src.name
+    nbformat.write(nb, path)
+    assert cli.main(["notebooks", "conventions", str(path)]) == 0
+    assert "updated" in capsys.readouterr().out
+    assert path.read_text(encoding="utf-8") == src.read_text(encoding="utf-8")
+    assert cli.main(["notebooks", "conventions", str(path)]) == 0
+    assert capsys.readouterr().out == ""  # nothing left to do
