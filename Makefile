@@ -24,6 +24,8 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
 	@$(BIN)/python -c "import cohort_helpers, papermill, nbval" \
 		|| { echo "set-up failed: see the pip messages above"; exit 1; }
+	@$(BIN)/python -m cohort_helpers.homework.errors >/dev/null
+	@$(BIN)/python -m cohort_helpers.widgets.static >/dev/null
 	@touch $(STAMP)
 
 # Fails within seconds, before any set-up, when reference data can't be had.

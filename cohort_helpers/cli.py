@@ -130,11 +130,22 @@ def build_parser() -> argparse.ArgumentParser:
     nbp = sub.add_parser("notebooks", help="course authors: commit-ready notebooks")
     nbsub = nbp.add_subparsers(dest="notebooks_command", required=True)
     fr = nbsub.add_parser(
-        "freeze", help="execute, keep only '# NBVAL_CHECK_OUTPUT' outputs, add slide metadata"
+        "freeze", help="execute, keep only 'nbval-check-output' outputs, add slide metadata"
     )
     fr.add_argument("notebooks", nargs="+")
     fr.add_argument("--member", default=DEFAULT_MEMBER)
     fr.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
+    ed = nbsub.add_parser(
+        "editions", help="participant copies (no instructor notes) and instructor copies"
+    )
+    ed.add_argument("--out", default="build/editions")
+    ed.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
+    co = nbsub.add_parser(
+        "conventions",
+        help="nbval markers to tags, instructor notes collapsed, glossary links (no execution)",
+    )
+    co.add_argument("notebooks", nargs="+")
+    co.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
 
     # inventory ------------------------------------------------------------
     def own_data_options(q: argparse.ArgumentParser, *, screening: bool) -> None:
