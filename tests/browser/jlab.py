@@ -15,8 +15,11 @@ _FIND_JS = """
     w => w.context && w.context.path === path);
 """
 
-_READY_JS = """async (path) => {
-  if (!window.jupyterapp) { return 'no app'; }""" + _FIND_JS + """
+_READY_JS = (
+    """async (path) => {
+  if (!window.jupyterapp) { return 'no app'; }"""
+    + _FIND_JS
+    + """
   if (!nb || !nb.sessionContext) { return 'no notebook'; }
   app.shell.activateById(nb.id);
   app.shell.collapseLeft();  // the whole width for the notebook (and the screenshots)
@@ -25,8 +28,12 @@ _READY_JS = """async (path) => {
   const k = nb.sessionContext.session && nb.sessionContext.session.kernel;
   return k ? k.status : 'no kernel';
 }"""
+)
 
-_STATE_JS = """(path) => {""" + _FIND_JS + """
+_STATE_JS = (
+    """(path) => {"""
+    + _FIND_JS
+    + """
   const k = nb.sessionContext.session.kernel;
   let waiting = 0, errors = [];
   nb.content.widgets.forEach((cell, i) => {
@@ -38,6 +45,7 @@ _STATE_JS = """(path) => {""" + _FIND_JS + """
   });
   return {status: k.status, waiting: waiting, errors: errors};
 }"""
+)
 
 
 def open_notebook(page, lab, path: str, timeout: float = 90.0) -> None:
@@ -88,6 +96,6 @@ def output_with(page, text: str):
 
 def code_cell_with(page, text: str):
     """The code cell whose source contains ``text``."""
-    return page.locator(".jp-CodeCell").filter(
-        has=page.locator(".jp-InputArea", has_text=text)
-    ).first
+    return (
+        page.locator(".jp-CodeCell").filter(has=page.locator(".jp-InputArea", has_text=text)).first
+    )
