@@ -9,40 +9,10 @@ Screenshots go to ``build/browser/`` at the repository root.
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "build" / "browser"
-#: The screen the room's projector has (and the slides must fit).
-VIEWPORT = {"width": 1280, "height": 800}
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-def find_chromium() -> str | None:
-    """``$CHROMIUM`` if set, else the first Chromium on ``PATH`` (``None`` when there is none)."""
-    explicit = os.environ.get("CHROMIUM")
-    if explicit:
-        return explicit if Path(explicit).is_file() else None
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def _on_ci() -> bool:
-    return os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}
+from jlab import CHROMIUM_NAMES, ROOT, SHOTS, LabServer, find_chromium, on_ci, point_output_dir
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +23,7 @@ def chromium_path() -> str:
             "No Chromium found (looked for $CHROMIUM and " + ", ".join(CHROMIUM_NAMES) + " on "
             "PATH). Install it with `apt-get install -y chromium` (.ci/run does this)."
         )
-        if _on_ci():
+        if on_ci():
             pytest.fail(message + " On CI the browser tests must run.")
         pytest.skip(message)
     return path
@@ -77,97 +47,6 @@ def shots() -> Path:
     return SHOTS
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _write_settings(settings_dir: Path) -> None:
-    """JupyterLab user settings for a test: every cell in the DOM, no calls to the web."""
-    files = {
-        # 'none': all cells are attached, so a locator finds a panel far down the page
-        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false",
-            "checkForUpdates": False,
-        },
-    }
-    for rel, content in files.items():
-        f = settings_dir / rel
-        f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(json.dumps(content), encoding="utf-8")
-
-
-class LabServer:
-    """A JupyterLab server on 127.0.0.1 with a random token, serving ``root``."""
-
-    def __init__(self, root: Path, home: Path) -> None:
-        self.root = root
-        self.port = _free_port()
-        self.token = secrets.token_hex(16)
-        env = dict(os.environ)
-        for var, sub in (
-            ("JUPYTER_CONFIG_DIR", "config"),
-            ("JUPYTER_RUNTIME_DIR", "runtime"),
-            ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-            ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-            ("IPYTHONDIR", "ipython"),
-        ):
-            (home / sub).mkdir(parents=True, exist_ok=True)
-            env[var] = str(home / sub)
-        _write_settings(home / "settings")
-        env.setdefault("MPLBACKEND", "Agg")
-        args = [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={self.port}",
-            f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.expose_app_in_browser=True",
-            "--ServerApp.port_retries=0",
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--allow-root")  # CI runs as root
-        self.log_path = home / "server.log"
-        self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115
-        self.proc = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_ready()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path: str) -> str:
-        sep = "&" if "?" in path else "?"
-        return f"{self.base}/{path.lstrip('/')}{sep}token={self.token}"
-
-    def _wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url("api/status"), timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"JupyterLab did not start in {timeout:.0f} s: {self.log_path}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self._log.close()
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab serving a scratch copy of notebooks/ and exercises/ (outputs in the copy)."""
@@ -184,18 +63,3 @@ def lab(tmp_path_factory):
     server = LabServer(root, tmp_path_factory.mktemp("lab-home"))
     yield server
     server.stop()
-
-
-def point_output_dir(notebook_json: str, output_dir: Path) -> str:
-    """The notebook with ``output_dir = None`` in its parameters cell set to ``output_dir``.
-
-    The copy then writes its files (overrides, tables) into the test's temporary folder,
-    never into the repository's ``build/``.
-    """
-    nb = json.loads(notebook_json)
-    for cell in nb["cells"]:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            src = "".join(cell["source"])
-            cell["source"] = src.replace("output_dir = None", f"output_dir = {str(output_dir)!r}")
-            break
-    return json.dumps(nb, indent=1)

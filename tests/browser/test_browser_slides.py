@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, VIEWPORT
+from jlab import ROOT, VIEWPORT
 
 from cohort_helpers import slides
 
@@ -75,6 +75,13 @@ def test_every_slide_fits_1280x800(decks, browser, shots):
     page = browser.new_page(viewport=VIEWPORT)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    web: list[str] = []  # any request to the network is refused and recorded
+
+    def refuse(route):
+        web.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^(https?|wss?)://"), refuse)
     too_big = []
     try:
         for deck in decks:
@@ -103,6 +110,7 @@ def test_every_slide_fits_1280x800(decks, browser, shots):
                 )
     finally:
         page.close()
+    assert not web, f"the slides asked the network for {sorted(set(web))[:5]}"
     assert not errors, f"script errors in the slides: {errors[:3]}"
     assert not too_big, (
         "slides larger than 1280x800 (split them with slide metadata):\n" + "\n".join(too_big)

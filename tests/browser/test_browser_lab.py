@@ -13,8 +13,7 @@ import json
 import re
 
 import pytest
-from conftest import ROOT, VIEWPORT
-from jlab import code_cell_with, open_notebook, output_with, run_all
+from jlab import ROOT, VIEWPORT, code_cell_with, open_notebook, output_with, run_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
