@@ -31,7 +31,12 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="module")
 def browser(chromium_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError as exc:  # the dev extra installs it
+        if on_ci():
+            pytest.fail(f"playwright is not installed ({exc}): pip install -e '.[dev]'")
+        pytest.skip(f"playwright is not installed ({exc})")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=chromium_path,
