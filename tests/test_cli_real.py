@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from realdata import EXPECTED, LEDGERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +28,9 @@ SCREEN = {n for n in EXPECTED if n.startswith("no_")}
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not LEDGERS.is_dir(), reason="../shared/realdata is not beside the checkout"),
+    pytest.mark.skipif(
+        not LEDGERS.is_dir(), reason="../shared/realdata is not beside the checkout"
+    ),
 ]
 
 
