@@ -414,11 +414,21 @@ def _years_array(years: Any, n: int, what: str) -> np.ndarray:
 
 
 def _composite_rows(codes: list[str], wide: pd.DataFrame) -> pd.DataFrame:
-    """Index rows for codes listing several BEA sectors ('a, b'): output-weighted mean."""
-    weights = _factors._output_by_bea()
+    """Index rows for codes listing several BEA sectors ('a, b'): output-weighted mean.
+
+    The profile codes ``GSLGO`` / ``F10`` take the mean weighted by their
+    purchase profile (:func:`cohort_helpers.factors.profile_bea_weights`).
+    """
+    weights = _factors.bea_weights()
     rows = {}
     for code in codes:  # distinct multi-sector codes only (a handful)
-        comps = _factors._components(code)
+        if code in _factors.PROFILE_CODES:
+            pw = _factors.profile_bea_weights(code)
+            pw = pw[pw.index.isin(wide.index)]
+            if len(pw):
+                rows[code] = (wide.loc[pw.index].mul(pw, axis=0).sum() / pw.sum()).to_numpy()
+            continue
+        comps = _factors.bea_components(code)
         if not comps or not all(c in wide.index for c in comps):
             continue
         w = weights.reindex(comps).to_numpy(dtype=float) if weights is not None else None
@@ -480,8 +490,10 @@ def price_index_ratio(
         [np.asarray(c_uniq, dtype=object)[pair_u // len(y_uniq)], y_uniq[pair_u % len(y_uniq)]]
     )
     u_codes = uniq.get_level_values(0).astype(str)
-    multi = sorted({c for c in u_codes if "," in c})
-    table = pd.concat([wide, _composite_rows(multi, wide)]) if multi else wide
+    multi = sorted({c for c in u_codes if "," in c or c in _factors.PROFILE_CODES})
+    # the index's own GSLGO row is the price of government output, not of its purchases
+    own = [m for m in multi if m in wide.index]
+    table = pd.concat([wide.drop(index=own), _composite_rows(multi, wide)]) if multi else wide
     pos = table.index.get_indexer(u_codes)
     missing = sorted({c for c, p in zip(u_codes, pos, strict=True) if p < 0})
     if missing:

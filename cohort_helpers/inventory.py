@@ -388,18 +388,28 @@ def compute_emissions(
         out[col] = np.nan
     out["bea_code"] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["factor_match"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["factor_basis"] = pd.Series(pd.NA, index=out.index, dtype="string")
     inc = out["status"].eq("included").to_numpy()
     if not inc.any():
         out.attrs["factor_set"] = fs.name
         return out
     sub = out.loc[inc, "naics6"]
-    found = factors.lookup(sub.astype(str).reset_index(drop=True), fs, errors="ignore")
+    # coarse codes average with government purchase weights; capital (category 2) lines
+    # with the investment columns (contract C5; factors.lookup)
+    cat = out.loc[inc, "scope3_category"] if "scope3_category" in out else None
+    found = factors.lookup(
+        sub.astype(str).reset_index(drop=True),
+        fs,
+        category=None if cat is None else cat.reset_index(drop=True),
+        errors="ignore",
+    )
     factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
     missing = np.isnan(factor)
     idx = sub.index
     out.loc[idx, "factor_kg_per_usd"] = factor
     out.loc[idx, "bea_code"] = found["bea_code"].astype("string").to_numpy()
     out.loc[idx, "factor_match"] = found["match"].astype("string").to_numpy()
+    out.loc[idx, "factor_basis"] = found["factor_basis"].astype("string").to_numpy()
     if missing.any():
         gone = idx[missing]
         out.loc[gone, "status"] = "unclassified"
@@ -861,6 +871,7 @@ LINE_COLUMNS = [
     "scope3_category",
     "spend_factor_usd",
     "factor_kg_per_usd",
+    "factor_basis",
     "kg_co2e",
 ]
 

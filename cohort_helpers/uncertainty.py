@@ -342,7 +342,7 @@ def code_variances(
     worst_all = (
         float(v[list(INDICATORS)].max().sum()) if set(INDICATORS) <= set(v) else float(pv.max())
     )
-    weights = _factors._output_by_bea()
+    weights = _factors.bea_weights()
     idx = v.index.astype(str)
 
     def one(c: str) -> tuple[float, str]:
@@ -356,7 +356,13 @@ def code_variances(
 
     rows = {}
     for code in pd.unique(pd.Series(list(codes), dtype=object)):  # distinct codes only
-        comps = _factors._components(code) if isinstance(code, str) else []
+        if code in _factors.PROFILE_CODES:  # profile codes: profile-weighted variances
+            pw = _factors.profile_bea_weights(code)
+            parts = [one(c)[0] for c in pw.index]
+            val = float(np.dot(pw.to_numpy(), parts))
+            rows[code] = (val, f"{code} profile-weighted mean over {len(pw)} sectors")
+            continue
+        comps = _factors.bea_components(code) if isinstance(code, str) else []
         if len(comps) <= 1:
             rows[code] = one(comps[0] if comps else "")
             continue
