@@ -58,6 +58,7 @@ from .vocabulary import SCOPE12_REASONS as _SCOPE12
 __all__ = [
     "EXCLUSION_REASONS",
     "FACTOR_CHOICES",
+    "MissingRateError",
     "PriceBasisChoice",
     "SCOPE12_REASONS",
     "apply_margin_ratios",
@@ -80,6 +81,20 @@ __all__ = [
 ]
 
 Method = Literal["bea", "cpi_u"]
+
+
+class MissingRateError(KeyError):
+    """No exchange rate for a currency and year; the message names the ``--rate`` flag.
+
+    Attributes ``currency`` and ``year`` name the first missing rate.
+    """
+
+    def __init__(self, message: str, *, currency: str = "", year: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.currency, self.year = message, currency, year
+
+    def __str__(self) -> str:
+        return self.message
 
 
 # --------------------------------------------------------------------------
@@ -352,10 +367,16 @@ def to_usd(amount: Any, currency: Any, year: Any, rates: Any = None) -> pd.Serie
         if miss.any():
             pairs = sorted(set(zip(m.loc[miss, "currency"], m.loc[miss, "year"], strict=True)))
             avail = table.groupby("currency")["year"].agg(lambda s: f"{s.min()}-{s.max()}")
-            raise KeyError(
-                f"No exchange rate for {', '.join(f'{c} {y}' for c, y in pairs[:10])}. "
-                f"Available: {', '.join(f'{c} {r}' for c, r in avail.items()) or 'none'}. "
-                "Add the annual average rate (e.g. {'NOK per USD': {2021: 8.5991}})."
+            c0, y0 = pairs[0]
+            raise MissingRateError(
+                "No exchange rate for "
+                + ", ".join(f"{c} {y} ({c} per USD)" for c, y in pairs[:10])
+                + f". Bundled: {', '.join(f'{c} {r}' for c, r in avail.items()) or 'none'}. "
+                f"Give the annual average with --rate {c0}:{y0}=VALUE (VALUE = {c0} per one "
+                f"US dollar; one --rate per currency and year), or in Python "
+                f"rates={{'{c0} per USD': {{{y0}: VALUE}}}}.",
+                currency=str(c0),
+                year=int(y0),
             )
         a = out[~is_usd]
         out[~is_usd] = np.where(m["quote"] == "per_usd", a / m["rate"], a * m["rate"])
