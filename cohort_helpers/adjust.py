@@ -62,7 +62,9 @@ __all__ = [
     "PriceBasisChoice",
     "SCOPE12_REASONS",
     "apply_margin_ratios",
+    "SetComparison",
     "compare_factor_sets",
+    "compare_inventories",
     "compare_price_methods",
     "cpi_ratio",
     "cpi_u",
@@ -1313,3 +1315,200 @@ def compare_factor_sets(
     out.insert(6, "vs_first_pct", (out["t_co2e"] / first - 1) * 100 if first else np.nan)
     out.attrs["attributions"] = sorted({a for a in out["attribution"] if a})
     return out
+
+
+# --------------------------------------------------------------------------
+# One inventory under two factor sets
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetComparison:
+    """An inventory's lines under two factor sets (:func:`compare_inventories`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Per group (default Scope 3 category) and a ``total`` row: ``t_<set>``
+        for each set present, ``change_pct`` (second against first) and
+        ``spend`` (ledger currency) of the included lines.
+    reasons : DataFrame
+        Per aspect (``GWP set``, ``dollar year``, ``data year``, ``price basis``,
+        ``currency rule``, ``codes without a factor``): the value under each set
+        and what it does to the result.
+    absent : dict
+        Set name -> why it is not compared (no file: where to get it).
+    attributions : list of str
+        Show these with the results ("CEDA by Watershed" for Open CEDA).
+    """
+
+    table: pd.DataFrame
+    reasons: pd.DataFrame
+    absent: dict
+    attributions: list
+
+    def summary(self) -> str:
+        """A few sentences for a notebook.
+
+        Examples
+        --------
+        >>> print(cmp.summary())  # doctest: +SKIP
+        """
+        cols = [c for c in self.table.columns if c.startswith("t_")]
+        tot = self.table.loc["total"]
+        if len(cols) < 2:
+            have = "".join(f"Total {tot[c]:,.1f} t CO2e with {c[2:]}. " for c in cols)
+            return have + " ".join(f"{k} is not compared: {v}" for k, v in self.absent.items())
+        text = (
+            f"Total {tot[cols[0]]:,.1f} t CO2e with {cols[0][2:]} and {tot[cols[1]]:,.1f} t with "
+            f"{cols[1][2:]} ({tot['change_pct']:+.1f}%). Reasons: "
+            + "; ".join(f"{a}: {r['effect']}" for a, r in self.reasons.iterrows() if r["effect"])
+            + "."
+        )
+        if self.absent:
+            text += " " + " ".join(f"{k} is not compared: {v}" for k, v in self.absent.items())
+        if self.attributions:
+            text += " Attribution: " + "; ".join(self.attributions) + "."
+        return text
+
+
+def _set_emissions(
+    fr: pd.DataFrame, fs: Any, rates: Any, price_method: Method
+) -> tuple[pd.Series, float, str, str]:
+    """kg CO2e per line of factor-ready lines under one set (NaN without a factor)."""
+    cat = fr["scope3_category"].reset_index(drop=True) if "scope3_category" in fr else None
+    found = _factors.lookup(
+        fr["naics6"].astype(str).reset_index(drop=True), fs, category=cat, errors="ignore"
+    )
+    factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {
+            "amount": fr["amount"].to_numpy(dtype=float),
+            "currency": fr["currency"].fillna("USD").astype(str).to_numpy()
+            if "currency" in fr
+            else "USD",
+            "year": fr["year"].to_numpy(dtype=int),
+            "bea_code": found["bea_code"].astype(str).to_numpy(),
+        }
+    )
+    has = np.isfinite(factor)
+    adj = to_factor_dollars(frame[has], fs, rates=rates, method=price_method, year_col="year")
+    kg = np.full(len(frame), np.nan)
+    kg[has] = adj["amount_adjusted"].to_numpy(dtype=float) * factor[has]
+    missing = float(frame.loc[~has, "amount"].sum())
+    return pd.Series(kg, index=fr.index), missing, adj.attrs["currency_rule"], adj.attrs["note"]
+
+
+def compare_inventories(
+    lines: pd.DataFrame,
+    sets: tuple[str, str] = ("sef_v1.3", "sef-1.4"),
+    *,
+    by: str = "scope3_category",
+    rates: Any = None,
+    price_method: Method = "bea",
+) -> SetComparison:
+    """The included lines of an inventory under two factor sets, side by side, with reasons.
+
+    Each set converts the spend to its own dollar year (US sets: spend year's
+    rate, then the BEA index; country sets: see :func:`to_factor_dollars`)
+    and looks up its own factors (coarse codes with government weights). A
+    set whose file is not in the data folder is reported in ``absent`` (with
+    where to get it), never an error.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``inv.lines`` (status, naics6, amount, currency, date or fiscal_year,
+        scope3_category).
+    sets : (str, str)
+        Factor-set names (``"open_ceda_2024:NOR"`` for a country row).
+
+    Examples
+    --------
+    >>> cmp = compare_inventories(inv.lines, ("sef_v1.3", "open_ceda_2024:NOR"))  # doctest: +SKIP
+    >>> cmp.table.loc["total"]  # doctest: +SKIP
+    """
+    from . import data as _data
+
+    fr = factor_ready_lines(lines)
+    loaded, absent = {}, {}
+    for name in sets:
+        try:
+            loaded[name] = _factors.load_factor_set(name)
+        except (_data.DataNotFoundError, _data.DataFormatError) as exc:
+            first = str(exc).splitlines()
+            where = next((x for x in first if x.startswith("Get it from")), first[0])
+            absent[name] = f"its file is not in the data folder ({_data.DATA_ENV}). {where}"
+        except KeyError as exc:  # e.g. no such country row
+            absent[name] = str(exc.args[0] if exc.args else exc)
+    groups = fr[by].astype("string").fillna("<none>") if by in fr else pd.Series("all", fr.index)
+    table = pd.DataFrame(index=pd.Index(sorted(groups.unique()), name=by))
+    table["spend"] = fr.groupby(groups)["amount"].sum()
+    info = {}
+    for name, fs in loaded.items():
+        kg, missing, rule, note = _set_emissions(fr, fs, rates, price_method)
+        table[f"t_{name}"] = kg.groupby(groups).sum(min_count=1) / 1000
+        info[name] = (fs, missing, rule, note)
+    table.loc["total"] = table.sum(numeric_only=True)
+    tcols = [c for c in table.columns if c.startswith("t_")]
+    table["change_pct"] = (
+        (table[tcols[1]] / table[tcols[0]] - 1) * 100 if len(tcols) == 2 else np.nan
+    )
+    rows = []
+    if len(info) == 2:
+        (a, ma, ra, notea), (b, mb, rb, noteb) = info.values()
+        cpi = cpi_u()
+        rows.append(
+            (
+                "GWP set",
+                a.gwp,
+                b.gwp,
+                ""
+                if a.gwp.split()[0] == b.gwp.split()[0]
+                else f"{a.gwp} vs {b.gwp}: the same gases weigh differently in CO2e "
+                "(methane and N2O GWP-100 values changed between IPCC reports)",
+            )
+        )
+        dy = ""
+        if a.dollar_year != b.dollar_year and {a.dollar_year, b.dollar_year} <= set(cpi.index):
+            r = cpi[b.dollar_year] / cpi[a.dollar_year]
+            dy = (
+                f"spend is expressed in {b.dollar_year} USD instead of {a.dollar_year} USD: "
+                f"x{r:.3f} by CPI-U, and each factor per dollar is lower by about the same"
+            )
+        rows.append(("dollar year", a.dollar_year, b.dollar_year, dy))
+        rows.append(
+            (
+                "data year",
+                a.data_year or "not stated",
+                b.data_year or "not stated",
+                ""
+                if a.data_year == b.data_year
+                else "not stated for one or both sets"
+                if "not stated" in f"{a.data_year} {b.data_year}"
+                else "emissions and economy of different years",
+            )
+        )
+        rows.append(
+            (
+                "price basis",
+                f"{a.price_basis}, {a.margins} margins",
+                f"{b.price_basis}, {b.margins} margins",
+                ""
+                if (a.price_basis, a.margins) == (b.price_basis, b.margins)
+                else "producer-price factors leave out trade and transport margins",
+            )
+        )
+        rows.append(("currency rule", notea, noteb, "" if ra == rb else f"{ra} vs {rb}"))
+        rows.append(
+            (
+                "codes without a factor",
+                f"{ma:,.2f} (ledger currency) left out",
+                f"{mb:,.2f} (ledger currency) left out",
+                "" if ma == mb else "different coverage of the codes",
+            )
+        )
+    names = list(info) if len(info) == 2 else []
+    reasons = pd.DataFrame(rows, columns=["aspect", *names, "effect"]).set_index("aspect")
+    attributions = sorted({fs.attribution for fs, *_ in info.values() if "CEDA" in fs.attribution})
+    return SetComparison(table=table, reasons=reasons, absent=absent, attributions=attributions)

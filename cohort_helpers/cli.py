@@ -46,8 +46,17 @@ def _data_list(args: argparse.Namespace) -> int:
         print(f"{r['name']:<{width}}  {r['found_in']:<16}  {r['check']}")
         print(f"{'':<{width}}  {'':<16}  {where}")
     found = sum(r["found_in"] != "missing" for r in rows)
-    ok = sum(r["check"].startswith(("sha256 ok", "structure ok")) for r in rows)
-    print(f"{found} of {len(rows)} files found, {ok} verified.")
+    ok = sum(r["check"].startswith(("sha256 ok", "structure ok", "optional")) for r in rows)
+    print(f"{found} of {len(rows)} files found, {ok} verified or optional.")
+    from . import factors  # the factor sets built on these files (--factors NAME)
+
+    print("\nFactor sets (--factors NAME; Open CEDA takes NAME:ISO3, e.g. open_ceda_2024:NOR):")
+    for name, r in factors.factor_set_table().iterrows():
+        here = "present" if r["present"] else f"not present: get it from {r['where']}"
+        print(
+            f"  {name:<15} {r['dollar_year']} USD, GWP {r['gwp']}, {r['price_basis']}, "
+            f"data year {r['data_year']}; {here}"
+        )
     bad = [r["name"] for r in rows if r["check"].startswith("NOT VERIFIED")]
     if bad:
         print(
@@ -56,7 +65,8 @@ def _data_list(args: argparse.Namespace) -> int:
             "VERIFIED). Re-fetch them with `cohort data fetch` after deleting them.",
             file=sys.stderr,
         )
-    return 0 if ok == len(rows) or args.no_check and found == len(rows) else 1
+    optional = sum(r["check"].startswith("optional") for r in rows)
+    return 0 if ok == len(rows) or args.no_check and found + optional == len(rows) else 1
 
 
 def _data_fetch(args: argparse.Namespace) -> int:

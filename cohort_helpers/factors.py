@@ -72,8 +72,17 @@ __all__ = [
     "GasSplitCheck",
     "MissingFactorWarning",
     "apply_factors",
+    "FACTOR_SETS",
+    "FactorSetSpec",
     "available_factor_sets",
+    "bea_components",
+    "bea_weights",
     "check_gas_split",
+    "factor_set_table",
+    "government_weights",
+    "profile_bea_weights",
+    "profile_weights",
+    "sef_v14",
     "factors_by_gas",
     "load_factor_set",
     "lookup",
@@ -248,6 +257,8 @@ class FactorSet:
         ``title``, so NAICS codes can be looked up in a BEA-coded set.
     source, licence, attribution, unit, gwp : str
         Provenance; show :attr:`attribution` wherever results are shown.
+    data_year : str
+        The year of the emissions data behind the factors, as stated (``""``: not known).
     flags : tuple of str
         Caveats carried into every lookup (e.g. producer price).
 
@@ -275,6 +286,7 @@ class FactorSet:
     unit: str = "kg CO2e/USD"
     gwp: str = "AR5"
     flags: tuple[str, ...] = field(default=())
+    data_year: str = ""
 
     def __post_init__(self) -> None:
         if self.price_basis not in ("purchaser", "producer"):
@@ -325,7 +337,9 @@ class FactorSet:
         text = (
             f"{self.name} ({self.version}): {len(self.table)} {self.code_type} codes, "
             f"kg CO2e per {self.dollar_year} USD at {self.price_basis} price, "
-            f"{self.margins} margins, GWP {self.gwp}. Source: {self.source}. "
+            f"{self.margins} margins, GWP {self.gwp}"
+            + (f", data year {self.data_year}" if self.data_year else "")
+            + f". Source: {self.source}. "
             f"Licence: {self.licence}."
         )
         if self.attribution:
@@ -572,7 +586,8 @@ def sef(
         licence=ref.licence,
         attribution="US EPA Supply Chain GHG Emission Factors v1.3 (DOI 10.23719/1531143)",
         unit=str(df["unit"].iloc[0]),
-        gwp="AR5",
+        gwp=FACTOR_SETS["sef_v1.3"].gwp,
+        data_year=FACTOR_SETS["sef_v1.3"].data_year,
     )
 
 
@@ -592,8 +607,13 @@ def open_ceda(
     country: str = "NOR",
     file: str | os.PathLike | None = None,
     crosswalk: pd.DataFrame | None = None,
+    edition: Literal["2024", "2025"] = "2024",
 ) -> FactorSet:
-    """Open CEDA 2024 factors for one country (producer price, flagged).
+    """Open CEDA factors (2024 or 2025 edition) for one country (producer price, flagged).
+
+    The dollar year is the file's "Base year" line (the set's registered year
+    when the file has none); the GWP set the file's "GWP" line, else the
+    registered one (said to be "not stated in the file").
 
     Parameters
     ----------
@@ -616,7 +636,8 @@ def open_ceda(
     >>> fs.price_basis, fs.attribution  # doctest: +SKIP
     ('producer', 'CEDA by Watershed (Open CEDA 2024, CC BY-SA 4.0)')
     """
-    ceda = data.read_open_ceda(file) if file else _reference("open_ceda")
+    spec = FACTOR_SETS[f"open_ceda_{edition}"]
+    ceda = data.read_open_ceda(file) if file else _reference(spec.ref)
     iso = str(country).strip().upper()
     rows = ceda[ceda["country_code"].str.upper() == iso]
     if rows.empty:
@@ -633,11 +654,14 @@ def open_ceda(
         index=pd.Index(rows["bea_code"].astype(str).to_numpy(), name="code"),
     )
     a = ceda.attrs
+    year = int(a["base_year"]) if a.get("base_year_stated", True) else spec.dollar_year
+    gwp = a.get("gwp") or f"{spec.gwp} (not stated in the file)"
     return FactorSet(
-        name=f"open_ceda_{iso}",
-        version=str(a.get("version", "CEDA 2024")),
+        name=f"open_ceda_{iso}" if edition == "2024" else f"open_ceda_{edition}_{iso}",
+        version=str(a.get("version", f"CEDA {edition}")),
         table=table,
-        dollar_year=int(a.get("base_year", 2022)),
+        dollar_year=year,
+        data_year=str(a.get("data_year") or spec.data_year),
         price_basis="producer",
         margins="without",
         code_type="bea",
@@ -647,8 +671,8 @@ def open_ceda(
         f"({rows['country'].iloc[0]})",
         licence=str(a.get("licence", "CC BY-SA 4.0")),
         attribution=str(a.get("attribution", data.OPEN_CEDA_ATTRIBUTION)),
-        unit=f"kg CO2e/{a.get('base_year', '')} USD, producer price",
-        gwp="as published by Open CEDA",
+        unit=f"kg CO2e/{year} USD, producer price",
+        gwp=gwp,
         flags=(PRODUCER_PRICE_FLAG, COUNTRY_FACTOR_FLAG),
     )
 
@@ -657,12 +681,189 @@ def open_ceda(
 # Registry
 # --------------------------------------------------------------------------
 
+def sef_v14(path: str | os.PathLike | None = None) -> FactorSet:
+    """SEF v1.4.0 (Cornerstone, Zenodo record 17202747): AR6, 2024 USD, purchaser price.
+
+    The file is user-supplied (``sef_v1.4/`` in the data folder); its price
+    year and GWP set come from :data:`FACTOR_SETS` and the price year must
+    agree with the file's ``Unit`` column.
+
+    Raises
+    ------
+    cohort_helpers.data.DataNotFoundError
+        No file: the message names the Zenodo record and ``COHORT_DATA_DIR``.
+
+    Examples
+    --------
+    >>> sef_v14().dollar_year, sef_v14().gwp  # doctest: +SKIP
+    (2024, 'AR6')
+    """
+    spec = FACTOR_SETS["sef-1.4"]
+    df = _reference(spec.ref, path)
+    year = df.attrs.get("dollar_year")
+    if year is not None and int(year) != spec.dollar_year:
+        raise data.DataFormatError(
+            f"{df.attrs.get('source')}: the Unit column says {year} USD but SEF v1.4 is per "
+            f"{spec.dollar_year} USD. Is this the v1.4 file? ({spec.where})"
+        )
+    return FactorSet(
+        name="sef-1.4",
+        version=spec.version,
+        table=_sef_table(df, "with"),
+        dollar_year=spec.dollar_year,
+        source=f"{spec.publisher}: {spec.title} ({df.attrs.get('source', '')})",
+        licence=spec.licence,
+        attribution=spec.attribution,
+        unit=str(df["unit"].iloc[0]),
+        gwp=spec.gwp,
+        data_year=spec.data_year,
+    )
+
+
+@dataclass(frozen=True)
+class FactorSetSpec:
+    """What a registered factor set is, as data (``cohort data list`` shows it).
+
+    Attributes
+    ----------
+    name : str
+        What ``--factors`` takes (``"open_ceda_2025:NOR"`` adds a country).
+    title, publisher, version : str
+    ref : str
+        The reference file's key in :data:`cohort_helpers.data.REGISTRY`.
+    dollar_year : int
+        The USD year of the factors: price-year conversion targets it.
+    gwp : str
+        The GWP set (``"AR5"``, ``"AR6"``).
+    data_year : str
+        The year of the emissions data, as stated by the publisher (or "not stated").
+    price_basis, margins : str
+    licence, attribution : str
+    where : str
+        Where to get the file.
+    """
+
+    name: str
+    title: str
+    publisher: str
+    version: str
+    ref: str
+    dollar_year: int
+    gwp: str
+    data_year: str
+    price_basis: str
+    margins: str
+    licence: str
+    attribution: str
+    where: str
+
+
+#: The registered factor sets (contract of issue 14): price year and GWP set as data.
+FACTOR_SETS: dict[str, FactorSetSpec] = {
+    s.name: s
+    for s in (
+        FactorSetSpec(
+            "sef_v1.3",
+            "Supply Chain GHG Emission Factors v1.3 by NAICS-6 (default)",
+            "US EPA",
+            "EPA SEF 1.3.0",
+            "sef_co2e",
+            2022,
+            "AR5",
+            "not stated in the file (see the EPA documentation, DOI 10.23719/1531143)",
+            "purchaser",
+            "with",
+            "public domain (US Government work)",
+            "US EPA Supply Chain GHG Emission Factors v1.3 (DOI 10.23719/1531143)",
+            "https://doi.org/10.23719/1531143",
+        ),
+        FactorSetSpec(
+            "sef-1.4",
+            "Supply Chain GHG Emission Factors v1.4.0 by NAICS-6",
+            "Cornerstone (Stanford University and ERG)",
+            "SEF 1.4.0",
+            "sef_v14",
+            2024,
+            "AR6",
+            "2023 (GHG data, as announced with the release)",
+            "purchaser",
+            "with",
+            "as stated on the Zenodo record",
+            "Supply Chain GHG Emission Factors v1.4.0, Cornerstone (Zenodo record 17202747)",
+            "https://zenodo.org/records/17202747",
+        ),
+        FactorSetSpec(
+            "open_ceda_2024",
+            "Open CEDA 2024, country rows",
+            "Watershed",
+            "CEDA 2024",
+            "open_ceda",
+            2022,
+            "AR5",
+            "not stated in the file",
+            "producer",
+            "without",
+            "CC BY-SA 4.0",
+            data.OPEN_CEDA_ATTRIBUTION,
+            "Watershed's Open CEDA download form",
+        ),
+        FactorSetSpec(
+            "open_ceda_2025",
+            "Open CEDA 2025, country rows",
+            "Watershed",
+            "CEDA 2025",
+            "open_ceda_2025",
+            2024,
+            "AR6",
+            "2023 (as announced with the release)",
+            "producer",
+            "without",
+            "CC BY-SA 4.0",
+            "CEDA by Watershed (Open CEDA 2025, CC BY-SA 4.0)",
+            "Watershed's Open CEDA download form",
+        ),
+    )
+}
+
+
+def factor_set_table() -> pd.DataFrame:
+    """The registered factor sets, whether their file is here, and their metadata.
+
+    Examples
+    --------
+    >>> factor_set_table().loc["sef-1.4", ["dollar_year", "gwp"]].tolist()
+    [2024, 'AR6']
+    """
+    rows = []
+    for spec in FACTOR_SETS.values():
+        found = data.locate(spec.ref)
+        rows.append(
+            {
+                "name": spec.name,
+                "title": spec.title,
+                "dollar_year": spec.dollar_year,
+                "gwp": spec.gwp,
+                "data_year": spec.data_year,
+                "price_basis": f"{spec.price_basis}, {spec.margins} margins",
+                "present": found is not None,
+                "file": str(found[0]) if found else data.REGISTRY[spec.ref].relpath,
+                "where": spec.where,
+                "attribution": spec.attribution,
+            }
+        )
+    return pd.DataFrame(rows).set_index("name")
+
+
 _Loader = Callable[..., FactorSet]
 _REGISTRY: dict[str, _Loader] = {
     "sef_v1.3": lambda **kw: sef("with", False, **kw),
     "sef_v1.3_without_margins": lambda **kw: sef("without", False, **kw),
     "sef_v1.3_bygas": lambda **kw: sef("with", True, **kw),
+    "sef-1.4": lambda **kw: sef_v14(**kw),
+    "sef_v1.4": lambda **kw: sef_v14(**kw),
     "open_ceda": lambda **kw: open_ceda(**kw),
+    "open_ceda_2024": lambda **kw: open_ceda(**kw, edition="2024"),
+    "open_ceda_2025": lambda **kw: open_ceda(**kw, edition="2025"),
 }
 _SET_CACHE: dict[tuple, FactorSet] = {}
 
@@ -744,8 +945,9 @@ def load_factor_set(
     if isinstance(name_or_path, FactorSet):
         return name_or_path
     key_name = str(name_or_path)
-    if isinstance(name_or_path, str) and name_or_path.startswith("open_ceda:"):
-        key_name, kwargs = "open_ceda", {**kwargs, "country": name_or_path.split(":", 1)[1]}
+    if isinstance(name_or_path, str) and name_or_path.startswith("open_ceda") and ":" in name_or_path:
+        key_name, country = name_or_path.split(":", 1)
+        kwargs = {**kwargs, "country": country}
     if key_name in _REGISTRY:
         key = (key_name, tuple(sorted((k, str(v)) for k, v in kwargs.items())),
                os.environ.get(data.DATA_ENV))  # fmt: skip
