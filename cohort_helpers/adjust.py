@@ -15,13 +15,14 @@ basis. Spend of year Y in another currency needs up to three adjustments:
    ratios (:func:`apply_margin_ratios`, an approximation, labelled).
 
 :func:`to_factor_dollars` does 1 and 2 for a factor set. The rule for
-**country factors** (Open CEDA with a country row other than USA) is
-*convert currency only*: the spend is converted to USD at the annual average
-rate of the spend year (``fx_year="spend"``; or of the factor's dollar year,
-``fx_year="factor"``) and no US price index is applied, because the country
-row already reflects that country's prices and a US sector index says nothing
-about them. The price-year gap (e.g. NOK 2021 spend with 2022 factors) is left
-unadjusted and stated in the result's ``attrs["note"]``.
+**country factors** (Open CEDA with a country row other than USA) is *convert,
+then CPI-U*: the spend is converted to USD at the annual average rate of the
+spend year and moved to the set's dollar year with US CPI-U (BLS CUUR0000SA0),
+one index for every sector; no US *sector* index is applied, because the
+country row already reflects that country's prices and a US sector index says
+nothing about them. ``currency_rule="currency_only"`` leaves the price-year gap
+(e.g. NOK 2021 spend with 2022 factors) unadjusted and says so in
+``attrs["note"]``.
 
 No public figures are embedded here: CPI-U and exchange rates are passed in,
 or read from ``datasets/public/cpi_u.csv`` and
@@ -77,6 +78,7 @@ __all__ = [
     "price_index_ratio",
     "price_index_table",
     "price_ratio_example",
+    "rates_used",
     "to_factor_dollars",
     "to_usd",
     "waterfall_steps",
@@ -651,7 +653,9 @@ def to_factor_dollars(
     rates: Any = None,
     method: Method = "bea",
     currency: str | None = None,
-    currency_rule: Literal["auto", "convert_then_deflate", "currency_only"] = "auto",
+    currency_rule: Literal[
+        "auto", "convert_then_deflate", "convert_then_cpi", "currency_only"
+    ] = "auto",
     fx_year: Literal["spend", "factor"] = "spend",
     amount_col: str = "amount",
     year_col: str | None = None,
@@ -667,11 +671,17 @@ def to_factor_dollars(
     USD at the spend year's annual average rate, then apply the US price index
     (``method``) from the spend year to the set's ``dollar_year``.
 
-    ``"currency_only"`` (default for country factor sets such as
-    ``open_ceda_NOR``): convert at the annual average rate of the spend year
+    ``"convert_then_cpi"`` (default for country factor sets such as
+    ``open_ceda_NOR``): convert at the spend year's annual average rate, then
+    move the USD from the spend year to the set's ``dollar_year`` with US
+    CPI-U (one index for every sector: the country row already reflects that
+    country's prices, so no US *sector* index is applied, but the factors are
+    per dollar of the set's year and a 2021 dollar is not a 2022 dollar).
+
+    ``"currency_only"``: convert at the annual average rate of the spend year
     (``fx_year="spend"``) or of the factor year (``fx_year="factor"``); no
     price index (``price_ratio = 1``). Any gap between spend year and factor
-    year is left unadjusted and noted in ``attrs["note"]``.
+    year is left unadjusted and said in ``attrs["note"]``.
 
     Parameters
     ----------
@@ -701,10 +711,11 @@ def to_factor_dollars(
     fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
     rule = currency_rule
     if rule == "auto":
-        rule = "currency_only" if fs.country not in (None, "USA") else "convert_then_deflate"
-    if rule not in ("convert_then_deflate", "currency_only"):
+        rule = "convert_then_cpi" if fs.country not in (None, "USA") else "convert_then_deflate"
+    if rule not in ("convert_then_deflate", "convert_then_cpi", "currency_only"):
         raise ValueError(
-            f"currency_rule must be 'auto', 'convert_then_deflate' or 'currency_only'; got {rule!r}."
+            "currency_rule must be 'auto', 'convert_then_deflate', 'convert_then_cpi' or "
+            f"'currency_only'; got {rule!r}."
         )
     ycol = _year_column(df, year_col)
     if "currency" in df.columns:
@@ -736,6 +747,20 @@ def to_factor_dollars(
             )
         )
         method_used = "none (currency only)"
+    elif rule == "convert_then_cpi":
+        tmp = deflate_spend(
+            out, "cpi_u", fs.dollar_year, amount_col="amount_usd", year_col=ycol, cpi=cpi
+        )
+        out["price_ratio"] = tmp["price_ratio"].to_numpy()
+        out["amount_adjusted"] = tmp["amount_adjusted"].to_numpy()
+        years = sorted(set(pd.to_numeric(df[ycol]).astype(int)))
+        note = (
+            f"{fs.name}: converted to USD at the spend year's annual average rate, then US CPI-U "
+            f"(BLS CUUR0000SA0, annual average) from the spend year to {fs.dollar_year} USD, the "
+            f"set's dollar year (spend years {years}); no US sector price index, because the "
+            "country row already reflects that country's prices."
+        )
+        method_used = "cpi_u (country factors)"
     else:
         tmp = deflate_spend(
             out,
@@ -762,6 +787,28 @@ def to_factor_dollars(
         note=note,
     )
     return out
+
+
+def rates_used(adjusted: pd.DataFrame) -> str:
+    """The exchange rates a :func:`to_factor_dollars` result applied, in words.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"currency": ["NOK", "NOK", "USD"], "year": [2021, 2021, 2022],
+    ...                    "usd_per_unit": [1 / 8.5991, 1 / 8.5991, 1.0]})
+    >>> rates_used(df)
+    'NOK 2021: 8.5991 NOK per USD (annual average)'
+    """
+    if "currency" not in adjusted.columns or "usd_per_unit" not in adjusted.columns:
+        return ""
+    ycol = "year" if "year" in adjusted.columns else "fiscal_year"
+    sub = adjusted[adjusted["currency"].astype(str).str.upper() != "USD"]
+    if sub.empty:
+        return ""
+    g = sub.groupby([sub["currency"].astype(str).str.upper(), sub[ycol]])["usd_per_unit"].median()
+    return "; ".join(
+        f"{c} {int(y)}: {1 / v:.6g} {c} per USD (annual average)" for (c, y), v in g.items()
+    )
 
 
 # --------------------------------------------------------------------------
@@ -1237,7 +1284,7 @@ def compare_factor_sets(
 
     Every choice converts the lines with :func:`to_factor_dollars` (US sets:
     annual average rate then the US price index; country sets such as
-    ``open_ceda:NOR``: currency only), looks up the factor of each line's
+    ``open_ceda:NOR``: spend year's rate, then CPI-U), looks up the factor of each line's
     ``code_col`` and multiplies. ``approximate margins`` applies
     :func:`apply_margin_ratios` to the looked-up factors.
 

@@ -111,8 +111,8 @@ PRODUCER_PRICE_FLAG = (
     "purchaser price (see adjust.price_basis_choice / adjust.apply_margin_ratios)"
 )
 COUNTRY_FACTOR_FLAG = (
-    "country factor: convert currency only, no US price index "
-    "(adjust.to_factor_dollars applies this rule)"
+    "country factor: spend converted at the spend year's rate, then US CPI-U to the set's "
+    "dollar year; no US sector price index (adjust.to_factor_dollars applies this rule)"
 )
 
 Match = Literal["exact", "prefix_average", "profile", "missing"]

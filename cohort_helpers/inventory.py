@@ -431,6 +431,12 @@ def compute_emissions(
             index=idx,
         )
         adj = adjust.to_factor_dollars(frame, fs, rates=rates, method=price_method, year_col="year")
+        out.attrs.update(
+            price_note=adj.attrs["note"],
+            price_method_used=adj.attrs["price_method"],
+            currency_rule=adj.attrs["currency_rule"],
+            exchange_rates=adjust.rates_used(adj),
+        )
         out.loc[idx, "spend_factor_usd"] = adj["amount_adjusted"].to_numpy(dtype=float)
         out.loc[idx, "kg_co2e"] = out.loc[idx, "spend_factor_usd"].to_numpy(dtype=float) * out.loc[
             idx, "factor_kg_per_usd"
@@ -477,6 +483,8 @@ class Inventory:
             "spend_factor_usd in the factor set's dollar year",
             "Factor set": s.get("factor_description", s.get("factors", "")),
             "Price year": f"{s.get('dollar_year')} USD ({s.get('price_method')} price index)",
+            "Price conversion": s.get("price_note", ""),
+            "Exchange rates": s.get("exchange_rates", "") or "none needed (all spend in USD)",
             "Price basis": s.get("price_basis", ""),
             "Exclusions": "payroll and benefits, debt service, transfers, grants and pass-through, "
             "taxes and fees to governments, refunds, land, Scope 1/2 energy (fuel, electricity, "
@@ -484,6 +492,7 @@ class Inventory:
             "Method": "spend-based: included spend (factor-year USD) x EEIO factor (kg CO2e/USD); "
             "emissions in kg CO2e per line, t CO2e in summaries",
             "Uncertainty": s.get("uncertainty", ""),
+            "Uncertainty assumptions": s.get("uncertainty_assumptions", ""),
             "Reconciliation": "input = included + excluded (by reason) + unclassified, to the cent",
             "Sources": s.get("attribution", ""),
         }
@@ -749,10 +758,23 @@ def run_inventory(
         "factors": fs.name,
         "factor_description": fs.describe() if hasattr(fs, "describe") else fs.name,
         "dollar_year": fs.dollar_year,
-        "price_method": price_method,
-        "price_basis": f"{fs.price_basis} price, {fs.margins} margins",
+        # what was applied (country sets: CPI-U whatever price_method says), said truthfully
+        "price_method": lines.attrs.get("price_method_used", price_method),
+        "price_note": lines.attrs.get("price_note", ""),
+        "exchange_rates": lines.attrs.get("exchange_rates", ""),
+        "gwp": getattr(fs, "gwp", ""),
+        "price_basis": f"{fs.price_basis} price, {fs.margins} margins"
+        + (
+            "; trade and transport margins are NOT included (producer-price factors applied "
+            "to purchaser-price spend: emissions are understated by the margins' share)"
+            if fs.price_basis == "producer"
+            else ""
+        ),
         "attribution": getattr(fs, "attribution", "") or getattr(fs, "licence", ""),
         "uncertainty": mc.summary() if mc is not None else "not computed",
+        "uncertainty_assumptions": uncertainty.assumptions_line(mc, fs.name)
+        if mc is not None
+        else "not computed",
         "n_draws": n_draws,
         "seed": seed,
         "fiscal_year_note": fy_note,
@@ -978,15 +1000,29 @@ def write_outputs(
     list of Path
     """
     from . import data, outdir
+    from . import uncertainty as _uncertainty
 
     lines = line_table(inv)
     tables = {
         "lines": lines,
         "summary": summary_table(inv),
         "reconciliation": inv.reconciliation,
-        "uncertainty": inv.uncertainty,
+        # the ranges, then every assumption and the variance shares (uncertainty module)
+        "uncertainty": _uncertainty.output_table(
+            inv.uncertainty, inv.monte_carlo, str(inv.settings.get("factors", "sef_v1.3"))
+        ),
     }
     readme = inv.readme()
+    # a licence that requires attribution (Open CEDA: "CEDA by Watershed", CC BY-SA 4.0)
+    # puts it on every table, so no CSV travels without it
+    attribution = str(inv.settings.get("attribution", ""))
+    if "CEDA by Watershed" in attribution:
+        tables = {k: v.assign(attribution=attribution) for k, v in tables.items()}
+        lines = tables["lines"]
+        readme["Attribution (required)"] = (
+            f"{attribution}: results computed with Open CEDA factors; the attribution is in "
+            "every CSV (column 'attribution'), this workbook and README.txt"
+        )
     book = dict(tables)
     if len(lines) > WORKBOOK_MAX_LINES:
         key = lines["kg_co2e"].fillna(0).abs() * 1e6 + lines["amount"].abs()
