@@ -77,6 +77,7 @@ __all__ = [
     "price_basis_choice",
     "price_index_ratio",
     "price_index_table",
+    "ppp_rates",
     "price_ratio_example",
     "rates_used",
     "to_factor_dollars",
@@ -194,13 +195,39 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """
     if path is None and not (datasets_dir() / "public" / "exchange_rates.csv").is_file():
         # the bundled tables: one file per pair (year, value, unit "NOK per USD")
-        files = sorted((datasets_dir() / "public").glob("*_per_*.csv"))
+        files = sorted((datasets_dir() / "public").glob("*_per_*.csv"))  # not ppp_oecd.csv
         if files:
             parts = [pd.read_csv(f)[["year", "unit", "value"]] for f in files]
             long = pd.concat(parts, ignore_index=True).rename(columns={"unit": "pair", "value": "rate"})
             return normalise_rates(long)
     file = _public_file("exchange_rates.csv", path)
     return normalise_rates(pd.read_csv(file))
+
+
+def ppp_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """OECD purchasing power parities for GDP (national currency per USD), bundled table.
+
+    ``datasets/public/ppp_oecd.csv`` (``year``, ``currency``, ``value``, ...;
+    every value is marked approximate in its ``note``), or the file at
+    ``path`` in the same layout.
+
+    Returns
+    -------
+    DataFrame
+        The canonical form of :func:`normalise_rates` (``quote = "per_usd"``).
+
+    Examples
+    --------
+    >>> ppp_rates().query("currency == 'NOK' and year == 2021")["rate"].item()  # doctest: +SKIP
+    10.1
+    """
+    file = _public_file("ppp_oecd.csv", path)
+    t = pd.read_csv(file)
+    return normalise_rates(
+        pd.DataFrame(
+            {"year": t["year"], "currency": t["currency"], "units_per_usd": t["value"]}
+        )
+    )
 
 
 def _pair_rows(pair: str, years: Any, values: Any) -> pd.DataFrame:
@@ -657,6 +684,7 @@ def to_factor_dollars(
         "auto", "convert_then_deflate", "convert_then_cpi", "currency_only"
     ] = "auto",
     fx_year: Literal["spend", "factor"] = "spend",
+    conversion: Literal["market", "ppp"] = "market",
     amount_col: str = "amount",
     year_col: str | None = None,
     bea_col: str = "bea_code",
@@ -693,6 +721,10 @@ def to_factor_dollars(
         Default ``"sef_v1.3"``.
     rates : optional
         See :func:`normalise_rates`; only needed for non-USD lines.
+    conversion : {"market", "ppp"}
+        ``"market"`` (default): annual average exchange rates. ``"ppp"``: OECD
+        purchasing power parities for GDP (:func:`ppp_rates`, or ``rates`` if
+        given), "the same goods in the US economy"; said in ``attrs["note"]``.
 
     Returns
     -------
@@ -722,6 +754,10 @@ def to_factor_dollars(
         cur = df["currency"].fillna(currency or df.attrs.get("currency") or "USD")
     else:
         cur = currency or df.attrs.get("currency") or "USD"
+    if conversion not in ("market", "ppp"):
+        raise ValueError(f"conversion must be 'market' or 'ppp', got {conversion!r}.")
+    if conversion == "ppp" and rates is None:
+        rates = ppp_rates()
     years = df[ycol] if not (rule == "currency_only" and fx_year == "factor") else fs.dollar_year
     usd = to_usd(df[amount_col], cur, years, rates)
     out = df.copy()
@@ -779,11 +815,18 @@ def to_factor_dollars(
             f"{'BEA sector price index' if method == 'bea' else 'CPI-U'} to {fs.dollar_year} USD."
         )
         method_used = method
+    if conversion == "ppp":
+        note = (
+            "Currency converted at OECD purchasing power parities for GDP (approximate bundled "
+            "table, datasets/public/ppp_oecd.csv), not market rates. "
+            + note.replace("the spend year's annual average rate", "the spend year's PPP")
+        )
     out.attrs.update(
         price_year=fs.dollar_year,
         price_method=method_used,
         currency_rule=rule,
         currency="USD",
+        conversion=conversion,
         note=note,
     )
     return out

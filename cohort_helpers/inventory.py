@@ -357,8 +357,12 @@ def compute_emissions(
     *,
     price_method: str = "bea",
     rates=None,
+    conversion: str = "market",
 ) -> pd.DataFrame:
     """Add ``spend_factor_usd``, ``factor_kg_per_usd`` and ``kg_co2e`` to included lines.
+
+    ``conversion="ppp"`` converts other currencies at OECD purchasing power
+    parities instead of market rates (see :func:`cohort_helpers.adjust.to_factor_dollars`).
 
     Spend is converted to the factor set's currency and dollar year (BEA
     sector price index, or CPI-U with ``price_method="cpi_u"``), using the
@@ -430,7 +434,9 @@ def compute_emissions(
             },
             index=idx,
         )
-        adj = adjust.to_factor_dollars(frame, fs, rates=rates, method=price_method, year_col="year")
+        adj = adjust.to_factor_dollars(
+            frame, fs, rates=rates, method=price_method, year_col="year", conversion=conversion
+        )
         out.attrs.update(
             price_note=adj.attrs["note"],
             price_method_used=adj.attrs["price_method"],
@@ -656,6 +662,7 @@ def run_inventory(
     n_draws: int = 1000,
     seed: int = 2022,
     progress: bool = True,
+    conversion: str = "market",
 ) -> Inventory:
     """From raw AP exports to a reconciled, classified, price-adjusted inventory.
 
@@ -686,6 +693,8 @@ def run_inventory(
         default: the bundled annual tables.
     n_draws : int
         Monte Carlo draws for the uncertainty range (0 to skip).
+    conversion : {"market", "ppp"}
+        Currency conversion: market exchange rates (default) or OECD PPP.
 
     Examples
     --------
@@ -733,7 +742,9 @@ def run_inventory(
         lines.loc[mark, ["naics6", "method"]] = pd.NA
         lines.loc[mark, "confidence"] = np.nan
     step("classify", "emissions")
-    lines = compute_emissions(lines, fs, price_method=price_method, rates=rates)
+    lines = compute_emissions(
+        lines, fs, price_method=price_method, rates=rates, conversion=conversion
+    )
     step("emissions", "uncertainty")
     unc = pd.DataFrame()
     mc = None

@@ -90,3 +90,31 @@ def test_a_missing_rate_names_the_rate_the_year_and_the_flag():
     assert isinstance(err.value, KeyError)  # callers catching KeyError keep working
     with pytest.raises(adjust.MissingRateError, match="--rate CHF:2022=VALUE"):
         adjust.to_usd([100.0], ["CHF"], [2022])
+
+
+def test_ppp_table_names_oecd_and_is_marked_approximate():
+    t = pd.read_csv(PUBLIC / "ppp_oecd.csv")
+    assert set(t["currency"]) == {"NOK", "SEK", "DKK", "EUR", "GBP"}
+    assert set(range(2015, 2025)) <= set(t["year"])
+    assert t["source"].str.contains("OECD").all() and t["source"].str.contains("PPPGDP").all()
+    assert t["note"].str.startswith("APPROXIMATE").all()
+    pkg = json.loads((datasets_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    res = {r["path"]: r for r in pkg["resources"]}
+    assert "OECD" in res["public/ppp_oecd.csv"]["sources"][0]["title"]
+    # the PPP table is not an exchange-rate table
+    assert "PPP" not in " ".join(adjust.exchange_rates()["quote"].astype(str))
+
+
+def test_ppp_conversion_option_market_is_default():
+    lines = pd.DataFrame(
+        {"amount": [10_100.0], "fiscal_year": [2021], "currency": ["NOK"], "bea_code": ["327310"]}
+    )
+    market = adjust.to_factor_dollars(lines, "sef_v1.3", method="cpi_u")
+    ppp = adjust.to_factor_dollars(lines, "sef_v1.3", method="cpi_u", conversion="ppp")
+    nok_2021 = pd.read_csv(PUBLIC / "ppp_oecd.csv").query("currency == 'NOK' and year == 2021")
+    assert ppp["amount_usd"].item() == pytest.approx(10_100.0 / nok_2021["value"].item())
+    assert market["amount_usd"].item() == pytest.approx(10_100.0 / 8.5991)
+    assert market.attrs["conversion"] == "market" and ppp.attrs["conversion"] == "ppp"
+    assert "purchasing power parities" in ppp.attrs["note"] and "PPP" in ppp.attrs["note"]
+    with pytest.raises(ValueError, match="market"):
+        adjust.to_factor_dollars(lines, "sef_v1.3", conversion="fx")

@@ -275,6 +275,13 @@ _TABLES = [
         False,
     ),
     (
+        "public/ppp_oecd.csv",
+        "OECD purchasing power parities for GDP 2015-2024",
+        "OECD PPP for GDP, national currency units per US dollar (indicator PPPGDP), for NOK, "
+        "SEK, DKK, EUR, GBP; every value APPROXIMATE (see the note column).",
+        False,
+    ),
+    (
         "public/benchmarks.csv",
         "Benchmark figures",
         "Published figures to compare results against, with sources.",
@@ -304,6 +311,12 @@ _PUBLIC_SOURCES = {
     "public/dkk_per_usd.csv": [_FED],
     "public/usd_per_eur.csv": [_FED],
     "public/usd_per_gbp.csv": [_FED],
+    "public/ppp_oecd.csv": [
+        {
+            "title": "OECD, Purchasing power parities for GDP (PPPGDP), national currency per USD",
+            "path": "https://www.oecd.org/en/data/indicators/purchasing-power-parities-ppp.html",
+        }
+    ],
 }
 
 
@@ -478,7 +491,7 @@ What is real:
   average); NOK, SEK, DKK per USD and USD per EUR, GBP 2010-2025 (Federal
   Reserve G.5A annual averages of the H.10 noon buying rates; NOK 2019-2023
   Norges Bank, GBP 2021-2022 as in the curriculum brief); the OECD PPP table
-  (`ppp_oecd.csv`, when present); benchmark figures with their sources. These
+  (`ppp_oecd.csv`, OECD PPP for GDP, every value approximate); benchmark figures with their sources. These
   tables were assembled without internet access: values read from a stored
   copy of a release say so; values recalled from the series are rounded to
   the digits we are sure of and marked "not checked here"; 2025 values are
@@ -543,7 +556,7 @@ classify/object_codes.csv, vendors.csv, keywords.csv, mcc.csv   classification r
 survey/instrument.csv                    the department survey questions
 survey/returns/<slug>/*.xlsx             returned department workbooks; distribution.csv lists who was sent one
 public/cpi_u.csv, nok_per_usd.csv, sek_per_usd.csv, dkk_per_usd.csv, usd_per_eur.csv,
-       usd_per_gbp.csv, benchmarks.csv
+       usd_per_gbp.csv, ppp_oecd.csv, benchmarks.csv
 datapackage.json                         Frictionless descriptor of every file
 ```
 

@@ -181,6 +181,40 @@ def _rates(pair: str) -> pd.DataFrame:
     )
 
 
+OECD_PPP = (
+    "OECD, Purchasing power parities (PPP) for GDP, national currency units per US dollar, "
+    "OECD National Accounts (indicator PPPGDP)"
+)
+OECD_PPP_URL = "https://www.oecd.org/en/data/indicators/purchasing-power-parities-ppp.html"
+PPP_APPROX = (
+    "APPROXIMATE (about +-5%): recalled from the OECD series, not checked here (no internet) "
+    "and rounded to two significant digits; replace with the OECD figure before publishing"
+)
+#: PPP for GDP, national currency per USD: currency -> {year: value} (all approximate).
+PPP: dict[str, dict[int, float]] = {
+    "NOK": dict(zip(range(2015, 2025), [9.3, 9.3, 9.8, 10.0, 9.9, 9.6, 10.1, 10.9, 10.2, 10.1])),
+    "SEK": dict(zip(range(2015, 2025), [9.0, 8.9, 8.8, 8.7, 8.8, 8.7, 8.6, 8.5, 8.6, 8.5])),
+    "DKK": dict(zip(range(2015, 2025), [7.1, 7.0, 6.9, 6.7, 6.6, 6.6, 6.5, 6.3, 6.3, 6.2])),
+    "EUR": dict(
+        zip(range(2015, 2025), [0.78, 0.77, 0.76, 0.75, 0.74, 0.74, 0.73, 0.71, 0.71, 0.70])
+    ),
+    "GBP": dict(
+        zip(range(2015, 2025), [0.69, 0.69, 0.69, 0.69, 0.69, 0.69, 0.68, 0.68, 0.68, 0.68])
+    ),
+}
+
+
+def ppp_oecd() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (y, c, v, f"{c} per USD (PPP, GDP)", OECD_PPP, OECD_PPP_URL, PPP_APPROX)
+            for c, by_year in PPP.items()
+            for y, v in by_year.items()
+        ],
+        columns=["year", "currency", "value", "unit", "source", "source_url", "note"],
+    )
+
+
 def nok_per_usd() -> pd.DataFrame:
     return _rates("NOK per USD")
 
@@ -414,5 +448,6 @@ TABLES = {
     "dkk_per_usd": (dkk_per_usd, "DKK per USD, annual averages 2010-2025"),
     "usd_per_eur": (usd_per_eur, "USD per EUR, annual averages 2010-2025"),
     "usd_per_gbp": (usd_per_gbp, "USD per GBP, annual averages 2010-2025"),
+    "ppp_oecd": (ppp_oecd, "OECD PPP for GDP, national currency per USD, 2015-2024"),
     "benchmarks": (benchmarks, "Published figures to compare results against"),
 }
