@@ -191,16 +191,16 @@ PPP_APPROX = (
     "and rounded to two significant digits; replace with the OECD figure before publishing"
 )
 #: PPP for GDP, national currency per USD: currency -> {year: value} (all approximate).
+_PPP_YEARS = range(2015, 2025)
+_PPP_VALUES = {
+    "NOK": [9.3, 9.3, 9.8, 10.0, 9.9, 9.6, 10.1, 10.9, 10.2, 10.1],
+    "SEK": [9.0, 8.9, 8.8, 8.7, 8.8, 8.7, 8.6, 8.5, 8.6, 8.5],
+    "DKK": [7.1, 7.0, 6.9, 6.7, 6.6, 6.6, 6.5, 6.3, 6.3, 6.2],
+    "EUR": [0.78, 0.77, 0.76, 0.75, 0.74, 0.74, 0.73, 0.71, 0.71, 0.70],
+    "GBP": [0.69, 0.69, 0.69, 0.69, 0.69, 0.69, 0.68, 0.68, 0.68, 0.68],
+}
 PPP: dict[str, dict[int, float]] = {
-    "NOK": dict(zip(range(2015, 2025), [9.3, 9.3, 9.8, 10.0, 9.9, 9.6, 10.1, 10.9, 10.2, 10.1])),
-    "SEK": dict(zip(range(2015, 2025), [9.0, 8.9, 8.8, 8.7, 8.8, 8.7, 8.6, 8.5, 8.6, 8.5])),
-    "DKK": dict(zip(range(2015, 2025), [7.1, 7.0, 6.9, 6.7, 6.6, 6.6, 6.5, 6.3, 6.3, 6.2])),
-    "EUR": dict(
-        zip(range(2015, 2025), [0.78, 0.77, 0.76, 0.75, 0.74, 0.74, 0.73, 0.71, 0.71, 0.70])
-    ),
-    "GBP": dict(
-        zip(range(2015, 2025), [0.69, 0.69, 0.69, 0.69, 0.69, 0.69, 0.68, 0.68, 0.68, 0.68])
-    ),
+    c: dict(zip(_PPP_YEARS, v, strict=True)) for c, v in _PPP_VALUES.items()
 }
 
 
