@@ -46,9 +46,24 @@ def _data_list(args: argparse.Namespace) -> int:
         where = r["location"] or data.REGISTRY[r["name"]].where_to_get
         print(f"{r['name']:<{width}}  {r['found_in']:<16}  {r['check']}")
         print(f"{'':<{width}}  {'':<16}  {where}")
-    found = sum(r["found_in"] != "missing" for r in rows)
-    ok = sum(r["check"].startswith(("sha256 ok", "structure ok")) for r in rows)
-    print(f"{found} of {len(rows)} files found, {ok} verified.")
+    is_opt = [data.REGISTRY[r["name"]].optional for r in rows]
+    req = [r for r, o in zip(rows, is_opt, strict=True) if not o]
+    opt = [r for r, o in zip(rows, is_opt, strict=True) if o]
+    found = sum(r["found_in"] != "missing" for r in req)
+    ok = sum(r["check"].startswith(("sha256 ok", "structure ok")) for r in req)
+    print(f"{found} of {len(req)} files found, {ok} verified.")
+    if opt:
+        here = sum(r["found_in"] != "missing" for r in opt)
+        print(f"Optional files (newer factor sets you may add): {here} of {len(opt)} present.")
+    from . import factors  # the factor sets built on these files (--factors NAME)
+
+    print("\nFactor sets (--factors NAME; Open CEDA takes NAME:ISO3, e.g. open_ceda_2024:NOR):")
+    for name, r in factors.factor_set_table().iterrows():
+        here = "present" if r["present"] else f"not present: get it from {r['where']}"
+        print(
+            f"  {name:<15} {r['dollar_year']} USD, GWP {r['gwp']}, {r['price_basis']}, "
+            f"data year {r['data_year']}; {here}"
+        )
     bad = [r["name"] for r in rows if r["check"].startswith("NOT VERIFIED")]
     if bad:
         print(
@@ -57,7 +72,10 @@ def _data_list(args: argparse.Namespace) -> int:
             "VERIFIED). Re-fetch them with `cohort data fetch` after deleting them.",
             file=sys.stderr,
         )
-    return 0 if ok == len(rows) or args.no_check and found == len(rows) else 1
+    opt_bad = [r for r in opt if r["found_in"] != "missing" and not r["check"].startswith(
+        ("sha256 ok", "structure ok", "not checked"))]  # fmt: skip
+    all_ok = ok == len(req) or args.no_check and found == len(req)
+    return 0 if all_ok and not opt_bad else 1
 
 
 def _data_fetch(args: argparse.Namespace) -> int:

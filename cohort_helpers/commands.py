@@ -124,6 +124,8 @@ def _rate_hint(exc: KeyError) -> ValueError:
     from .inventory import InventoryInputError
 
     text = exc.args[0] if exc.args else str(exc)
+    if "--rate" in text:  # adjust.MissingRateError already names the flag
+        return InventoryInputError(text)
     return InventoryInputError(
         f"{text} Supply the rate with --rate CUR:YEAR=VALUE (units of the currency per US "
         "dollar, annual average), e.g. --rate NOK:2009=5.8."
