@@ -69,6 +69,7 @@ __all__ = [
     "compare_price_methods",
     "cpi_ratio",
     "cpi_u",
+    "extend_index_with_cpi",
     "deflate_spend",
     "exchange_rates",
     "exclusion_table",
@@ -232,7 +233,9 @@ def _read_exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
         files = sorted((datasets_dir() / "public").glob("*_per_*.csv"))  # not ppp_oecd.csv
         if files:
             parts = [pd.read_csv(f)[["year", "unit", "value"]] for f in files]
-            long = pd.concat(parts, ignore_index=True).rename(columns={"unit": "pair", "value": "rate"})
+            long = pd.concat(parts, ignore_index=True).rename(
+                columns={"unit": "pair", "value": "rate"}
+            )
             return normalise_rates(long)
     file = _public_file("exchange_rates.csv", path)
     return normalise_rates(pd.read_csv(file))
@@ -258,9 +261,7 @@ def ppp_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     file = _public_file("ppp_oecd.csv", path)
     t = pd.read_csv(file)
     return normalise_rates(
-        pd.DataFrame(
-            {"year": t["year"], "currency": t["currency"], "units_per_usd": t["value"]}
-        )
+        pd.DataFrame({"year": t["year"], "currency": t["currency"], "units_per_usd": t["value"]})
     )
 
 
@@ -524,6 +525,52 @@ def _composite_rows(codes: list[str], wide: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=wide.columns)
 
 
+def extend_index_with_cpi(wide: pd.DataFrame, years: Any, cpi: Any = None) -> pd.DataFrame:
+    """Carry a sector price index past its last year with US CPI-U.
+
+    ``P[s, y] = P[s, last] x CPI[y] / CPI[last]`` for every requested year ``y``
+    after the index's last year that CPI-U covers (BEA publishes the detail
+    index a year or more after the spend). The extended years are listed in
+    ``attrs["extended_years"]`` so that the run can say so.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        :func:`price_index_table` (codes x years).
+    years : array-like of int
+        The years the caller needs.
+    cpi : optional
+        CPI-U (default: ``datasets/public/cpi_u.csv``).
+
+    Returns
+    -------
+    DataFrame
+        ``wide`` with the missing later years added (unchanged if none are missing).
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({2023: [100.0], 2024: [110.0]}, index=["x"])
+    >>> out = extend_index_with_cpi(w, [2025], cpi={2024: 200.0, 2025: 210.0})
+    >>> round(float(out.loc["x", 2025]), 2), out.attrs["extended_years"]
+    (115.5, [2025])
+    """
+    last = int(wide.columns.max())
+    later = sorted({int(y) for y in np.atleast_1d(years) if int(y) > last})
+    if not later:
+        return wide
+    c = _cpi_series(cpi)
+    if last not in c.index:
+        return wide
+    c_last = int(c.index.max())
+    out = wide.copy()
+    for y in later:
+        # past CPI-U's last year too: held at the latest published price level
+        out[y] = out[last] * (c.loc[min(y, c_last)] / c.loc[last])
+    out.attrs["extended_years"] = later
+    out.attrs["held_years"] = [y for y in later if y > c_last]
+    return out
+
+
 def price_index_ratio(
     bea_codes: Any,
     from_years: Any,
@@ -566,6 +613,8 @@ def price_index_ratio(
     n = len(bea_codes) if not np.isscalar(bea_codes) else 1
     codes = pd.Series(_broadcast(bea_codes, n, "bea_codes"))
     years = _years_array(from_years, n, "from_years")
+    if index is None:  # the published index ends a year or two before today's ledgers
+        wide = extend_index_with_cpi(wide, np.append(np.unique(years), to_year))
     _check_years(np.append(np.unique(years), to_year), wide.columns, "BEA price index")
     codes = _tidy_distinct(codes, lambda u: u.where(u.notna(), "").astype(str).str.strip())
     # distinct (code, year) pairs through integer codes: cheap on long ledgers
@@ -848,6 +897,22 @@ def to_factor_dollars(
             f"Converted to USD at the spend year's annual average rate, then "
             f"{'BEA sector price index' if method == 'bea' else 'CPI-U'} to {fs.dollar_year} USD."
         )
+        if method == "bea" and index is None:
+            wide = price_index_table()
+            after = sorted(
+                {int(y) for y in pd.to_numeric(df[ycol]).astype(int)} - set(wide.columns)
+            )
+            if after:
+                c_last = int(_cpi_series(cpi).index.max())
+                note += (
+                    f" The BEA index ends in {int(wide.columns.max())}; spend of {after} is "
+                    f"carried back with US CPI-U from {int(wide.columns.max())} (BLS CUUR0000SA0)"
+                    + (
+                        f"; years after {c_last} are held at {c_last} prices (no later CPI-U)."
+                        if max(after) > c_last
+                        else "."
+                    )
+                )
         method_used = method
     if conversion == "ppp":
         note = (
@@ -1122,7 +1187,9 @@ def exclusion_table(reconciliation: pd.DataFrame, currency: str | None = None) -
         {
             "reason": reason.to_numpy(),
             "label": reason.map(lambda r: EXCLUSION_REASONS.get(r, (r, ""))[0]).to_numpy(),
-            "why": reason.map(lambda r: EXCLUSION_REASONS.get(r, (r, "see the rules"))[1]).to_numpy(),
+            "why": reason.map(
+                lambda r: EXCLUSION_REASONS.get(r, (r, "see the rules"))[1]
+            ).to_numpy(),
             "lines": ex["lines"].to_numpy(dtype=int),
             "amount": ex["amount"].to_numpy(dtype=float),
         }
@@ -1263,8 +1330,10 @@ def compare_price_methods(
     >>> t = compare_price_methods(inv.lines, "scope3_category")  # doctest: +SKIP
     >>> t.loc[1, "diff_pct"]  # doctest: +SKIP
     """
-    fr = lines if "year" in lines.columns and (lines["status"] == "included").all() else (
-        factor_ready_lines(lines)
+    fr = (
+        lines
+        if "year" in lines.columns and (lines["status"] == "included").all()
+        else (factor_ready_lines(lines))
     )
     need = {"amount", "bea_code", "factor_kg_per_usd"}
     if not need <= set(fr.columns):
@@ -1387,11 +1456,15 @@ def compare_factor_sets(
     --------
     >>> compare_factor_sets(inv.lines)[["t_co2e", "vs_first_pct"]]  # doctest: +SKIP
     """
-    fr = lines if "year" in lines.columns and (lines["status"] == "included").all() else (
-        factor_ready_lines(lines)
+    fr = (
+        lines
+        if "year" in lines.columns and (lines["status"] == "included").all()
+        else (factor_ready_lines(lines))
     )
     if code_col not in fr.columns:
-        raise KeyError(f"No column {code_col!r} with the lines' codes; columns: {list(fr.columns)}.")
+        raise KeyError(
+            f"No column {code_col!r} with the lines' codes; columns: {list(fr.columns)}."
+        )
     codes = fr[code_col].astype(str).reset_index(drop=True)
     rows = []
     for label, set_name, approx in choices:  # a handful of factor sets, not lines
