@@ -2,6 +2,7 @@
 #   make run    execute every session notebook for the default member (build/<member>/)
 #   make test   the whole test suite (lint, library, notebooks, exercises, datasets)
 #   make lab    JupyterLab on this repository with the project's environment
+#   make slides offline reveal.js slides of every session (build/slides/; docs/PRESENTING.md)
 #   make data   rebuild the synthetic cohort in datasets/
 #   make bench  the 1,000,000-line pipeline benchmark
 
@@ -14,7 +15,7 @@ OUT    ?= build
 # pytest-xdist workers; 2 cores on the reference machines
 JOBS   ?= 2
 
-.PHONY: run test lab data bench lint clean preflight
+.PHONY: run test lab slides data bench lint clean preflight
 
 # (Re)create the environment only when pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -24,6 +25,8 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
 	@$(BIN)/python -c "import cohort_helpers, papermill, nbval" \
 		|| { echo "set-up failed: see the pip messages above"; exit 1; }
+	@$(BIN)/python -m cohort_helpers.homework.errors >/dev/null
+	@$(BIN)/python -m cohort_helpers.widgets.static >/dev/null
 	@touch $(STAMP)
 
 # Fails within seconds, before any set-up, when reference data can't be had.
@@ -51,6 +54,12 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=.
+
+# Offline slides, one deck per session, for $(MEMBER): reuses the executed notebooks of
+# `make run` in $(OUT)/$(MEMBER)/ when they are newer than the notebooks, else runs them.
+# reveal.js & co. come from npm once (user cache), then the build needs no network.
+slides: $(STAMP)
+	$(BIN)/python -m cohort_helpers.slides --member $(MEMBER) --out $(OUT)/slides
 
 data: $(STAMP)
 	$(BIN)/cohort datasets build

@@ -11,6 +11,7 @@ and 2) inventory, then into purchasing policy. One module per concept:
 ``adjust``     price year, currency and price basis
 ``downscale``  budgets to commodities with national purchasing profiles
 ``inventory``  emissions, summaries, reconciliation, uncertainty
+``categories`` NAICS codes grouped into purchase categories a council acts on
 ``survey``     department spend survey: design, files, ingestion
 ``compare``    round robin and year-over-year decomposition
 ``policy``     purchasing measures, scenarios, target paths

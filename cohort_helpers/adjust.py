@@ -15,13 +15,14 @@ basis. Spend of year Y in another currency needs up to three adjustments:
    ratios (:func:`apply_margin_ratios`, an approximation, labelled).
 
 :func:`to_factor_dollars` does 1 and 2 for a factor set. The rule for
-**country factors** (Open CEDA with a country row other than USA) is
-*convert currency only*: the spend is converted to USD at the annual average
-rate of the spend year (``fx_year="spend"``; or of the factor's dollar year,
-``fx_year="factor"``) and no US price index is applied, because the country
-row already reflects that country's prices and a US sector index says nothing
-about them. The price-year gap (e.g. NOK 2021 spend with 2022 factors) is left
-unadjusted and stated in the result's ``attrs["note"]``.
+**country factors** (Open CEDA with a country row other than USA) is *convert,
+then CPI-U*: the spend is converted to USD at the annual average rate of the
+spend year and moved to the set's dollar year with US CPI-U (BLS CUUR0000SA0),
+one index for every sector; no US *sector* index is applied, because the
+country row already reflects that country's prices and a US sector index says
+nothing about them. ``currency_rule="currency_only"`` leaves the price-year gap
+(e.g. NOK 2021 spend with 2022 factors) unadjusted and says so in
+``attrs["note"]``.
 
 No public figures are embedded here: CPI-U and exchange rates are passed in,
 or read from ``datasets/public/cpi_u.csv`` and
@@ -58,13 +59,17 @@ from .vocabulary import SCOPE12_REASONS as _SCOPE12
 __all__ = [
     "EXCLUSION_REASONS",
     "FACTOR_CHOICES",
+    "MissingRateError",
     "PriceBasisChoice",
     "SCOPE12_REASONS",
     "apply_margin_ratios",
+    "SetComparison",
     "compare_factor_sets",
+    "compare_inventories",
     "compare_price_methods",
     "cpi_ratio",
     "cpi_u",
+    "extend_index_with_cpi",
     "deflate_spend",
     "exchange_rates",
     "exclusion_table",
@@ -73,13 +78,29 @@ __all__ = [
     "price_basis_choice",
     "price_index_ratio",
     "price_index_table",
+    "ppp_rates",
     "price_ratio_example",
+    "rates_used",
     "to_factor_dollars",
     "to_usd",
     "waterfall_steps",
 ]
 
 Method = Literal["bea", "cpi_u"]
+
+
+class MissingRateError(KeyError):
+    """No exchange rate for a currency and year; the message names the ``--rate`` flag.
+
+    Attributes ``currency`` and ``year`` name the first missing rate.
+    """
+
+    def __init__(self, message: str, *, currency: str = "", year: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.currency, self.year = message, currency, year
+
+    def __str__(self) -> str:
+        return self.message
 
 
 # --------------------------------------------------------------------------
@@ -150,6 +171,40 @@ _PAIR = re.compile(r"^\s*([A-Za-z]{3})\s+per\s+([A-Za-z]{3})\s*$")
 
 
 def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Annual average exchange rates: the bundled tables (see :func:`_read_exchange_rates`)
+    or the file at ``path``.
+
+    Without ``path``, the years that workspace members registered (``cohort member add
+    --rate``, :func:`cohort_helpers.workspace.workspace_rates`) and the bundled tables
+    lack are added; a bundled rate is never replaced.
+
+    Examples
+    --------
+    >>> exchange_rates().query("currency == 'NOK' and year == 2021")  # doctest: +SKIP
+      currency  year    rate    quote  usd_per_unit
+    0      NOK  2021  8.5991  per_usd      0.116291
+    """
+    rates = _read_exchange_rates(path)
+    return rates if path is not None else _with_workspace_rates(rates)
+
+
+def _with_workspace_rates(bundled: pd.DataFrame) -> pd.DataFrame:
+    """``bundled`` plus the workspace members' rates for the years it lacks."""
+    from .workspace import workspace_rates
+
+    own = workspace_rates()
+    if own.empty:
+        return bundled
+    own = normalise_rates(own[["year", "pair", "rate"]])
+    have = bundled.set_index(["currency", "year"]).index
+    new = own[~own.set_index(["currency", "year"]).index.isin(have)]
+    if new.empty:
+        return bundled
+    both = pd.concat([bundled, new], ignore_index=True)
+    return both.sort_values(["currency", "year"], ignore_index=True)
+
+
+def _read_exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Annual average exchange rates from ``datasets/public/``.
 
     By default the bundled per-pair tables (``nok_per_usd.csv``,
@@ -175,7 +230,7 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """
     if path is None and not (datasets_dir() / "public" / "exchange_rates.csv").is_file():
         # the bundled tables: one file per pair (year, value, unit "NOK per USD")
-        files = sorted((datasets_dir() / "public").glob("*_per_*.csv"))
+        files = sorted((datasets_dir() / "public").glob("*_per_*.csv"))  # not ppp_oecd.csv
         if files:
             parts = [pd.read_csv(f)[["year", "unit", "value"]] for f in files]
             long = pd.concat(parts, ignore_index=True).rename(
@@ -184,6 +239,30 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
             return normalise_rates(long)
     file = _public_file("exchange_rates.csv", path)
     return normalise_rates(pd.read_csv(file))
+
+
+def ppp_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """OECD purchasing power parities for GDP (national currency per USD), bundled table.
+
+    ``datasets/public/ppp_oecd.csv`` (``year``, ``currency``, ``value``, ...;
+    every value is marked approximate in its ``note``), or the file at
+    ``path`` in the same layout.
+
+    Returns
+    -------
+    DataFrame
+        The canonical form of :func:`normalise_rates` (``quote = "per_usd"``).
+
+    Examples
+    --------
+    >>> ppp_rates().query("currency == 'NOK' and year == 2021")["rate"].item()  # doctest: +SKIP
+    10.1
+    """
+    file = _public_file("ppp_oecd.csv", path)
+    t = pd.read_csv(file)
+    return normalise_rates(
+        pd.DataFrame({"year": t["year"], "currency": t["currency"], "units_per_usd": t["value"]})
+    )
 
 
 def _pair_rows(pair: str, years: Any, values: Any) -> pd.DataFrame:
@@ -354,10 +433,16 @@ def to_usd(amount: Any, currency: Any, year: Any, rates: Any = None) -> pd.Serie
         if miss.any():
             pairs = sorted(set(zip(m.loc[miss, "currency"], m.loc[miss, "year"], strict=True)))
             avail = table.groupby("currency")["year"].agg(lambda s: f"{s.min()}-{s.max()}")
-            raise KeyError(
-                f"No exchange rate for {', '.join(f'{c} {y}' for c, y in pairs[:10])}. "
-                f"Available: {', '.join(f'{c} {r}' for c, r in avail.items()) or 'none'}. "
-                "Add the annual average rate (e.g. {'NOK per USD': {2021: 8.5991}})."
+            c0, y0 = pairs[0]
+            raise MissingRateError(
+                "No exchange rate for "
+                + ", ".join(f"{c} {y} ({c} per USD)" for c, y in pairs[:10])
+                + f". Bundled: {', '.join(f'{c} {r}' for c, r in avail.items()) or 'none'}. "
+                f"Give the annual average with --rate {c0}:{y0}=VALUE (VALUE = {c0} per one "
+                f"US dollar; one --rate per currency and year), or in Python "
+                f"rates={{'{c0} per USD': {{{y0}: VALUE}}}}.",
+                currency=str(c0),
+                year=int(y0),
             )
         a = out[~is_usd]
         out[~is_usd] = np.where(m["quote"] == "per_usd", a / m["rate"], a * m["rate"])
@@ -416,11 +501,21 @@ def _years_array(years: Any, n: int, what: str) -> np.ndarray:
 
 
 def _composite_rows(codes: list[str], wide: pd.DataFrame) -> pd.DataFrame:
-    """Index rows for codes listing several BEA sectors ('a, b'): output-weighted mean."""
-    weights = _factors._output_by_bea()
+    """Index rows for codes listing several BEA sectors ('a, b'): output-weighted mean.
+
+    The profile codes ``GSLGO`` / ``F10`` take the mean weighted by their
+    purchase profile (:func:`cohort_helpers.factors.profile_bea_weights`).
+    """
+    weights = _factors.bea_weights()
     rows = {}
     for code in codes:  # distinct multi-sector codes only (a handful)
-        comps = _factors._components(code)
+        if code in _factors.PROFILE_CODES:
+            pw = _factors.profile_bea_weights(code)
+            pw = pw[pw.index.isin(wide.index)]
+            if len(pw):
+                rows[code] = (wide.loc[pw.index].mul(pw, axis=0).sum() / pw.sum()).to_numpy()
+            continue
+        comps = _factors.bea_components(code)
         if not comps or not all(c in wide.index for c in comps):
             continue
         w = weights.reindex(comps).to_numpy(dtype=float) if weights is not None else None
@@ -428,6 +523,52 @@ def _composite_rows(codes: list[str], wide: pd.DataFrame) -> pd.DataFrame:
             w = np.ones(len(comps))
         rows[code] = (wide.loc[comps].mul(w, axis=0).sum() / w.sum()).to_numpy()
     return pd.DataFrame.from_dict(rows, orient="index", columns=wide.columns)
+
+
+def extend_index_with_cpi(wide: pd.DataFrame, years: Any, cpi: Any = None) -> pd.DataFrame:
+    """Carry a sector price index past its last year with US CPI-U.
+
+    ``P[s, y] = P[s, last] x CPI[y] / CPI[last]`` for every requested year ``y``
+    after the index's last year that CPI-U covers (BEA publishes the detail
+    index a year or more after the spend). The extended years are listed in
+    ``attrs["extended_years"]`` so that the run can say so.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        :func:`price_index_table` (codes x years).
+    years : array-like of int
+        The years the caller needs.
+    cpi : optional
+        CPI-U (default: ``datasets/public/cpi_u.csv``).
+
+    Returns
+    -------
+    DataFrame
+        ``wide`` with the missing later years added (unchanged if none are missing).
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({2023: [100.0], 2024: [110.0]}, index=["x"])
+    >>> out = extend_index_with_cpi(w, [2025], cpi={2024: 200.0, 2025: 210.0})
+    >>> round(float(out.loc["x", 2025]), 2), out.attrs["extended_years"]
+    (115.5, [2025])
+    """
+    last = int(wide.columns.max())
+    later = sorted({int(y) for y in np.atleast_1d(years) if int(y) > last})
+    if not later:
+        return wide
+    c = _cpi_series(cpi)
+    if last not in c.index:
+        return wide
+    c_last = int(c.index.max())
+    out = wide.copy()
+    for y in later:
+        # past CPI-U's last year too: held at the latest published price level
+        out[y] = out[last] * (c.loc[min(y, c_last)] / c.loc[last])
+    out.attrs["extended_years"] = later
+    out.attrs["held_years"] = [y for y in later if y > c_last]
+    return out
 
 
 def price_index_ratio(
@@ -472,6 +613,8 @@ def price_index_ratio(
     n = len(bea_codes) if not np.isscalar(bea_codes) else 1
     codes = pd.Series(_broadcast(bea_codes, n, "bea_codes"))
     years = _years_array(from_years, n, "from_years")
+    if index is None:  # the published index ends a year or two before today's ledgers
+        wide = extend_index_with_cpi(wide, np.append(np.unique(years), to_year))
     _check_years(np.append(np.unique(years), to_year), wide.columns, "BEA price index")
     codes = _tidy_distinct(codes, lambda u: u.where(u.notna(), "").astype(str).str.strip())
     # distinct (code, year) pairs through integer codes: cheap on long ledgers
@@ -482,8 +625,10 @@ def price_index_ratio(
         [np.asarray(c_uniq, dtype=object)[pair_u // len(y_uniq)], y_uniq[pair_u % len(y_uniq)]]
     )
     u_codes = uniq.get_level_values(0).astype(str)
-    multi = sorted({c for c in u_codes if "," in c})
-    table = pd.concat([wide, _composite_rows(multi, wide)]) if multi else wide
+    multi = sorted({c for c in u_codes if "," in c or c in _factors.PROFILE_CODES})
+    # the index's own GSLGO row is the price of government output, not of its purchases
+    own = [m for m in multi if m in wide.index]
+    table = pd.concat([wide.drop(index=own), _composite_rows(multi, wide)]) if multi else wide
     pos = table.index.get_indexer(u_codes)
     missing = sorted({c for c, p in zip(u_codes, pos, strict=True) if p < 0})
     if missing:
@@ -618,8 +763,11 @@ def to_factor_dollars(
     rates: Any = None,
     method: Method = "bea",
     currency: str | None = None,
-    currency_rule: Literal["auto", "convert_then_deflate", "currency_only"] = "auto",
+    currency_rule: Literal[
+        "auto", "convert_then_deflate", "convert_then_cpi", "currency_only"
+    ] = "auto",
     fx_year: Literal["spend", "factor"] = "spend",
+    conversion: Literal["market", "ppp"] = "market",
     amount_col: str = "amount",
     year_col: str | None = None,
     bea_col: str = "bea_code",
@@ -634,11 +782,17 @@ def to_factor_dollars(
     USD at the spend year's annual average rate, then apply the US price index
     (``method``) from the spend year to the set's ``dollar_year``.
 
-    ``"currency_only"`` (default for country factor sets such as
-    ``open_ceda_NOR``): convert at the annual average rate of the spend year
+    ``"convert_then_cpi"`` (default for country factor sets such as
+    ``open_ceda_NOR``): convert at the spend year's annual average rate, then
+    move the USD from the spend year to the set's ``dollar_year`` with US
+    CPI-U (one index for every sector: the country row already reflects that
+    country's prices, so no US *sector* index is applied, but the factors are
+    per dollar of the set's year and a 2021 dollar is not a 2022 dollar).
+
+    ``"currency_only"``: convert at the annual average rate of the spend year
     (``fx_year="spend"``) or of the factor year (``fx_year="factor"``); no
     price index (``price_ratio = 1``). Any gap between spend year and factor
-    year is left unadjusted and noted in ``attrs["note"]``.
+    year is left unadjusted and said in ``attrs["note"]``.
 
     Parameters
     ----------
@@ -650,6 +804,10 @@ def to_factor_dollars(
         Default ``"sef_v1.3"``.
     rates : optional
         See :func:`normalise_rates`; only needed for non-USD lines.
+    conversion : {"market", "ppp"}
+        ``"market"`` (default): annual average exchange rates. ``"ppp"``: OECD
+        purchasing power parities for GDP (:func:`ppp_rates`, or ``rates`` if
+        given), "the same goods in the US economy"; said in ``attrs["note"]``.
 
     Returns
     -------
@@ -668,16 +826,21 @@ def to_factor_dollars(
     fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
     rule = currency_rule
     if rule == "auto":
-        rule = "currency_only" if fs.country not in (None, "USA") else "convert_then_deflate"
-    if rule not in ("convert_then_deflate", "currency_only"):
+        rule = "convert_then_cpi" if fs.country not in (None, "USA") else "convert_then_deflate"
+    if rule not in ("convert_then_deflate", "convert_then_cpi", "currency_only"):
         raise ValueError(
-            f"currency_rule must be 'auto', 'convert_then_deflate' or 'currency_only'; got {rule!r}."
+            "currency_rule must be 'auto', 'convert_then_deflate', 'convert_then_cpi' or "
+            f"'currency_only'; got {rule!r}."
         )
     ycol = _year_column(df, year_col)
     if "currency" in df.columns:
         cur = df["currency"].fillna(currency or df.attrs.get("currency") or "USD")
     else:
         cur = currency or df.attrs.get("currency") or "USD"
+    if conversion not in ("market", "ppp"):
+        raise ValueError(f"conversion must be 'market' or 'ppp', got {conversion!r}.")
+    if conversion == "ppp" and rates is None:
+        rates = ppp_rates()
     years = df[ycol] if not (rule == "currency_only" and fx_year == "factor") else fs.dollar_year
     usd = to_usd(df[amount_col], cur, years, rates)
     out = df.copy()
@@ -703,6 +866,20 @@ def to_factor_dollars(
             )
         )
         method_used = "none (currency only)"
+    elif rule == "convert_then_cpi":
+        tmp = deflate_spend(
+            out, "cpi_u", fs.dollar_year, amount_col="amount_usd", year_col=ycol, cpi=cpi
+        )
+        out["price_ratio"] = tmp["price_ratio"].to_numpy()
+        out["amount_adjusted"] = tmp["amount_adjusted"].to_numpy()
+        years = sorted(set(pd.to_numeric(df[ycol]).astype(int)))
+        note = (
+            f"{fs.name}: converted to USD at the spend year's annual average rate, then US CPI-U "
+            f"(BLS CUUR0000SA0, annual average) from the spend year to {fs.dollar_year} USD, the "
+            f"set's dollar year (spend years {years}); no US sector price index, because the "
+            "country row already reflects that country's prices."
+        )
+        method_used = "cpi_u (country factors)"
     else:
         tmp = deflate_spend(
             out,
@@ -720,15 +897,60 @@ def to_factor_dollars(
             f"Converted to USD at the spend year's annual average rate, then "
             f"{'BEA sector price index' if method == 'bea' else 'CPI-U'} to {fs.dollar_year} USD."
         )
+        if method == "bea" and index is None:
+            wide = price_index_table()
+            after = sorted(
+                {int(y) for y in pd.to_numeric(df[ycol]).astype(int)} - set(wide.columns)
+            )
+            if after:
+                c_last = int(_cpi_series(cpi).index.max())
+                note += (
+                    f" The BEA index ends in {int(wide.columns.max())}; spend of {after} is "
+                    f"carried back with US CPI-U from {int(wide.columns.max())} (BLS CUUR0000SA0)"
+                    + (
+                        f"; years after {c_last} are held at {c_last} prices (no later CPI-U)."
+                        if max(after) > c_last
+                        else "."
+                    )
+                )
         method_used = method
+    if conversion == "ppp":
+        note = (
+            "Currency converted at OECD purchasing power parities for GDP (approximate bundled "
+            "table, datasets/public/ppp_oecd.csv), not market rates. "
+            + note.replace("the spend year's annual average rate", "the spend year's PPP")
+        )
     out.attrs.update(
         price_year=fs.dollar_year,
         price_method=method_used,
         currency_rule=rule,
         currency="USD",
+        conversion=conversion,
         note=note,
     )
     return out
+
+
+def rates_used(adjusted: pd.DataFrame) -> str:
+    """The exchange rates a :func:`to_factor_dollars` result applied, in words.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"currency": ["NOK", "NOK", "USD"], "year": [2021, 2021, 2022],
+    ...                    "usd_per_unit": [1 / 8.5991, 1 / 8.5991, 1.0]})
+    >>> rates_used(df)
+    'NOK 2021: 8.5991 NOK per USD (annual average)'
+    """
+    if "currency" not in adjusted.columns or "usd_per_unit" not in adjusted.columns:
+        return ""
+    ycol = "year" if "year" in adjusted.columns else "fiscal_year"
+    sub = adjusted[adjusted["currency"].astype(str).str.upper() != "USD"]
+    if sub.empty:
+        return ""
+    g = sub.groupby([sub["currency"].astype(str).str.upper(), sub[ycol]])["usd_per_unit"].median()
+    return "; ".join(
+        f"{c} {int(y)}: {1 / v:.6g} {c} per USD (annual average)" for (c, y), v in g.items()
+    )
 
 
 # --------------------------------------------------------------------------
@@ -1208,7 +1430,7 @@ def compare_factor_sets(
 
     Every choice converts the lines with :func:`to_factor_dollars` (US sets:
     annual average rate then the US price index; country sets such as
-    ``open_ceda:NOR``: currency only), looks up the factor of each line's
+    ``open_ceda:NOR``: spend year's rate, then CPI-U), looks up the factor of each line's
     ``code_col`` and multiplies. ``approximate margins`` applies
     :func:`apply_margin_ratios` to the looked-up factors.
 
@@ -1290,3 +1512,200 @@ def compare_factor_sets(
     out.insert(6, "vs_first_pct", (out["t_co2e"] / first - 1) * 100 if first else np.nan)
     out.attrs["attributions"] = sorted({a for a in out["attribution"] if a})
     return out
+
+
+# --------------------------------------------------------------------------
+# One inventory under two factor sets
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetComparison:
+    """An inventory's lines under two factor sets (:func:`compare_inventories`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        Per group (default Scope 3 category) and a ``total`` row: ``t_<set>``
+        for each set present, ``change_pct`` (second against first) and
+        ``spend`` (ledger currency) of the included lines.
+    reasons : DataFrame
+        Per aspect (``GWP set``, ``dollar year``, ``data year``, ``price basis``,
+        ``currency rule``, ``codes without a factor``): the value under each set
+        and what it does to the result.
+    absent : dict
+        Set name -> why it is not compared (no file: where to get it).
+    attributions : list of str
+        Show these with the results ("CEDA by Watershed" for Open CEDA).
+    """
+
+    table: pd.DataFrame
+    reasons: pd.DataFrame
+    absent: dict
+    attributions: list
+
+    def summary(self) -> str:
+        """A few sentences for a notebook.
+
+        Examples
+        --------
+        >>> print(cmp.summary())  # doctest: +SKIP
+        """
+        cols = [c for c in self.table.columns if c.startswith("t_")]
+        tot = self.table.loc["total"]
+        if len(cols) < 2:
+            have = "".join(f"Total {tot[c]:,.1f} t CO2e with {c[2:]}. " for c in cols)
+            return have + " ".join(f"{k} is not compared: {v}" for k, v in self.absent.items())
+        text = (
+            f"Total {tot[cols[0]]:,.1f} t CO2e with {cols[0][2:]} and {tot[cols[1]]:,.1f} t with "
+            f"{cols[1][2:]} ({tot['change_pct']:+.1f}%). Reasons: "
+            + "; ".join(f"{a}: {r['effect']}" for a, r in self.reasons.iterrows() if r["effect"])
+            + "."
+        )
+        if self.absent:
+            text += " " + " ".join(f"{k} is not compared: {v}" for k, v in self.absent.items())
+        if self.attributions:
+            text += " Attribution: " + "; ".join(self.attributions) + "."
+        return text
+
+
+def _set_emissions(
+    fr: pd.DataFrame, fs: Any, rates: Any, price_method: Method
+) -> tuple[pd.Series, float, str, str]:
+    """kg CO2e per line of factor-ready lines under one set (NaN without a factor)."""
+    cat = fr["scope3_category"].reset_index(drop=True) if "scope3_category" in fr else None
+    found = _factors.lookup(
+        fr["naics6"].astype(str).reset_index(drop=True), fs, category=cat, errors="ignore"
+    )
+    factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {
+            "amount": fr["amount"].to_numpy(dtype=float),
+            "currency": fr["currency"].fillna("USD").astype(str).to_numpy()
+            if "currency" in fr
+            else "USD",
+            "year": fr["year"].to_numpy(dtype=int),
+            "bea_code": found["bea_code"].astype(str).to_numpy(),
+        }
+    )
+    has = np.isfinite(factor)
+    adj = to_factor_dollars(frame[has], fs, rates=rates, method=price_method, year_col="year")
+    kg = np.full(len(frame), np.nan)
+    kg[has] = adj["amount_adjusted"].to_numpy(dtype=float) * factor[has]
+    missing = float(frame.loc[~has, "amount"].sum())
+    return pd.Series(kg, index=fr.index), missing, adj.attrs["currency_rule"], adj.attrs["note"]
+
+
+def compare_inventories(
+    lines: pd.DataFrame,
+    sets: tuple[str, str] = ("sef_v1.3", "sef-1.4"),
+    *,
+    by: str = "scope3_category",
+    rates: Any = None,
+    price_method: Method = "bea",
+) -> SetComparison:
+    """The included lines of an inventory under two factor sets, side by side, with reasons.
+
+    Each set converts the spend to its own dollar year (US sets: spend year's
+    rate, then the BEA index; country sets: see :func:`to_factor_dollars`)
+    and looks up its own factors (coarse codes with government weights). A
+    set whose file is not in the data folder is reported in ``absent`` (with
+    where to get it), never an error.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``inv.lines`` (status, naics6, amount, currency, date or fiscal_year,
+        scope3_category).
+    sets : (str, str)
+        Factor-set names (``"open_ceda_2024:NOR"`` for a country row).
+
+    Examples
+    --------
+    >>> cmp = compare_inventories(inv.lines, ("sef_v1.3", "open_ceda_2024:NOR"))  # doctest: +SKIP
+    >>> cmp.table.loc["total"]  # doctest: +SKIP
+    """
+    from . import data as _data
+
+    fr = factor_ready_lines(lines)
+    loaded, absent = {}, {}
+    for name in sets:
+        try:
+            loaded[name] = _factors.load_factor_set(name)
+        except (_data.DataNotFoundError, _data.DataFormatError) as exc:
+            first = str(exc).splitlines()
+            where = next((x for x in first if x.startswith("Get it from")), first[0])
+            absent[name] = f"its file is not in the data folder ({_data.DATA_ENV}). {where}"
+        except KeyError as exc:  # e.g. no such country row
+            absent[name] = str(exc.args[0] if exc.args else exc)
+    groups = fr[by].astype("string").fillna("<none>") if by in fr else pd.Series("all", fr.index)
+    table = pd.DataFrame(index=pd.Index(sorted(groups.unique()), name=by))
+    table["spend"] = fr.groupby(groups)["amount"].sum()
+    info = {}
+    for name, fs in loaded.items():
+        kg, missing, rule, note = _set_emissions(fr, fs, rates, price_method)
+        table[f"t_{name}"] = kg.groupby(groups).sum(min_count=1) / 1000
+        info[name] = (fs, missing, rule, note)
+    table.loc["total"] = table.sum(numeric_only=True)
+    tcols = [c for c in table.columns if c.startswith("t_")]
+    table["change_pct"] = (
+        (table[tcols[1]] / table[tcols[0]] - 1) * 100 if len(tcols) == 2 else np.nan
+    )
+    rows = []
+    if len(info) == 2:
+        (a, ma, ra, notea), (b, mb, rb, noteb) = info.values()
+        cpi = cpi_u()
+        rows.append(
+            (
+                "GWP set",
+                a.gwp,
+                b.gwp,
+                ""
+                if a.gwp.split()[0] == b.gwp.split()[0]
+                else f"{a.gwp} vs {b.gwp}: the same gases weigh differently in CO2e "
+                "(methane and N2O GWP-100 values changed between IPCC reports)",
+            )
+        )
+        dy = ""
+        if a.dollar_year != b.dollar_year and {a.dollar_year, b.dollar_year} <= set(cpi.index):
+            r = cpi[b.dollar_year] / cpi[a.dollar_year]
+            dy = (
+                f"spend is expressed in {b.dollar_year} USD instead of {a.dollar_year} USD: "
+                f"x{r:.3f} by CPI-U, and each factor per dollar is lower by about the same"
+            )
+        rows.append(("dollar year", a.dollar_year, b.dollar_year, dy))
+        rows.append(
+            (
+                "data year",
+                a.data_year or "not stated",
+                b.data_year or "not stated",
+                ""
+                if a.data_year == b.data_year
+                else "not stated for one or both sets"
+                if "not stated" in f"{a.data_year} {b.data_year}"
+                else "emissions and economy of different years",
+            )
+        )
+        rows.append(
+            (
+                "price basis",
+                f"{a.price_basis}, {a.margins} margins",
+                f"{b.price_basis}, {b.margins} margins",
+                ""
+                if (a.price_basis, a.margins) == (b.price_basis, b.margins)
+                else "producer-price factors leave out trade and transport margins",
+            )
+        )
+        rows.append(("currency rule", notea, noteb, "" if ra == rb else f"{ra} vs {rb}"))
+        rows.append(
+            (
+                "codes without a factor",
+                f"{ma:,.2f} (ledger currency) left out",
+                f"{mb:,.2f} (ledger currency) left out",
+                "" if ma == mb else "different coverage of the codes",
+            )
+        )
+    names = list(info) if len(info) == 2 else []
+    reasons = pd.DataFrame(rows, columns=["aspect", *names, "effect"]).set_index("aspect")
+    attributions = sorted({fs.attribution for fs, *_ in info.values() if "CEDA" in fs.attribution})
+    return SetComparison(table=table, reasons=reasons, absent=absent, attributions=attributions)

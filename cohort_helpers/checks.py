@@ -936,8 +936,16 @@ def tasks_for(session: int, member: str = DEFAULT_MEMBER) -> list[Task]:
     return list(_REGISTRY[session](member))
 
 
-def for_session(session: int, member: str = DEFAULT_MEMBER, *, quiet: bool = False) -> Checker:
+def for_session(
+    session: int, member: str = DEFAULT_MEMBER, *, quiet: bool = False, friendly_errors: bool = True
+) -> Checker:
     """The :class:`Checker` of a session for one cohort member.
+
+    In IPython (the exercise's setup cell) it also installs the homework's
+    friendly errors (:mod:`cohort_helpers.homework.errors`): a mistyped column,
+    an answer used before its task is done, or a name missing after a kernel
+    restart is explained in plain words, with the full traceback one click away.
+    ``friendly_errors=False`` leaves IPython's tracebacks alone.
 
     Examples
     --------
@@ -945,4 +953,9 @@ def for_session(session: int, member: str = DEFAULT_MEMBER, *, quiet: bool = Fal
     >>> check.task_1(total_t)  # doctest: +SKIP
     task_1: correct
     """
-    return Checker(tasks_for(session, member), session=session, member=member, quiet=quiet)
+    checker = Checker(tasks_for(session, member), session=session, member=member, quiet=quiet)
+    if friendly_errors:
+        from .homework import errors
+
+        errors.install()
+    return checker

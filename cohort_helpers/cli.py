@@ -10,6 +10,7 @@ Sub-commands (``cohort --help`` lists them):
 ``cohort inventory FILE ... --mapping M --out DIR``   an inventory from your own exports
 ``cohort screen FILE --mapping M --country NO --year Y --out DIR``  from an accounts file
 ``cohort member add NAME --country .. --ledger FILE --mapping M``  your government
+``cohort mapping suggest FILE... [--country US|GB|NO] [-o MAPPING.yaml]``  a column mapping
 
 Each handler returns a process exit code: 0 success, 1 a check failed,
 2 bad input (with a message a participant can act on).
@@ -45,9 +46,24 @@ def _data_list(args: argparse.Namespace) -> int:
         where = r["location"] or data.REGISTRY[r["name"]].where_to_get
         print(f"{r['name']:<{width}}  {r['found_in']:<16}  {r['check']}")
         print(f"{'':<{width}}  {'':<16}  {where}")
-    found = sum(r["found_in"] != "missing" for r in rows)
-    ok = sum(r["check"].startswith(("sha256 ok", "structure ok")) for r in rows)
-    print(f"{found} of {len(rows)} files found, {ok} verified.")
+    is_opt = [data.REGISTRY[r["name"]].optional for r in rows]
+    req = [r for r, o in zip(rows, is_opt, strict=True) if not o]
+    opt = [r for r, o in zip(rows, is_opt, strict=True) if o]
+    found = sum(r["found_in"] != "missing" for r in req)
+    ok = sum(r["check"].startswith(("sha256 ok", "structure ok")) for r in req)
+    print(f"{found} of {len(req)} files found, {ok} verified.")
+    if opt:
+        here = sum(r["found_in"] != "missing" for r in opt)
+        print(f"Optional files (newer factor sets you may add): {here} of {len(opt)} present.")
+    from . import factors  # the factor sets built on these files (--factors NAME)
+
+    print("\nFactor sets (--factors NAME; Open CEDA takes NAME:ISO3, e.g. open_ceda_2024:NOR):")
+    for name, r in factors.factor_set_table().iterrows():
+        here = "present" if r["present"] else f"not present: get it from {r['where']}"
+        print(
+            f"  {name:<15} {r['dollar_year']} USD, GWP {r['gwp']}, {r['price_basis']}, "
+            f"data year {r['data_year']}; {here}"
+        )
     bad = [r["name"] for r in rows if r["check"].startswith("NOT VERIFIED")]
     if bad:
         print(
@@ -56,7 +72,10 @@ def _data_list(args: argparse.Namespace) -> int:
             "VERIFIED). Re-fetch them with `cohort data fetch` after deleting them.",
             file=sys.stderr,
         )
-    return 0 if ok == len(rows) or args.no_check and found == len(rows) else 1
+    opt_bad = [r for r in opt if r["found_in"] != "missing" and not r["check"].startswith(
+        ("sha256 ok", "structure ok", "not checked"))]  # fmt: skip
+    all_ok = ok == len(req) or args.no_check and found == len(req)
+    return 0 if all_ok and not opt_bad else 1
 
 
 def _data_fetch(args: argparse.Namespace) -> int:
@@ -129,11 +148,22 @@ def build_parser() -> argparse.ArgumentParser:
     nbp = sub.add_parser("notebooks", help="course authors: commit-ready notebooks")
     nbsub = nbp.add_subparsers(dest="notebooks_command", required=True)
     fr = nbsub.add_parser(
-        "freeze", help="execute, keep only '# NBVAL_CHECK_OUTPUT' outputs, add slide metadata"
+        "freeze", help="execute, keep only 'nbval-check-output' outputs, add slide metadata"
     )
     fr.add_argument("notebooks", nargs="+")
     fr.add_argument("--member", default=DEFAULT_MEMBER)
     fr.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
+    ed = nbsub.add_parser(
+        "editions", help="participant copies (no instructor notes) and instructor copies"
+    )
+    ed.add_argument("--out", default="build/editions")
+    ed.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
+    co = nbsub.add_parser(
+        "conventions",
+        help="nbval markers to tags, instructor notes collapsed, glossary links (no execution)",
+    )
+    co.add_argument("notebooks", nargs="+")
+    co.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
 
     # inventory ------------------------------------------------------------
     def own_data_options(q: argparse.ArgumentParser, *, screening: bool) -> None:
@@ -190,6 +220,28 @@ def build_parser() -> argparse.ArgumentParser:
     own_data_options(scr, screening=True)
     scr.set_defaults(handler=_lazy("commands", "cli_screen"))
 
+    # mapping --------------------------------------------------------------
+    mp = sub.add_parser("mapping", help="column mappings for your own exports")
+    mpsub = mp.add_subparsers(dest="mapping_command", required=True)
+    sg = mpsub.add_parser(
+        "suggest",
+        help="propose a column mapping (YAML, with the reason for each line) and preview it",
+    )
+    sg.add_argument("ledgers", nargs="+", metavar="FILE", help="exports: CSV, TXT, XLSX or XLS")
+    sg.add_argument(
+        "--country",
+        type=str.upper,
+        choices=["US", "GB", "NO"],
+        help="sets currency, fiscal-year start and day-first dates (default: guessed)",
+    )
+    sg.add_argument(
+        "-o",
+        "--out",
+        metavar="MAPPING.yaml",
+        help="write the mapping here (a folder for several files); default: print it",
+    )
+    sg.set_defaults(handler=_lazy("commands", "cli_mapping_suggest"))
+
     # member ---------------------------------------------------------------
     mem = sub.add_parser("member", help="your own government as a cohort member")
     msub = mem.add_subparsers(dest="member_command", required=True)
@@ -205,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     ma.add_argument("--operating-budget", type=float)
     ma.add_argument("--capital-budget", type=float)
     ma.add_argument("--display-name", help='e.g. "City of Columbia"')
+    ma.add_argument(
+        "--rate",
+        action="append",
+        metavar="CUR:YEAR=VALUE",
+        help="an annual average exchange rate the bundled tables lack (units per USD), "
+        "kept with the member and used by the notebooks, e.g. GBP:2017=0.776",
+    )
     ma.add_argument(
         "--workspace", help="workspace folder (default: $COHORT_WORKSPACE or ~/cohort-workspace)"
     )

@@ -24,7 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["parse_rates", "with_bundled_rates", "cli_inventory", "cli_screen", "cli_member_add"]
+__all__ = [
+    "parse_rates",
+    "with_bundled_rates",
+    "cli_inventory",
+    "cli_screen",
+    "cli_member_add",
+    "cli_mapping_suggest",
+]
 
 _RATE = re.compile(r"^\s*([A-Za-z]{3})\s*:\s*(\d{4})\s*=\s*([0-9]*\.?[0-9]+)\s*$")
 
@@ -117,6 +124,8 @@ def _rate_hint(exc: KeyError) -> ValueError:
     from .inventory import InventoryInputError
 
     text = exc.args[0] if exc.args else str(exc)
+    if "--rate" in text:  # adjust.MissingRateError already names the flag
+        return InventoryInputError(text)
     return InventoryInputError(
         f"{text} Supply the rate with --rate CUR:YEAR=VALUE (units of the currency per US "
         "dollar, annual average), e.g. --rate NOK:2009=5.8."
@@ -202,6 +211,33 @@ def cli_screen(args: argparse.Namespace) -> int:
     return _run(args, screening=True)
 
 
+def _spend_years(lines: pd.DataFrame, fiscal_year: int) -> set[int]:
+    """Years whose exchange rates the notebooks need: the payments' calendar years and the
+    fiscal year (the budget year of the downscaling exercises)."""
+    years = {int(fiscal_year)}
+    if "date" in lines and lines["date"].notna().any():
+        years |= {int(y) for y in lines["date"].dt.year.dropna().unique()}
+    return years
+
+
+def _missing_rate_lines(currency: str, years: set[int]) -> list[str]:
+    """Warnings for the years of a non-USD member without an exchange rate."""
+    from . import adjust
+
+    if currency == "USD" or not years:
+        return []
+    try:
+        have = set(adjust.exchange_rates().query("currency == @currency")["year"])
+    except FileNotFoundError:
+        have = set()
+    return [
+        f"warning: no {currency} per USD rate for {y}: the notebooks need one to convert this "
+        f"member's spend. Add it with `cohort member add ... --rate {currency}:{y}=VALUE "
+        "--replace` (annual average, units per US dollar)."
+        for y in sorted(years - have)
+    ]
+
+
 def cli_member_add(args: argparse.Namespace) -> int:
     """``cohort member add NAME --country .. --ledger FILE... --mapping M [...]``."""
     from . import inventory, ledger, workspace
@@ -219,7 +255,8 @@ def cli_member_add(args: argparse.Namespace) -> int:
             f"{len(ledgers)} --ledger file(s) but {len(maps)} --mapping file(s): give one "
             "mapping for all, or one per ledger in the same order."
         )
-    years = []
+    years: list[int] = []
+    spend_years: set[int] = set()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for led, mp in zip(ledgers, maps, strict=True):
@@ -227,6 +264,7 @@ def cli_member_add(args: argparse.Namespace) -> int:
             lines = ledger.read_ledger(led, m)
             year, _ = inventory.choose_fiscal_year(lines, args.fiscal_year)
             years.append(year)
+            spend_years.update(_spend_years(lines, year))
     _print_warnings(caught)
     folder = workspace.add_member(
         args.name,
@@ -240,6 +278,7 @@ def cli_member_add(args: argparse.Namespace) -> int:
         employees=args.employees,
         operating_budget=args.operating_budget,
         capital_budget=args.capital_budget,
+        rates=parse_rates(getattr(args, "rate", None)),
         replace=args.replace,
     )
     slug = folder.name
@@ -248,6 +287,45 @@ def cli_member_add(args: argparse.Namespace) -> int:
         print(f"  {Path(led).name}: fiscal year {y}")
     if not args.lgo:
         print("  no LGO inventory given: the notebooks skip the comparison with Scope 1 and 2")
+    for line in _missing_rate_lines(workspace.read_member(slug)["currency"], spend_years):
+        print(line, file=sys.stderr)
     print(f'In a session notebook, set  member = "{slug}"  in the parameters cell.')
     print(f"The workspace folder is {workspace.workspace_dir()} (set COHORT_WORKSPACE to move it).")
     return 0
+
+
+def cli_mapping_suggest(args: argparse.Namespace) -> int:
+    """``cohort mapping suggest FILE... [--country US|GB|NO] [-o MAPPING.yaml]``.
+
+    Prints (or writes) the suggested mapping with the reason for each line as a
+    YAML comment, then a preview of the first rows read with it, the rows and
+    spend read, and the roles it could not fill. Several files with ``-o``:
+    ``-o`` is a folder and each file gets ``<file stem>.yaml``.
+    """
+    from . import ledger
+
+    files = list(args.ledgers)
+    out = Path(args.out) if args.out else None
+    several = len(files) > 1
+    if out is not None and several and out.suffix.lower() in (".yaml", ".yml"):
+        raise CommandError(
+            f"{len(files)} files but one output file {out}: give a folder with -o (each file "
+            "gets <name>.yaml), or one file at a time."
+        )
+    problems = 0
+    for k, f in enumerate(files):
+        sugg = ledger.suggest(f, args.country)
+        text = sugg.to_yaml()
+        if out is None:
+            if k:
+                print("---")
+            print(text, end="")
+            print("\n".join("# " + x for x in sugg.report().splitlines()))
+        else:
+            target = out / f"{Path(f).stem}.yaml" if several else out
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            print(f"Wrote {target}")
+            print(sugg.report())
+        problems += sugg.problem is not None
+    return 1 if problems else 0

@@ -1477,7 +1477,12 @@ class CohortResults:
     # ------------------------------------------------------------ tables
 
     def category_summary(
-        self, member: str | None = None, year: int | None = None, *, by: str = "naics6"
+        self,
+        member: str | None = None,
+        year: int | None = None,
+        *,
+        by: str = "naics6",
+        among: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Spend and emissions by category for one member-year, or the whole cohort.
 
@@ -1491,6 +1496,8 @@ class CohortResults:
             ``"naics6"``, a coarser level ``"naics2"`` .. ``"naics5"`` (the
             first digits of the code: sector, subsector ...) or
             ``"scope3_category"``.
+        among : list of str, optional
+            With ``member=None``: sum only these members (default: all).
 
         Returns
         -------
@@ -1504,6 +1511,8 @@ class CohortResults:
         c = self.categories
         if member is None:
             last = self.latest()[["member", "fiscal_year"]]
+            if among is not None:
+                last = last[last["member"].isin(list(among))]
             rows = c.merge(last, on=["member", "fiscal_year"])
         else:
             y = self._year(member, year)
@@ -1541,15 +1550,60 @@ class CohortResults:
         out.insert(0, "name", last.set_index("member")["name"])
         out.insert(1, "country", last.set_index("member")["country"])
         out.insert(2, "fiscal_year", last.set_index("member")["fiscal_year"].astype(int))
-        out["rank"] = out["t_per_resident"].rank(method="min").astype(int)
-        return out.sort_values(["rank", "name"])
+        # a member without a population (a workspace member may give none) is listed, not ranked
+        out["rank"] = out["t_per_resident"].rank(method="min").astype("Int64")
+        out = out.sort_values(["rank", "name"], na_position="last")
+        unranked = out.loc[out["rank"].isna(), "name"].astype(str).tolist()
+        if unranked:
+            out.attrs["note"] = (
+                f"Not ranked (no population given): {', '.join(unranked)}; their per-resident "
+                "figures are NaN."
+            )
+        return out
 
-    def rank(self, member: str, metric: str = "t_per_resident") -> tuple[int, int]:
-        """(rank, number of members) by ``metric`` of :meth:`normalised`; 1 = lowest."""
+    def rank(self, member: str, metric: str = "t_per_resident") -> tuple[int | None, int]:
+        """(rank, number of members ranked) by ``metric`` of :meth:`normalised`; 1 = lowest.
+
+        The rank is ``None`` for a member whose ``metric`` is unknown (no
+        population or staff count given): see :meth:`notes`.
+        """
         self._known(member)
         n = self.normalised()
-        r = n[metric].rank(method="min").astype(int)
-        return int(r[member]), len(n)
+        r = n[metric].rank(method="min")
+        known = int(r.notna().sum())
+        return (int(r[member]) if pd.notna(r[member]) else None), known
+
+    def notes(self, member: str) -> str:
+        """What cannot be compared for ``member``, and how to add it, as Markdown.
+
+        Empty for a member with every figure (all bundled members). A workspace
+        member without residents is listed but not ranked (per-resident
+        figures NaN); without a staff count its t per employee is NaN.
+
+        Examples
+        --------
+        >>> res = cohort_results()  # doctest: +SKIP
+        >>> res.notes("cedar_valley")  # doctest: +SKIP
+        ''
+        """
+        self._known(member)
+        row = self.latest().set_index("member").loc[member]
+        name = str(row["name"])
+        out = []
+        if pd.isna(row["residents"]):
+            out.append(
+                f"**{name}** has no population figure: its per-resident figures are NaN, it is "
+                "listed in the cohort but not ranked, and the per-resident range and the "
+                "position against the cohort are skipped. Add it with `cohort member add "
+                f"{member} ... --residents N --replace` (or set `residents:` in its member.yaml)."
+            )
+        if pd.isna(row["employees"]):
+            out.append(
+                f"**{name}** has no staff count: t CO2e per employee is NaN. Add it with "
+                f"`cohort member add {member} ... --employees N --replace` (or set "
+                "`employees:` in its member.yaml)."
+            )
+        return "\n\n".join(out)
 
     def median(self, metric: str = "t_per_resident") -> float:
         """Median over the members (latest year each) of a :meth:`normalised` column."""
@@ -1571,11 +1625,18 @@ class CohortResults:
         pop = float(
             my.loc[(my["member"] == member) & (my["fiscal_year"] == y), "residents"].iloc[0]
         )
+        if not pop > 0:
+            raise ValueError(
+                f"{member} has no population figure: its position per resident cannot be "
+                f"computed. Add it with `cohort member add {member} ... --residents N --replace`."
+            )
+        last = self.latest()
+        known = last[last["residents"].notna()]  # members without a population are left out
         return explain_position(
             self.category_summary(member, y, by=by),
-            self.category_summary(by=by),
+            self.category_summary(by=by, among=known["member"]),
             member_population=pop,
-            cohort_population=float(self.latest()["residents"].sum()),
+            cohort_population=float(known["residents"].sum()),
         )
 
     def labels(self, by: str = "naics3") -> pd.Series:
@@ -1720,17 +1781,25 @@ class CohortResults:
         if metric not in _METRICS:
             raise ValueError(f"metric={metric!r}: use one of {', '.join(_METRICS)}.")
         unit, title = _METRICS[metric]
+        values = n.set_index("name")[metric]
+        missing = values.index[values.isna()].astype(str).tolist()
+        values = values.dropna()
         name = str(n.loc[member, "name"]) if member is not None else None
+        name = name if name in values.index else None
         who = f"{name} (highlighted) among" if name else "Every member of"
+        left_out = (
+            f" Not shown (no figure for {unit}): {', '.join(missing)}." if missing else ""
+        )
         chart = bar(
-            n.set_index("name")[metric],
+            values,
             unit=unit,
             title=title,
             highlight=name,
             top=None,
             xlabel=f"{unit} (latest year of each member)",
-            caption=f"{who} the cohort's {len(n)} members: {unit}, each in its latest ledger "
-            "year, all computed with the same factors, price year and exclusions.",
+            caption=f"{who} the cohort's {len(values)} members with this figure: {unit}, each "
+            "in its latest ledger year, all computed with the same factors, price year and "
+            f"exclusions.{left_out}",
         )
         return _readable_axis(chart, "x")
 
@@ -1760,9 +1829,9 @@ class CohortResults:
         n = self.normalised().copy()
         if names:
             return n
-        labels = "member ranked " + n["rank"].astype(str)
-        if n["rank"].duplicated().any():
-            labels = labels + " (" + (n.groupby("rank").cumcount() + 1).astype(str) + ")"
+        labels = ("member ranked " + n["rank"].astype("string")).fillna("member not ranked")
+        if labels.duplicated().any():
+            labels = labels + " (" + (labels.groupby(labels).cumcount() + 1).astype(str) + ")"
         if member is not None:
             self._known(member)
             labels[member] = str(n.at[member, "name"])
@@ -1775,6 +1844,7 @@ class CohortResults:
 #: module that change the cached tables bump RESULTS_FORMAT instead).
 _ENGINE_MODULES = (
     "ledger", "exclude", "classify", "factors", "adjust", "data", "inventory", "members",
+    "workspace",
 )  # fmt: skip
 
 
@@ -1795,7 +1865,13 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _cache_inputs(files: pd.DataFrame, factors: str | os.PathLike, rules: Path) -> dict[str, str]:
+def _cache_inputs(
+    files: pd.DataFrame,
+    factors: str | os.PathLike,
+    rules: Path,
+    *,
+    extra: Sequence[Path] = (),
+) -> dict[str, str]:
     """Fingerprints of everything the results depend on (file -> sha256 or size/mtime)."""
     from . import data
 
@@ -1811,6 +1887,7 @@ def _cache_inputs(files: pd.DataFrame, factors: str | os.PathLike, rules: Path) 
         root / "members" / f for f in ("members.csv", "ledgers.csv", "residents.csv")
     }
     mine |= {Path(p) for p in files["ledger"]} | {Path(p) for p in files["mapping"]}
+    mine |= {Path(p) for p in extra}
     mine |= set(rules.glob("*.csv")) | set((root / "public").glob("*.csv"))
     if Path(str(factors)).is_file():
         mine.add(Path(str(factors)))
@@ -1880,6 +1957,8 @@ def _read_cache(prefix: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict] | None:
         return None
     if list(cats.columns) != CATEGORY_COLUMNS or list(my.columns) != MEMBER_YEAR_COLUMNS:
         return None
+    for col in ("residents", "employees"):  # blank (unknown) for a workspace member: NaN
+        my[col] = pd.to_numeric(my[col], errors="coerce")
     return cats, my, meta
 
 
@@ -1918,9 +1997,10 @@ def _acquire(lock: Path, ready: Callable[[], bool], wait: float, stale: float) -
 KEEP_RESULTS = 8
 
 
-def _prune(folder: Path, keep: int) -> None:
-    """Delete all but the ``keep`` most recently used cached results in ``folder``."""
-    metas = sorted(folder.glob("cohort_*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(folder: Path, keep: int, stem: str = "cohort") -> None:
+    """Delete all but the ``keep`` most recently used cached results named ``<stem>_*``
+    in ``folder`` (workspace members' entries never push out the bundled cohort's)."""
+    metas = sorted(folder.glob(f"{stem}_*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for meta in metas[keep:]:
         prefix = meta.with_suffix("")
         for kind in ("categories", "member_years", "meta"):
@@ -2018,6 +2098,21 @@ def _count(value) -> int | float:
     return int(v) if pd.notna(v) else np.nan
 
 
+def _combine(blocks: list[CohortResults]) -> CohortResults:
+    """Cohort results of several blocks (bundled cohort, workspace members) as one."""
+    if len(blocks) == 1:
+        return blocks[0]
+    first = blocks[0]
+    categories = pd.concat([b.categories for b in blocks], ignore_index=True)
+    categories["joint_agreement"] = categories["joint_agreement"].astype("boolean")
+    member_years = pd.concat([b.member_years for b in blocks], ignore_index=True)
+    key = hashlib.sha256("|".join(b.key for b in blocks).encode()).hexdigest()
+    settings = {**first.settings, "workspace_members": [b.settings["members"] for b in blocks[1:]]}
+    return CohortResults(
+        categories, member_years, settings, key, first.path, all(b.from_cache for b in blocks)
+    )
+
+
 def cohort_results(
     factors: str | os.PathLike = "sef_v1.3",
     price_method: str = "bea",
@@ -2073,15 +2168,21 @@ def cohort_results(
     -------
     CohortResults
 
+    Your own members (``cohort member add``, :mod:`cohort_helpers.workspace`)
+    are computed with the same settings and cached apart, one cache entry per
+    workspace member (keyed by its files and ``member.yaml``): adding or
+    editing one never invalidates the bundled cohort's cache.
+
     Examples
     --------
     >>> res = cohort_results()  # doctest: +SKIP
     >>> res.normalised()[["t_per_resident", "rank"]].head(3)  # doctest: +SKIP
     """
-    from . import __version__, data
     from . import members as members_mod
 
     files = members_mod.ledger_files()
+    profiles = members_mod.list_members()
+    own = set(profiles.loc[profiles["source"] == "workspace", "slug"])
     if members is not None:
         wanted = list(dict.fromkeys(members))
         unknown = sorted(set(wanted) - set(files["member"]))
@@ -2093,17 +2194,61 @@ def cohort_results(
     rules_dir = Path(rules) if rules is not None else paths.datasets_dir() / "classify"
     if not rules_dir.is_dir():
         raise FileNotFoundError(f"The rules folder {str(rules_dir)!r} does not exist.")
+    common = dict(
+        factors=factors,
+        price_method=price_method,
+        rules=rules,
+        rules_dir=rules_dir,
+        cache=cache,
+        refresh=refresh,
+        progress=progress,
+        wait=wait,
+        workers=workers,
+    )
+    bundled = files[~files["member"].isin(own)]
+    blocks = []
+    if len(bundled) or not len(files):
+        label = "all" if members is None else sorted(set(members) - own)
+        blocks.append(_cohort_block(bundled, label, "cohort", **common))
+    for slug in dict.fromkeys(files.loc[files["member"].isin(own), "member"]):
+        blocks.append(
+            _cohort_block(files[files["member"] == slug], [slug], "member", **common, own=True)
+        )
+    return _combine(blocks)
+
+
+def _cohort_block(
+    files: pd.DataFrame,
+    label: str | list[str],
+    stem: str,
+    *,
+    factors: str | os.PathLike,
+    price_method: str,
+    rules: str | os.PathLike | None,
+    rules_dir: Path,
+    cache: bool,
+    refresh: bool,
+    progress: bool,
+    wait: float,
+    workers: int | None,
+    own: bool = False,
+) -> CohortResults:
+    """:func:`cohort_results` of the member-years in ``files``, cached as ``<stem>_<key>``."""
+    from . import __version__, data, workspace
+    from . import members as members_mod
+
     settings = {
         "factors": str(factors),
         "price_method": price_method,
         "rules": "default" if rules is None else str(rules_dir.resolve()),
-        "members": "all" if members is None else sorted(set(members)),
+        "members": label,
         "n_draws": 0,
         "package_version": __version__,
     }
-    inputs = _cache_inputs(files, factors, rules_dir)
+    extra = [workspace.member_dir(m) / "member.yaml" for m in label] if own else []
+    inputs = _cache_inputs(files, factors, rules_dir, extra=extra)
     key = _cache_key(settings, inputs)
-    prefix = data.cache_dir() / "results" / f"cohort_{key[:20]}"
+    prefix = data.cache_dir() / "results" / f"{stem}_{key[:20]}"
     f = _cache_files(prefix)
 
     def loaded() -> CohortResults | None:
@@ -2210,7 +2355,7 @@ def cohort_results(
             _write_atomic(f["member_years"], lambda p: member_years.to_csv(p, index=False))
             meta = {"key": key, "settings": settings, "format": RESULTS_FORMAT, "inputs": inputs}
             _write_atomic(f["meta"], lambda p: p.write_text(json.dumps(meta, indent=1)))
-            _prune(prefix.parent, keep=KEEP_RESULTS)
+            _prune(prefix.parent, keep=KEEP_RESULTS, stem=stem)
         return result
     finally:
         if locked:

@@ -133,6 +133,11 @@ class RefFile:
 
     Attributes
     ----------
+    optional : bool
+        A file only some runs need (a newer factor set): missing is not an error
+        for ``cohort data list``; a run that asks for it says where to get it.
+    get_from : str
+        Where to get a file that has no direct download URL (a record page, a form).
     name : str
         Short key used in code, e.g. ``"sef_co2e"``.
     relpath : str
@@ -157,6 +162,8 @@ class RefFile:
     publisher: str
     licence: str
     alternatives: tuple[str, ...] = field(default=())
+    optional: bool = False
+    get_from: str = ""
 
     @property
     def filename(self) -> str:
@@ -164,13 +171,19 @@ class RefFile:
 
     @property
     def where_to_get(self) -> str:
-        return self.url or (
-            "the publisher's download form (Watershed: Open CEDA); save it as "
-            f"{self.relpath} in your data folder"
+        return (
+            self.url
+            or self.get_from
+            or (
+                "the publisher's download form (Watershed: Open CEDA); save it as "
+                f"{self.relpath} in your data folder"
+            )
         )
 
 
 _EPA = "https://pasteur.epa.gov/uploads/10.23719/1531143/"
+#: The Zenodo record of SEF v1.4.0 (Cornerstone, 14 Oct 2025).
+SEF_V14_RECORD = "https://zenodo.org/records/17202747"
 _USEEIO_CS = "https://raw.githubusercontent.com/cornerstone-data/useeior/90f4d7a022a3ecb2043535c30b473cd1068078a8/data/"
 _USEEIO = (
     "https://raw.githubusercontent.com/USEPA/useeior/1565a70b7da2e50ff7ab5fc344fc0ba95f307a8a/data/"
@@ -279,6 +292,40 @@ _FILES = [
         "Merchant category codes (MCC) with USDA and IRS descriptions",
         "greggles/mcc-codes (texts from USDA and IRS lists)",
         "Unlicense (public domain)",
+    ),
+    RefFile(
+        "sef_v14",
+        "sef_v1.4/SupplyChainGHGEmissionFactors_v1.4.0_NAICS.xlsx",
+        None,
+        "",
+        "Supply Chain GHG Emission Factors v1.4.0 (Cornerstone: Stanford and ERG), NAICS-6, "
+        "kg CO2e per 2024 USD, purchaser price, AR6 GWP-100",
+        "Cornerstone (Stanford University and ERG), Zenodo record 17202747",
+        "as stated on the Zenodo record",
+        alternatives=(
+            "SupplyChainGHGEmissionFactors_v1.4.0_NAICS_CO2e_USD2024.csv",
+            "SupplyChainGHGEmissionFactors_v1.4.0_NAICS.csv",
+        ),
+        optional=True,
+        get_from=f"{SEF_V14_RECORD} (Zenodo record 17202747): download the SEF v1.4.0 workbook "
+        "and save it as sef_v1.4/SupplyChainGHGEmissionFactors_v1.4.0_NAICS.xlsx (or its CO2e "
+        "sheet as sef_v1.4/SupplyChainGHGEmissionFactors_v1.4.0_NAICS_CO2e_USD2024.csv) in the "
+        f"folder named by {DATA_ENV}; its SHA-256 is not registered here, so it is checked by "
+        "structure",
+    ),
+    RefFile(
+        "open_ceda_2025",
+        "open_ceda_2025/open_ceda_2025.csv",
+        None,
+        "",
+        "Open CEDA 2025: kg CO2e per USD, producer price, country rows",
+        "Watershed",
+        "CC BY-SA 4.0; attribution 'CEDA by Watershed' required",
+        alternatives=("open_ceda_2025.xlsx",),
+        optional=True,
+        get_from="the publisher's download form (Watershed: Open CEDA 2025); save the workbook or "
+        f"its main sheet as CSV as open_ceda_2025/open_ceda_2025.csv in the folder named by "
+        f"{DATA_ENV}",
     ),
 ]
 
@@ -818,9 +865,14 @@ def _missing_message(ref: RefFile, path: str | os.PathLike | None, why: str = ""
         f"{env_note}\n"
         + (f"Download failed: {why}\n" if why else "")
         + f"Get it from: {ref.where_to_get}\n"
-        f"Then either set {DATA_ENV} to the folder that holds "
-        f"'{ref.relpath.split('/')[0]}/' or run `cohort data fetch` on a machine "
-        "with internet access."
+        + (
+            f"Then either set {DATA_ENV} to the folder that holds "
+            f"'{ref.relpath.split('/')[0]}/' or run `cohort data fetch` on a machine "
+            "with internet access."
+            if ref.url
+            else f"Then set {DATA_ENV} to the folder that holds '{ref.relpath.split('/')[0]}/' "
+            "(this file cannot be downloaded automatically)."
+        )
     )
 
 
@@ -928,7 +980,9 @@ def fetch_all(progressbar: bool = True) -> dict[str, Path | Exception]:
     >>> results = fetch_all()  # doctest: +SKIP
     """
     out: dict[str, Path | Exception] = {}
-    for name in REGISTRY:
+    for name, ref in REGISTRY.items():
+        if ref.optional and ref.url is None and locate(name) is None:
+            continue  # a user-supplied optional file: nothing to fetch
         try:
             out[name] = fetch_file(name, progressbar=progressbar)
         except (DataNotFoundError, DataFormatError, DataNotVerifiedError) as exc:
@@ -952,7 +1006,15 @@ def status(path: str | os.PathLike | None = None, check: bool = True) -> list[di
         found = locate(name, path)
         if found is None:
             rows.append(
-                dict(name=name, file=ref.relpath, found_in="missing", location="", check="missing")
+                dict(
+                    name=name,
+                    file=ref.relpath,
+                    found_in="missing",
+                    location="",
+                    check="optional, not present (only runs that ask for it need it)"
+                    if ref.optional
+                    else "missing",
+                )
             )
             continue
         file, label = found
@@ -1214,6 +1276,9 @@ def _ceda_from_grid(rows: list[list[str]], file: Path) -> pd.DataFrame:
                 "base year",
                 "price type",
                 "currency",
+                "gwp",
+                "gwp set",
+                "data year",
             }:
                 meta[key.replace(" ", "_")] = nonempty[-1]
         if "Country Code" in cells:
@@ -1264,7 +1329,12 @@ def _ceda_from_grid(rows: list[list[str]], file: Path) -> pd.DataFrame:
         currency=meta.get("currency", "US Dollar"),
         version=meta.get("ceda_version", "CEDA 2024"),
         licence=meta.get("license", "CC BY-SA 4.0"),
-        attribution=OPEN_CEDA_ATTRIBUTION,
+        gwp=meta.get("gwp") or meta.get("gwp_set") or "",
+        data_year=meta.get("data_year", ""),
+        base_year_stated="base_year" in meta,
+        attribution=OPEN_CEDA_ATTRIBUTION
+        if "2024" in meta.get("ceda_version", "CEDA 2024")
+        else f"CEDA by Watershed ({meta.get('ceda_version', 'Open CEDA')}, CC BY-SA 4.0)",
         source=str(file),
     )
     return out
@@ -1414,6 +1484,67 @@ def read_mcc_codes(file: str | os.PathLike | None = None) -> pd.DataFrame:
     return out.astype("str")
 
 
+#: Columns a SEF v1.4 file must have (the v1.3 names; the CO2e sheet of the workbook).
+SEF_V14_MIN_CODES = 1000
+
+
+def read_sef_v14(file: str | os.PathLike | None = None) -> pd.DataFrame:
+    """SEF v1.4.0 (Zenodo record 17202747): the CO2e sheet of the workbook, or its CSV.
+
+    The workbook holds a CO2e sheet and by-gas sheets. The sheet used is the
+    first whose header has the SEF columns (:data:`SEF_COLUMNS`) and whose
+    ``Unit`` names CO2e, preferring a sheet with "CO2e" in its name. A CSV is
+    read as the v1.3 file is. Returns the :func:`read_sef` layout.
+
+    Raises
+    ------
+    DataFormatError
+        No sheet in the SEF layout (the message lists the sheets and the expected columns).
+
+    Examples
+    --------
+    >>> read_sef_v14().attrs["dollar_year"]  # doctest: +SKIP
+    2024
+    """
+    import pandas as pd
+
+    file = Path(file) if file else fetch_file("sef_v14")
+    if file.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return read_sef(file)
+    sheets = pd.read_excel(file, sheet_name=None, dtype=str)
+    order = sorted(sheets, key=lambda n: 0 if "co2e" in n.lower() else 1)
+    for name in order:
+        df = sheets[name]
+        if all(c in df.columns for c in SEF_COLUMNS):
+            units = df["Unit"].dropna().astype(str)
+            if len(units) and units.str.contains("CO2e", case=False).all():
+                import tempfile
+
+                with tempfile.TemporaryDirectory() as tmp:  # one code path for the layout
+                    csv = Path(tmp) / f"{file.stem}.csv"
+                    df.to_csv(csv, index=False)
+                    out = read_sef(csv)
+                out.attrs.update(source=f"{file} (sheet {name!r})")
+                return out
+    raise DataFormatError(
+        f"{file}: no sheet in the SEF layout with CO2e units. Sheets: {list(sheets)}. "
+        f"Expected columns: {SEF_COLUMNS}."
+    )
+
+
+def _check_sef_v14(file: Path) -> pd.DataFrame:
+    df = read_sef_v14(file)
+    n = df["naics6"].nunique()
+    if n < SEF_V14_MIN_CODES:
+        raise DataFormatError(
+            f"{file}: {n} NAICS codes; SEF v1.4 has about 1,016 (expected at least "
+            f"{SEF_V14_MIN_CODES})."
+        )
+    if not df.attrs.get("dollar_year"):
+        raise DataFormatError(f"{file}: the Unit column names no dollar year ('kg CO2e/2024 USD').")
+    return df
+
+
 def _check_sef(file: Path, by_gas: bool) -> pd.DataFrame:
     df = read_sef(file, by_gas=by_gas)
     n = df["naics6"].nunique()
@@ -1436,6 +1567,8 @@ _READERS: dict[str, Callable[[Path], object]] = {
     "naics_codes": read_naics_titles,
     "naics_descriptions": read_naics_descriptions,
     "mcc_codes": read_mcc_codes,
+    "sef_v14": _check_sef_v14,
+    "open_ceda_2025": read_open_ceda,
 }
 
 _OPENERS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -1450,6 +1583,8 @@ _OPENERS: dict[str, Callable[..., pd.DataFrame]] = {
     "naics_codes": read_naics_titles,
     "naics_descriptions": read_naics_descriptions,
     "mcc_codes": read_mcc_codes,
+    "sef_v14": read_sef_v14,
+    "open_ceda_2025": read_open_ceda,
 }
 
 

@@ -60,6 +60,7 @@ __all__ = [
     "downscaled_emissions",
     "estimate_from_budget",
     "ledger_purchase_shares",
+    "ledger_purchases",
     "peer_profile",
     "purchasing_profile",
     "sector_of",
@@ -704,6 +705,7 @@ _SECTOR_OF_2 = {
 BUDGET_PURCHASE_SHARES: dict[str, dict[str, float]] = {
     "US": {"operating": 0.45, "capital": 0.95},
     "NO": {"operating": 0.25, "capital": 0.95},
+    "GB": {"operating": 0.35, "capital": 0.95},
 }
 
 
@@ -876,6 +878,27 @@ def compare_with_ledger(
         t_estimate=t_e, t_ledger=t_l, diff_pct=(t_e / t_l - 1) * 100 if t_l else np.nan
     )
     return out
+
+
+def ledger_purchases(reconciliation: pd.DataFrame) -> tuple[float, float]:
+    """The ledger's included purchases: (category 1, category 2), in the ledger currency.
+
+    What :func:`estimate_from_budget` can spread instead of budget shares when
+    no budget is known (a workspace member added without ``--operating-budget``):
+    the estimate then shows what the national profile says about the same spend.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"bucket": ["input", "included, category 1", "included, category 2"],
+    ...                     "amount": [100.0, 45.0, 9.0]})
+    >>> ledger_purchases(rec)
+    (45.0, 9.0)
+    """
+    amount = reconciliation.groupby("bucket")["amount"].sum()
+    return (
+        float(amount.get("included, category 1", 0.0)),
+        float(amount.get("included, category 2", 0.0)),
+    )
 
 
 def ledger_purchase_shares(

@@ -21,21 +21,31 @@ layout: ``load_factor_set("my_factors.csv")``, or
 ``register_factor_set("sef_v1.4", "SupplyChain..._v1.4.0_....csv")``; the
 dollar year is read from the ``Unit`` column (``"kg CO2e/2024 USD"``).
 
-:func:`lookup` maps codes to factors, vectorised. A 6-digit NAICS code is an
-``"exact"`` match; a 2-5 digit code is a ``"prefix_average"`` over the 6-digit
-codes below it, weighted by national output (BEA Use table total commodity
-output of each code's ``bea_code``, shared equally by the NAICS codes of one
-BEA commodity); anything else is ``"missing"`` with a NaN factor and a
-:class:`MissingFactorWarning` naming the codes. Nothing is dropped silently.
+:func:`lookup` maps codes to factors, vectorised (contract C5). A 6-digit NAICS
+code is an ``"exact"`` match. A 2-5 digit code is a ``"prefix_average"`` over
+the 6-digit codes below it, weighted by what US state and local governments
+buy (BEA 2017 Use table, purchaser prices: ``GSLGO`` for operating purchases,
+the investment columns ``F10S00 + F10E00 + F10N00`` for capital lines, i.e.
+``category=2``); where governments buy nothing under the prefix, national
+output (``T007``) weights; where neither exists (retail, whose purchaser-price
+rows are empty), equal weights. Whichever was used is written per line in
+``factor_basis``: never a silent switch. Each NAICS-6 code takes the Use-table
+value of its ``bea_code``, shared equally by the NAICS codes of one BEA
+commodity. ``"GSLGO"`` (an operating purchase of unknown kind) and ``"F10"`` (a
+capital purchase of unknown kind) are ``"profile"`` matches: the average of
+every factor weighted by the whole government operating / capital purchase
+profile, Scope 1/2 energy (:data:`PROFILE_EXCLUDED_BEA`) left out. Anything
+else is ``"missing"`` with a NaN factor and a :class:`MissingFactorWarning`
+naming the codes. Nothing is dropped silently.
 
 Examples
 --------
 >>> from cohort_helpers import factors
 >>> fs = factors.load_factor_set("sef_v1.3")  # doctest: +SKIP
->>> factors.lookup(["327310", "3273"], fs)[["factor_kg_per_usd", "match"]]  # doctest: +SKIP
-   factor_kg_per_usd           match
-0           3.924000           exact
-1           0.944293  prefix_average
+>>> factors.lookup(["327310", "531"], fs)[["factor_kg_per_usd", "match", "weighting"]]  # doctest: +SKIP
+   factor_kg_per_usd           match weighting
+0              3.924           exact
+1              0.246  prefix_average     gslgo
 """
 
 from __future__ import annotations
@@ -62,8 +72,17 @@ __all__ = [
     "GasSplitCheck",
     "MissingFactorWarning",
     "apply_factors",
+    "FACTOR_SETS",
+    "FactorSetSpec",
     "available_factor_sets",
+    "bea_components",
+    "bea_weights",
     "check_gas_split",
+    "factor_set_table",
+    "government_weights",
+    "profile_bea_weights",
+    "profile_weights",
+    "sef_v14",
     "factors_by_gas",
     "load_factor_set",
     "lookup",
@@ -92,11 +111,37 @@ PRODUCER_PRICE_FLAG = (
     "purchaser price (see adjust.price_basis_choice / adjust.apply_margin_ratios)"
 )
 COUNTRY_FACTOR_FLAG = (
-    "country factor: convert currency only, no US price index "
-    "(adjust.to_factor_dollars applies this rule)"
+    "country factor: spend converted at the spend year's rate, then US CPI-U to the set's "
+    "dollar year; no US sector price index (adjust.to_factor_dollars applies this rule)"
 )
 
-Match = Literal["exact", "prefix_average", "missing"]
+Match = Literal["exact", "prefix_average", "profile", "missing"]
+
+#: BEA Use-table columns of state and local government operating purchases
+#: (general government other than education and hospitals).
+GOVERNMENT_OPERATING_COLUMNS: tuple[str, ...] = ("GSLGO",)
+#: BEA Use-table columns of state and local government investment
+#: (structures, equipment, intellectual property): the capital profile.
+GOVERNMENT_CAPITAL_COLUMNS: tuple[str, ...] = ("F10S00", "F10E00", "F10N00")
+#: The two purchase-profile codes of contract C5 and their Use-table columns.
+PROFILE_CODES: dict[str, tuple[str, ...]] = {
+    "GSLGO": GOVERNMENT_OPERATING_COLUMNS,
+    "F10": GOVERNMENT_CAPITAL_COLUMNS,
+}
+#: BEA commodities left out of the profiles: Scope 1/2 energy already in the
+#: LGO inventory (the keys of :data:`cohort_helpers.downscale.SCOPE12_ENERGY_COMMODITIES`,
+#: kept equal by a test; defined here because downscale imports this module).
+PROFILE_EXCLUDED_BEA: tuple[str, ...] = ("324110", "221100", "221200", "212100", "211000")
+
+#: What each prefix weighting means, written into ``factor_basis``.
+WEIGHTING_TEXT: dict[str, str] = {
+    "gslgo": "state and local government operating purchases (BEA 2017 Use table, GSLGO)",
+    "capital": "state and local government investment (BEA 2017 Use table, "
+    "F10S00 + F10E00 + F10N00)",
+    "output": "national output (BEA 2017 Use table, T007)",
+    "given": "the weights given",
+    "equal": "equal weights",
+}
 
 
 class MissingFactorWarning(UserWarning):
@@ -120,24 +165,56 @@ def _reference(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame
     return _REF_CACHE[key]
 
 
-def _output_by_bea(use: pd.DataFrame | None = None, column: str = "T007") -> pd.Series | None:
-    """Positive national output (million USD) per BEA commodity, or None if unavailable."""
+def _output_by_bea(
+    use: pd.DataFrame | None = None, column: str | tuple[str, ...] = "T007"
+) -> pd.Series | None:
+    """Positive Use-table value (million USD) per BEA commodity, or None if unavailable.
+
+    ``column`` may name several columns (summed, e.g. the three investment columns).
+    """
     if use is None:
         try:
             use = _reference("bea_use_table")
         except (data.DataNotFoundError, data.DataFormatError, ImportError):
             return None
-    if column not in use.columns:
+    cols = [column] if isinstance(column, str) else list(column)
+    missing = [c for c in cols if c not in use.columns]
+    if missing:
         raise KeyError(
-            f"The Use table has no column {column!r}; use 'T007' (total commodity output) "
+            f"The Use table has no column(s) {missing}; use 'T007' (total commodity output) "
             f"or a final-demand column such as 'GSLGO'."
         )
-    out = use[column].astype(float)
+    out = use[cols].astype(float).sum(axis=1)
     return out[out > 0]
 
 
-def _components(bea: str) -> list[str]:
+def bea_weights(column: str | tuple[str, ...] = "T007") -> pd.Series | None:
+    """Positive BEA 2017 Use-table values per BEA commodity (million USD), or None.
+
+    ``column``: ``"T007"`` (national output), ``"GSLGO"`` or a tuple of
+    columns summed (``GOVERNMENT_CAPITAL_COLUMNS``). None when the registered
+    Use table is not available.
+
+    Examples
+    --------
+    >>> bea_weights("GSLGO")["531ORE"]  # doctest: +SKIP
+    8839.0
+    """
+    return _output_by_bea(None, column)
+
+
+def bea_components(bea: str) -> list[str]:
+    """The BEA codes listed in a ``bea_code`` (``"230301, 233210"`` lists two).
+
+    Examples
+    --------
+    >>> bea_components("531HSO, 531HST")
+    ['531HSO', '531HST']
+    """
     return [c.strip() for c in str(bea).split(",") if c.strip()]
+
+
+_components = bea_components
 
 
 # --------------------------------------------------------------------------
@@ -180,6 +257,8 @@ class FactorSet:
         ``title``, so NAICS codes can be looked up in a BEA-coded set.
     source, licence, attribution, unit, gwp : str
         Provenance; show :attr:`attribution` wherever results are shown.
+    data_year : str
+        The year of the emissions data behind the factors, as stated (``""``: not known).
     flags : tuple of str
         Caveats carried into every lookup (e.g. producer price).
 
@@ -207,6 +286,7 @@ class FactorSet:
     unit: str = "kg CO2e/USD"
     gwp: str = "AR5"
     flags: tuple[str, ...] = field(default=())
+    data_year: str = ""
 
     def __post_init__(self) -> None:
         if self.price_basis not in ("purchaser", "producer"):
@@ -257,7 +337,9 @@ class FactorSet:
         text = (
             f"{self.name} ({self.version}): {len(self.table)} {self.code_type} codes, "
             f"kg CO2e per {self.dollar_year} USD at {self.price_basis} price, "
-            f"{self.margins} margins, GWP {self.gwp}. Source: {self.source}. "
+            f"{self.margins} margins, GWP {self.gwp}"
+            + (f", data year {self.data_year}" if self.data_year else "")
+            + f". Source: {self.source}. "
             f"Licence: {self.licence}."
         )
         if self.attribution:
@@ -504,7 +586,8 @@ def sef(
         licence=ref.licence,
         attribution="US EPA Supply Chain GHG Emission Factors v1.3 (DOI 10.23719/1531143)",
         unit=str(df["unit"].iloc[0]),
-        gwp="AR5",
+        gwp=FACTOR_SETS["sef_v1.3"].gwp,
+        data_year=FACTOR_SETS["sef_v1.3"].data_year,
     )
 
 
@@ -524,8 +607,13 @@ def open_ceda(
     country: str = "NOR",
     file: str | os.PathLike | None = None,
     crosswalk: pd.DataFrame | None = None,
+    edition: Literal["2024", "2025"] = "2024",
 ) -> FactorSet:
-    """Open CEDA 2024 factors for one country (producer price, flagged).
+    """Open CEDA factors (2024 or 2025 edition) for one country (producer price, flagged).
+
+    The dollar year is the file's "Base year" line (the set's registered year
+    when the file has none); the GWP set the file's "GWP" line, else the
+    registered one (said to be "not stated in the file").
 
     Parameters
     ----------
@@ -548,7 +636,8 @@ def open_ceda(
     >>> fs.price_basis, fs.attribution  # doctest: +SKIP
     ('producer', 'CEDA by Watershed (Open CEDA 2024, CC BY-SA 4.0)')
     """
-    ceda = data.read_open_ceda(file) if file else _reference("open_ceda")
+    spec = FACTOR_SETS[f"open_ceda_{edition}"]
+    ceda = data.read_open_ceda(file) if file else _reference(spec.ref)
     iso = str(country).strip().upper()
     rows = ceda[ceda["country_code"].str.upper() == iso]
     if rows.empty:
@@ -565,11 +654,14 @@ def open_ceda(
         index=pd.Index(rows["bea_code"].astype(str).to_numpy(), name="code"),
     )
     a = ceda.attrs
+    year = int(a["base_year"]) if a.get("base_year_stated", True) else spec.dollar_year
+    gwp = a.get("gwp") or f"{spec.gwp} (not stated in the file)"
     return FactorSet(
-        name=f"open_ceda_{iso}",
-        version=str(a.get("version", "CEDA 2024")),
+        name=f"open_ceda_{iso}" if edition == "2024" else f"open_ceda_{edition}_{iso}",
+        version=str(a.get("version", f"CEDA {edition}")),
         table=table,
-        dollar_year=int(a.get("base_year", 2022)),
+        dollar_year=year,
+        data_year=str(a.get("data_year") or spec.data_year),
         price_basis="producer",
         margins="without",
         code_type="bea",
@@ -579,8 +671,8 @@ def open_ceda(
         f"({rows['country'].iloc[0]})",
         licence=str(a.get("licence", "CC BY-SA 4.0")),
         attribution=str(a.get("attribution", data.OPEN_CEDA_ATTRIBUTION)),
-        unit=f"kg CO2e/{a.get('base_year', '')} USD, producer price",
-        gwp="as published by Open CEDA",
+        unit=f"kg CO2e/{year} USD, producer price",
+        gwp=gwp,
         flags=(PRODUCER_PRICE_FLAG, COUNTRY_FACTOR_FLAG),
     )
 
@@ -589,12 +681,189 @@ def open_ceda(
 # Registry
 # --------------------------------------------------------------------------
 
+def sef_v14(path: str | os.PathLike | None = None) -> FactorSet:
+    """SEF v1.4.0 (Cornerstone, Zenodo record 17202747): AR6, 2024 USD, purchaser price.
+
+    The file is user-supplied (``sef_v1.4/`` in the data folder); its price
+    year and GWP set come from :data:`FACTOR_SETS` and the price year must
+    agree with the file's ``Unit`` column.
+
+    Raises
+    ------
+    cohort_helpers.data.DataNotFoundError
+        No file: the message names the Zenodo record and ``COHORT_DATA_DIR``.
+
+    Examples
+    --------
+    >>> sef_v14().dollar_year, sef_v14().gwp  # doctest: +SKIP
+    (2024, 'AR6')
+    """
+    spec = FACTOR_SETS["sef-1.4"]
+    df = _reference(spec.ref, path)
+    year = df.attrs.get("dollar_year")
+    if year is not None and int(year) != spec.dollar_year:
+        raise data.DataFormatError(
+            f"{df.attrs.get('source')}: the Unit column says {year} USD but SEF v1.4 is per "
+            f"{spec.dollar_year} USD. Is this the v1.4 file? ({spec.where})"
+        )
+    return FactorSet(
+        name="sef-1.4",
+        version=spec.version,
+        table=_sef_table(df, "with"),
+        dollar_year=spec.dollar_year,
+        source=f"{spec.publisher}: {spec.title} ({df.attrs.get('source', '')})",
+        licence=spec.licence,
+        attribution=spec.attribution,
+        unit=str(df["unit"].iloc[0]),
+        gwp=spec.gwp,
+        data_year=spec.data_year,
+    )
+
+
+@dataclass(frozen=True)
+class FactorSetSpec:
+    """What a registered factor set is, as data (``cohort data list`` shows it).
+
+    Attributes
+    ----------
+    name : str
+        What ``--factors`` takes (``"open_ceda_2025:NOR"`` adds a country).
+    title, publisher, version : str
+    ref : str
+        The reference file's key in :data:`cohort_helpers.data.REGISTRY`.
+    dollar_year : int
+        The USD year of the factors: price-year conversion targets it.
+    gwp : str
+        The GWP set (``"AR5"``, ``"AR6"``).
+    data_year : str
+        The year of the emissions data, as stated by the publisher (or "not stated").
+    price_basis, margins : str
+    licence, attribution : str
+    where : str
+        Where to get the file.
+    """
+
+    name: str
+    title: str
+    publisher: str
+    version: str
+    ref: str
+    dollar_year: int
+    gwp: str
+    data_year: str
+    price_basis: str
+    margins: str
+    licence: str
+    attribution: str
+    where: str
+
+
+#: The registered factor sets (contract of issue 14): price year and GWP set as data.
+FACTOR_SETS: dict[str, FactorSetSpec] = {
+    s.name: s
+    for s in (
+        FactorSetSpec(
+            "sef_v1.3",
+            "Supply Chain GHG Emission Factors v1.3 by NAICS-6 (default)",
+            "US EPA",
+            "EPA SEF 1.3.0",
+            "sef_co2e",
+            2022,
+            "AR5",
+            "not stated in the file (see the EPA documentation, DOI 10.23719/1531143)",
+            "purchaser",
+            "with",
+            "public domain (US Government work)",
+            "US EPA Supply Chain GHG Emission Factors v1.3 (DOI 10.23719/1531143)",
+            "https://doi.org/10.23719/1531143",
+        ),
+        FactorSetSpec(
+            "sef-1.4",
+            "Supply Chain GHG Emission Factors v1.4.0 by NAICS-6",
+            "Cornerstone (Stanford University and ERG)",
+            "SEF 1.4.0",
+            "sef_v14",
+            2024,
+            "AR6",
+            "2023 (GHG data, as announced with the release)",
+            "purchaser",
+            "with",
+            "as stated on the Zenodo record",
+            "Supply Chain GHG Emission Factors v1.4.0, Cornerstone (Zenodo record 17202747)",
+            "https://zenodo.org/records/17202747",
+        ),
+        FactorSetSpec(
+            "open_ceda_2024",
+            "Open CEDA 2024, country rows",
+            "Watershed",
+            "CEDA 2024",
+            "open_ceda",
+            2022,
+            "AR5",
+            "not stated in the file",
+            "producer",
+            "without",
+            "CC BY-SA 4.0",
+            data.OPEN_CEDA_ATTRIBUTION,
+            "Watershed's Open CEDA download form",
+        ),
+        FactorSetSpec(
+            "open_ceda_2025",
+            "Open CEDA 2025, country rows",
+            "Watershed",
+            "CEDA 2025",
+            "open_ceda_2025",
+            2024,
+            "AR6",
+            "2023 (as announced with the release)",
+            "producer",
+            "without",
+            "CC BY-SA 4.0",
+            "CEDA by Watershed (Open CEDA 2025, CC BY-SA 4.0)",
+            "Watershed's Open CEDA download form",
+        ),
+    )
+}
+
+
+def factor_set_table() -> pd.DataFrame:
+    """The registered factor sets, whether their file is here, and their metadata.
+
+    Examples
+    --------
+    >>> factor_set_table().loc["sef-1.4", ["dollar_year", "gwp"]].tolist()
+    [2024, 'AR6']
+    """
+    rows = []
+    for spec in FACTOR_SETS.values():
+        found = data.locate(spec.ref)
+        rows.append(
+            {
+                "name": spec.name,
+                "title": spec.title,
+                "dollar_year": spec.dollar_year,
+                "gwp": spec.gwp,
+                "data_year": spec.data_year,
+                "price_basis": f"{spec.price_basis}, {spec.margins} margins",
+                "present": found is not None,
+                "file": str(found[0]) if found else data.REGISTRY[spec.ref].relpath,
+                "where": spec.where,
+                "attribution": spec.attribution,
+            }
+        )
+    return pd.DataFrame(rows).set_index("name")
+
+
 _Loader = Callable[..., FactorSet]
 _REGISTRY: dict[str, _Loader] = {
     "sef_v1.3": lambda **kw: sef("with", False, **kw),
     "sef_v1.3_without_margins": lambda **kw: sef("without", False, **kw),
     "sef_v1.3_bygas": lambda **kw: sef("with", True, **kw),
+    "sef-1.4": lambda **kw: sef_v14(**kw),
+    "sef_v1.4": lambda **kw: sef_v14(**kw),
     "open_ceda": lambda **kw: open_ceda(**kw),
+    "open_ceda_2024": lambda **kw: open_ceda(**kw, edition="2024"),
+    "open_ceda_2025": lambda **kw: open_ceda(**kw, edition="2025"),
 }
 _SET_CACHE: dict[tuple, FactorSet] = {}
 
@@ -676,8 +945,9 @@ def load_factor_set(
     if isinstance(name_or_path, FactorSet):
         return name_or_path
     key_name = str(name_or_path)
-    if isinstance(name_or_path, str) and name_or_path.startswith("open_ceda:"):
-        key_name, kwargs = "open_ceda", {**kwargs, "country": name_or_path.split(":", 1)[1]}
+    if isinstance(name_or_path, str) and name_or_path.startswith("open_ceda") and ":" in name_or_path:
+        key_name, country = name_or_path.split(":", 1)
+        kwargs = {**kwargs, "country": country}
     if key_name in _REGISTRY:
         key = (key_name, tuple(sorted((k, str(v)) for k, v in kwargs.items())),
                os.environ.get(data.DATA_ENV))  # fmt: skip
@@ -721,16 +991,16 @@ def _normalise_codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
 def naics_output_weights(
     factor_set: FactorSet | str | None = None,
     use: pd.DataFrame | None = None,
-    column: str = "T007",
+    column: str | tuple[str, ...] = "T007",
 ) -> pd.Series:
     """National weight of each NAICS-6 code of a set, for prefix averages and splits.
 
     The weight of a NAICS-6 code is the BEA Use table ``column`` (default
-    ``T007``, total commodity output, million USD) of its ``bea_code`` (summed
-    over the listed codes when several), divided by the number of NAICS-6
-    codes in the set that share that ``bea_code`` (BEA publishes no finer
-    split, so they share it equally). NaN where the Use table has no
-    positive value.
+    ``T007``, total commodity output, million USD; or ``"GSLGO"``, or a tuple
+    of columns summed) of its ``bea_code`` (summed over the listed codes when
+    several), divided by the number of NAICS-6 codes in the set that share
+    that ``bea_code`` (BEA publishes no finer split, so they share it
+    equally). NaN where the Use table has no positive value.
 
     Examples
     --------
@@ -749,8 +1019,9 @@ def naics_output_weights(
         return pd.Series(np.nan, index=view.index, name="weight")
     bea = view["bea_code"].astype(object)
     uniq = pd.Series(bea.dropna().unique())
+    # a BEA code missing from the Use table counts as 0 (no purchases), not as unknown
     per_bea = pd.Series(
-        [out.reindex(_components(b)).sum(min_count=len(_components(b))) for b in uniq],
+        [out.reindex(_components(b)).fillna(0.0).sum() for b in uniq],
         index=uniq.to_numpy(),
         dtype=float,
     )
@@ -763,15 +1034,153 @@ def naics_output_weights(
     return w.copy()
 
 
+def government_weights(
+    factor_set: FactorSet | str | None = None,
+    kind: Literal["operating", "capital"] = "operating",
+    use: pd.DataFrame | None = None,
+) -> pd.Series:
+    """What US state and local governments buy, per NAICS-6 code of a set (million USD, 2017).
+
+    ``kind="operating"``: the Use-table column ``GSLGO``; ``"capital"``: the
+    investment columns ``F10S00 + F10E00 + F10N00``. Shared among NAICS codes
+    of one BEA commodity as in :func:`naics_output_weights`. NaN where
+    governments buy none of it (or the Use table is missing).
+
+    Examples
+    --------
+    >>> w = government_weights("sef_v1.3")  # doctest: +SKIP
+    >>> round(w["531120"], 1)  # doctest: +SKIP
+    1104.9
+    """
+    cols = {"operating": GOVERNMENT_OPERATING_COLUMNS, "capital": GOVERNMENT_CAPITAL_COLUMNS}
+    if kind not in cols:
+        raise ValueError(f"kind must be 'operating' or 'capital', got {kind!r}.")
+    c = cols[kind]
+    return naics_output_weights(factor_set, use, c[0] if len(c) == 1 else c)
+
+
+def _excluded_energy(bea: pd.Series) -> np.ndarray:
+    """True where a bea_code lists a Scope 1/2 energy commodity."""
+    excl = set(PROFILE_EXCLUDED_BEA)
+    return bea.astype(object).map(lambda b: bool(excl & set(_components(b)))).to_numpy(bool)
+
+
+def profile_weights(
+    code: str, factor_set: FactorSet | str | None = None, use: pd.DataFrame | None = None
+) -> pd.Series:
+    """Shares (summing to 1) of the NAICS-6 codes of a set in a purchase profile.
+
+    ``code`` is ``"GSLGO"`` (state and local government operating purchases)
+    or ``"F10"`` (state and local government investment); Scope 1/2 energy
+    (:data:`PROFILE_EXCLUDED_BEA`) and codes without a factor are left out.
+    The factor of a line coded with a profile is the average of the set's
+    factors with these weights.
+
+    Raises
+    ------
+    KeyError
+        ``code`` is not a profile code.
+    cohort_helpers.data.DataNotFoundError
+        The BEA Use table is not available.
+
+    Examples
+    --------
+    >>> w = profile_weights("GSLGO")  # doctest: +SKIP
+    >>> round(w.sum(), 12), "324110" in w.index  # doctest: +SKIP
+    (1.0, False)
+    """
+    c = str(code).strip().upper()
+    if c not in PROFILE_CODES:
+        raise KeyError(f"{code!r} is not a profile code; use one of {sorted(PROFILE_CODES)}.")
+    fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
+    cols = PROFILE_CODES[c]
+    w = naics_output_weights(fs, use, cols[0] if len(cols) == 1 else cols)
+    nv = fs.naics_view
+    w = w.reindex(nv.index)
+    w[_excluded_energy(nv["bea_code"]) | nv["factor_kg_per_usd"].isna().to_numpy()] = np.nan
+    w = w[w > 0]
+    if w.empty:
+        raise data.DataNotFoundError(
+            f"No {c} purchase profile: the BEA Use table "
+            f"({data.REGISTRY['bea_use_table'].relpath}) is not available in the data folder "
+            f"({data.DATA_ENV})."
+        )
+    return (w / w.sum()).rename("share")
+
+
+def profile_bea_weights(code: str, factor_set: FactorSet | str | None = None) -> pd.Series:
+    """A purchase profile per BEA commodity (shares summing to 1), for price indices and DQ.
+
+    The Use-table column(s) of ``code`` (``"GSLGO"`` or ``"F10"``) over the BEA
+    commodities that the set has a factor for, Scope 1/2 energy left out.
+
+    Examples
+    --------
+    >>> w = profile_bea_weights("GSLGO")  # doctest: +SKIP
+    >>> round(w.sum(), 12), "324110" in w.index  # doctest: +SKIP
+    (1.0, False)
+    """
+    c = str(code).strip().upper()
+    if c not in PROFILE_CODES:
+        raise KeyError(f"{code!r} is not a profile code; use one of {sorted(PROFILE_CODES)}.")
+    fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
+    u = bea_weights(PROFILE_CODES[c])
+    if u is None:
+        raise data.DataNotFoundError(
+            f"No {c} purchase profile: the BEA Use table "
+            f"({data.REGISTRY['bea_use_table'].relpath}) is not in the data folder ({data.DATA_ENV})."
+        )
+    nv = fs.naics_view.dropna(subset=["factor_kg_per_usd"])
+    present = {x for b in nv["bea_code"].dropna() for x in _components(b)}
+    u = u[u.index.isin(list(present)) & ~u.index.isin(list(PROFILE_EXCLUDED_BEA))]
+    u.index.name = "bea_code"
+    return (u / u.sum()).rename("share")
+
+
+#: One weighting tried for prefix averages: (label, weights per NAICS-6 code or
+#: None for equal, rule). ``rule="any"``: codes without a weight count 0 (they
+#: are not bought); ``"all"``: every code below needs a weight, else the next.
+_Basis = tuple[str, pd.Series | None, str]
+
+
+def _bases_for(fs: FactorSet, weights: Any, capital: bool, stacklevel: int = 4) -> list[_Basis]:
+    """The ordered weightings a prefix average tries (the first that applies is used)."""
+    equal: _Basis = ("equal", None, "all")
+    if isinstance(weights, pd.Series):
+        return [("given", weights.astype(float), "all"), equal]
+    if weights == "equal" or weights is None:
+        return [equal]
+    if weights not in ("output", "government"):
+        raise ValueError(
+            "weights must be 'government', 'output', 'equal' or a Series of weights per "
+            f"NAICS-6 code; got {weights!r}."
+        )
+    out = naics_output_weights(fs)
+    if out.isna().all():
+        warnings.warn(
+            "The BEA Use table is not available: prefix averages use equal weights "
+            "(written in factor_basis).",
+            stacklevel=stacklevel,
+        )
+        return [equal]
+    if weights == "output":
+        return [("output", out, "all"), equal]
+    bases: list[_Basis] = []
+    if capital:
+        bases.append(("capital", government_weights(fs, "capital"), "any"))
+    bases.append(("gslgo", government_weights(fs, "operating"), "any"))
+    return [*bases, ("output", out, "all"), equal]
+
+
 def _resolve(
     uniq: np.ndarray,
     fs: FactorSet,
     values: pd.DataFrame,
     bea_values: pd.DataFrame,
-    weights: pd.Series | Callable[[], pd.Series | None] | None,
+    bases: list[_Basis] | Callable[[], list[_Basis]],
     code_type: str,
 ) -> pd.DataFrame:
-    """Resolve distinct codes to value columns (exact / BEA / prefix average / missing).
+    """Resolve distinct codes to value columns (exact / BEA / profile / prefix average / missing).
 
     ``values`` are per NAICS-6 code, ``bea_values`` per BEA detail code.
     """
@@ -787,6 +1196,7 @@ def _resolve(
             "n_codes": np.zeros(n, dtype=int),
             "weighting": pd.Series([""] * n, dtype=object),
             "note": pd.Series([""] * n, dtype=object),
+            "factor_basis": pd.Series([""] * n, dtype=object),
         }
     )
     codes = pd.Series(uniq, dtype=object)
@@ -801,7 +1211,14 @@ def _resolve(
         meta.loc[hit, "note"] = nv.loc[idx, "note"].to_numpy()
         meta.loc[hit, "match"] = "exact"
         meta.loc[hit, "n_codes"] = 1
+        meta.loc[hit, "factor_basis"] = f"exact: {fs.name} factor of the NAICS-6 code"
         done |= hit
+
+    # before BEA codes: a set may have a sector called GSLGO (government output)
+    prof = ~done & codes.isin(list(PROFILE_CODES)).to_numpy()
+    for i in np.flatnonzero(prof):  # at most two distinct profile codes
+        _profile_average(i, str(codes.iloc[i]), fs, values, res, meta)
+    done |= prof
 
     if code_type in ("auto", "bea"):
         bv = fs.bea_view
@@ -814,18 +1231,49 @@ def _resolve(
         meta.loc[hit, "note"] = ["BEA code" + (f"; {t}" if t else "") for t in notes]
         meta.loc[hit, "match"] = "exact"
         meta.loc[hit, "n_codes"] = 1
+        meta.loc[hit, "factor_basis"] = f"exact: {fs.name} factor of the BEA code"
         done |= hit
 
     if code_type in ("auto", "naics6"):
         is_prefix = ~done & codes.str.fullmatch(r"\d{2,5}").fillna(False).to_numpy(dtype=bool)
         if is_prefix.any():
-            if callable(weights):  # looked up only when there are prefixes to average
-                weights = weights()
-            _prefix_average(codes, is_prefix, values, nv, weights, res, meta)
+            if callable(bases):  # looked up only when there are prefixes to average
+                bases = bases()
+            _prefix_average(codes, is_prefix, values, nv, bases, res, meta)
     # a code whose row exists but has only NaN values is still missing
     nan_vals = res[cols].isna().all(axis=1).to_numpy()
     meta.loc[nan_vals, "match"] = "missing"
+    meta.loc[nan_vals, "factor_basis"] = "no factor"
     return pd.concat([meta, res], axis=1)
+
+
+def _profile_average(
+    i: int, code: str, fs: FactorSet, values: pd.DataFrame, res: pd.DataFrame, meta: pd.DataFrame
+) -> None:
+    """Fill row ``i`` with the profile-weighted average of every factor (GSLGO / F10)."""
+    try:
+        w = profile_weights(code, fs)
+    except data.DataNotFoundError as exc:
+        meta.loc[i, "note"] = str(exc)
+        return
+    v = values.reindex(w.index)
+    ok = v.notna().all(axis=1).to_numpy()
+    ww = w.to_numpy()[ok]
+    res.loc[i, list(res.columns)] = (v[ok].mul(ww, axis=0).sum() / ww.sum()).to_numpy()
+    cols = " + ".join(PROFILE_CODES[code])
+    kind = "operating purchases" if code == "GSLGO" else "investment (capital purchases)"
+    text = (
+        f"profile: average of {int(ok.sum())} {fs.name} NAICS-6 factors weighted by state and "
+        f"local government {kind} (BEA 2017 Use table, {cols}); Scope 1/2 energy left out"
+    )
+    meta.loc[i, ["bea_code", "match", "n_codes", "weighting", "note", "factor_basis"]] = [
+        code, "profile", int(ok.sum()), "gslgo" if code == "GSLGO" else "capital", text, text,
+    ]  # fmt: skip
+    meta.loc[i, "title"] = (
+        "Purchase of unknown kind (state and local government purchasing profile)"
+        if code == "GSLGO"
+        else "Capital purchase of unknown kind (government investment profile)"
+    )
 
 
 def _prefix_average(
@@ -833,19 +1281,26 @@ def _prefix_average(
     is_prefix: np.ndarray,
     values: pd.DataFrame,
     nv: pd.DataFrame,
-    weights: pd.Series | None,
+    bases: list[_Basis],
     res: pd.DataFrame,
     meta: pd.DataFrame,
 ) -> None:
-    """Fill ``res``/``meta`` in place for 2-5 digit prefixes (one groupby per prefix length)."""
+    """Fill ``res``/``meta`` in place for 2-5 digit prefixes (one groupby per prefix length).
+
+    Per prefix the first weighting of ``bases`` that applies is used and recorded.
+    """
     cols = list(res.columns)
     base = values.loc[values.index.intersection(nv.index)].dropna(how="all")
-    w = (
-        weights.reindex(base.index).to_numpy(dtype=float)
-        if weights is not None
-        else np.full(len(base), np.nan)
-    )
-    w_ok = np.isfinite(w) & (w > 0)
+    arrays = []
+    for label, wser, rule in bases:
+        if wser is None:
+            ok = np.ones(len(base), dtype=bool)
+            arr = np.ones(len(base))
+        else:
+            arr = wser.reindex(base.index).to_numpy(dtype=float)
+            ok = np.isfinite(arr) & (arr > 0)
+            arr = np.where(ok, arr, 0.0)
+        arrays.append((label, arr, ok, rule))
     bea_of = nv.loc[base.index, "bea_code"].to_numpy()
     for k in sorted({len(c) for c in codes[is_prefix]}):  # at most 4 prefix lengths
         want = is_prefix & (codes.str.len() == k).to_numpy()
@@ -855,32 +1310,56 @@ def _prefix_average(
             continue
         key = pref[sel]
         v = base.loc[sel, cols].reset_index(drop=True)
-        ww = np.where(w_ok[sel], w[sel], 0.0)
-        grp_all_w = pd.Series(w_ok[sel]).groupby(key).all()
-        num = v.mul(ww, axis=0).groupby(key).sum()
-        den = pd.Series(ww).groupby(key).sum()
-        avg = v.groupby(key).mean()
         count = pd.Series(np.ones(len(key), dtype=int)).groupby(key).sum()
-        use_w = grp_all_w & (den > 0)
-        wk = use_w[use_w].index
-        avg.loc[wk] = num.loc[wk].div(den[wk], axis=0)
+        avg = pd.DataFrame(np.nan, index=count.index, columns=cols)
+        chosen = pd.Series("", index=count.index, dtype=object)
+        n_weighted = pd.Series(0, index=count.index, dtype=int)
+        for label, arr, ok, rule in arrays:
+            ww = arr[sel]
+            den = pd.Series(ww).groupby(key).sum()
+            n_ok = pd.Series(ok[sel].astype(int)).groupby(key).sum()
+            qual = (den > 0) & ((n_ok == count) if rule == "all" else True)
+            take = qual & (chosen == "")
+            if not take.any():
+                continue
+            t = take[take].index
+            num = v.mul(ww, axis=0).groupby(key).sum()
+            avg.loc[t, cols] = num.loc[t, cols].div(den[t], axis=0).to_numpy()
+            chosen[t] = label
+            n_weighted[t] = n_ok[t]
+        # the BEA codes that carry weight in the chosen weighting (for price index and DQ)
+        lab_pos = {lab: j for j, (lab, *_rest) in enumerate(arrays)}
+        okm = np.vstack([ok[sel] for _lab, _arr, ok, _rule in arrays])
+        row_basis = chosen.reindex(key).map(lab_pos).fillna(0).to_numpy(dtype=int)
+        carries = okm[row_basis, np.arange(len(key))]
         beas = (
-            pd.Series(bea_of[sel], dtype=object)
-            .groupby(key)
+            pd.Series(bea_of[sel], dtype=object)[carries]
+            .groupby(key[carries])
             .agg(lambda s: ", ".join(sorted({c for b in s for c in _components(b)})))
         )
         rows = np.flatnonzero(want & codes.isin(avg.index).to_numpy())
         keys = codes.iloc[rows].to_numpy()
-        weighted = use_w.loc[keys].to_numpy()
         res.loc[rows, cols] = avg.loc[keys, cols].to_numpy()
-        meta.loc[rows, "bea_code"] = beas.loc[keys].to_numpy()
+        meta.loc[rows, "bea_code"] = beas.reindex(keys).to_numpy()
         meta.loc[rows, "match"] = "prefix_average"
         meta.loc[rows, "n_codes"] = count.loc[keys].to_numpy()
-        meta.loc[rows, "weighting"] = np.where(weighted, "output", "equal")
-        meta.loc[rows, "note"] = [
-            f"average over {c} NAICS-6 codes starting {p} ({'output-' if wt else 'equally '}weighted)"
-            for c, p, wt in zip(count.loc[keys], keys, weighted, strict=True)
-        ]
+        meta.loc[rows, "weighting"] = chosen.loc[keys].to_numpy()
+        labels = [lab for lab, *_rest in arrays]
+        texts = []
+        for c, p, lab, nw in zip(
+            count.loc[keys], keys, chosen.loc[keys], n_weighted.loc[keys], strict=True
+        ):
+            how = "equally weighted" if lab == "equal" else f"weighted by {WEIGHTING_TEXT[lab]}"
+            t = f"average over {c} NAICS-6 codes starting {p} ({how})"
+            if lab in ("gslgo", "capital") and nw < c:
+                t += f"; {c - nw} of them not bought by governments (weight 0)"
+            tried = labels[: labels.index(lab)] if lab in labels else []
+            if tried:
+                t += "; no " + " and no ".join(WEIGHTING_TEXT[x] for x in tried)
+                t += f" under {p}"
+            texts.append(t)
+        meta.loc[rows, "note"] = texts
+        meta.loc[rows, "factor_basis"] = texts
         meta.loc[rows, "title"] = [f"NAICS {p}* (average)" for p in keys]
 
 
@@ -890,25 +1369,6 @@ def _bea_values(values: pd.DataFrame, nv: pd.DataFrame) -> pd.DataFrame:
     comp = nv.loc[v.index, "bea_code"].map(_components)
     ex = v.assign(_c=comp.to_numpy()).explode("_c")
     return ex.groupby("_c")[list(values.columns)].mean()
-
-
-def _weights_for(fs: FactorSet, weights: Any, stacklevel: int = 3) -> pd.Series | None:
-    if isinstance(weights, pd.Series):
-        return weights.astype(float)
-    if weights == "equal" or weights is None:
-        return None
-    if weights == "output":
-        w = naics_output_weights(fs)
-        if w.isna().all():
-            warnings.warn(
-                "The BEA Use table is not available: prefix averages are unweighted.",
-                stacklevel=stacklevel,
-            )
-            return None
-        return w
-    raise ValueError(
-        f"weights must be 'output', 'equal' or a Series of weights per NAICS-6 code; got {weights!r}."
-    )
 
 
 def _report_missing(
@@ -923,12 +1383,30 @@ def _report_missing(
     msg = (
         f"{int(counts[miss].sum())} row(s) with {len(miss)} code(s) have no factor in "
         f"{fs.name}: {listed}{more}. They get factor NaN and match='missing'. Check the "
-        "code (6-digit NAICS, a 2-5 digit NAICS prefix or a BEA detail code); electricity "
-        "(2211xx) and government sectors have no SEF factor (Scope 2 / not purchases)."
+        "code (6-digit NAICS, a 2-5 digit NAICS prefix, GSLGO / F10 or a BEA detail code); "
+        "electricity (2211xx) and government sectors have no SEF factor (Scope 2 / not "
+        "purchases)."
     )
     if errors == "raise":
         raise KeyError(msg)
     warnings.warn(msg, MissingFactorWarning, stacklevel=3)
+
+
+def _capital_flags(category: Any, n: int) -> np.ndarray:
+    """True for rows whose Scope 3 category is 2 (capital goods)."""
+    if category is None:
+        return np.zeros(n, dtype=bool)
+    c = pd.to_numeric(pd.Series(_as_array(category, n)), errors="coerce")
+    return (c == 2).to_numpy(dtype=bool)
+
+
+def _as_array(x: Any, n: int) -> np.ndarray:
+    arr = np.asarray(x.to_numpy() if isinstance(x, pd.Series | pd.Index) else x, dtype=object)
+    if arr.ndim == 0:
+        return np.full(n, arr.item(), dtype=object)
+    if len(arr) != n:
+        raise ValueError(f"category has {len(arr)} values; expected 1 or {n} (one per code).")
+    return arr
 
 
 def lookup(
@@ -936,7 +1414,8 @@ def lookup(
     factor_set: FactorSet | str | None = None,
     *,
     code_type: Literal["auto", "naics6", "bea"] = "auto",
-    weights: Literal["output", "equal"] | pd.Series = "output",
+    weights: Literal["government", "output", "equal"] | pd.Series = "government",
+    category: Any = None,
     errors: Literal["warn", "raise", "ignore"] = "warn",
 ) -> pd.DataFrame:
     """Emission factor for each code, vectorised (distinct codes are resolved once).
@@ -944,16 +1423,23 @@ def lookup(
     Parameters
     ----------
     codes : array-like, Series or scalar
-        NAICS-6 codes, 2-5 digit NAICS prefixes or BEA detail codes (str or int).
+        NAICS-6 codes, 2-5 digit NAICS prefixes, the profile codes ``"GSLGO"``
+        / ``"F10"`` or BEA detail codes (str or int).
     factor_set : FactorSet or str, optional
         Default ``"sef_v1.3"``.
     code_type : {"auto", "naics6", "bea"}
-        ``"auto"`` tries NAICS-6, then BEA detail code, then NAICS prefix.
-    weights : {"output", "equal"} or Series
-        Prefix-average weights: national output (see
-        :func:`naics_output_weights`; unweighted for a prefix where any code
-        lacks a weight), equal, or your own weights per NAICS-6 code (e.g.
-        spend).
+        ``"auto"`` tries NAICS-6, then BEA detail code, then profile, then NAICS prefix.
+    weights : {"government", "output", "equal"} or Series
+        Prefix-average weights. ``"government"`` (default, contract C5): state
+        and local government purchases (``GSLGO``; the investment columns for
+        rows with ``category == 2``, then ``GSLGO``), national output where
+        governments buy nothing under the prefix, equal weights where neither
+        exists. ``"output"``: national output (equal where any code below
+        lacks it). ``"equal"``, or your own weights per NAICS-6 code (equal
+        where any code lacks one). The weighting used is in ``weighting`` and
+        ``factor_basis`` of every row.
+    category : array-like or scalar, optional
+        Scope 3 category per code (2 = capital goods), for ``"government"`` weights.
     errors : {"warn", "raise", "ignore"}
         What to do about codes without a factor (always NaN, ``"missing"``).
 
@@ -962,45 +1448,68 @@ def lookup(
     DataFrame
         Same index as ``codes`` (a Series) or 0..n-1; columns ``code``,
         ``factor_kg_per_usd``, ``bea_code``, ``match`` (``"exact"``,
-        ``"prefix_average"``, ``"missing"``), ``n_codes``, ``weighting``,
-        ``title``, ``price_basis``, ``flag``, ``note``. ``attrs`` carries the
+        ``"prefix_average"``, ``"profile"``, ``"missing"``), ``n_codes``,
+        ``weighting`` (``"gslgo"``, ``"capital"``, ``"output"``, ``"given"``,
+        ``"equal"`` or ``""``), ``title``, ``price_basis``, ``flag``, ``note``,
+        ``factor_basis`` (what the factor is, in words). ``attrs`` carries the
         set's ``factor_set``, ``version``, ``dollar_year``, ``price_basis``,
-        ``margins``, ``attribution``, ``flags`` and the ``missing`` codes.
+        ``margins``, ``gwp``, ``attribution``, ``flags`` and the ``missing`` codes.
 
     Examples
     --------
-    >>> r = lookup(["327310", "32731", "221100"], "sef_v1.3")  # doctest: +SKIP
+    >>> r = lookup(["327310", "531", "GSLGO", "221100"], "sef_v1.3")  # doctest: +SKIP
     >>> r["match"].tolist()  # doctest: +SKIP
-    ['exact', 'prefix_average', 'missing']
+    ['exact', 'prefix_average', 'profile', 'missing']
     """
     fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
     uniq, inv = _normalise_codes(codes)
+    cap = _capital_flags(category, len(inv))
+    if not isinstance(weights, pd.Series) and weights not in (
+        "government",
+        "output",
+        "equal",
+        None,
+    ):
+        _bases_for(fs, weights, False)  # raises, naming the choices
+    if isinstance(weights, str) and weights == "government" and cap.any():
+        # distinct (code, capital?) pairs: capital lines average with investment weights
+        pinv, puniq = pd.factorize(inv.astype(np.int64) * 2 + cap.astype(np.int64))
+        ucodes, ucap, inv = uniq[puniq // 2], (puniq % 2).astype(bool), pinv
+    else:
+        ucodes, ucap = uniq, np.zeros(len(uniq), dtype=bool)
     values = fs.naics_view[["factor_kg_per_usd"]]
     bea_values = fs.bea_view[["factor_kg_per_usd"]]
-    if not isinstance(weights, pd.Series) and weights not in ("output", "equal", None):
-        _weights_for(fs, weights)  # raises, naming the choices
-    # the national weights are read only when there are prefixes to average
-    lazy = weights if isinstance(weights, pd.Series) else lambda: _weights_for(fs, weights, 5)
-    resolved = _resolve(uniq, fs, values, bea_values, lazy, code_type)
-    resolved.insert(0, "code", uniq)
-    counts = np.bincount(inv, minlength=len(uniq))
-    _report_missing(resolved, fs, counts, uniq, errors)
+    parts = []
+    for flag in (False, True):
+        m = ucap == flag
+        if not m.any():
+            continue
+        # the national weights are read only when there are prefixes to average
+        lazy = lambda f=flag: _bases_for(fs, weights, f, 6)  # noqa: E731
+        part = _resolve(ucodes[m], fs, values, bea_values, lazy, code_type)
+        part.index = np.flatnonzero(m)
+        parts.append(part)
+    resolved = pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
+    resolved = resolved.reset_index(drop=True)
+    resolved.insert(0, "code", ucodes)
+    counts = np.bincount(inv, minlength=len(ucodes))
+    _report_missing(resolved, fs, counts, ucodes, errors)
     flag = "; ".join(fs.flags)
     resolved["price_basis"] = fs.price_basis
     resolved["flag"] = flag
     out = resolved.iloc[inv].reset_index(drop=True)
     out = out[
         ["code", "factor_kg_per_usd", "bea_code", "match", "n_codes", "weighting", "title",
-         "price_basis", "flag", "note"]
+         "price_basis", "flag", "note", "factor_basis"]
     ]  # fmt: skip
     out["factor_kg_per_usd"] = out["factor_kg_per_usd"].astype(float)
     out["n_codes"] = out["n_codes"].astype(int)
     if isinstance(codes, pd.Series):
         out.index = codes.index
     out.attrs.update(_set_attrs(fs))
-    out.attrs["missing"] = [
-        u for u, m in zip(uniq, resolved["match"], strict=True) if m == "missing"
-    ]
+    out.attrs["missing"] = sorted(
+        {u for u, m in zip(ucodes, resolved["match"], strict=True) if m == "missing"}
+    )
     return out
 
 
@@ -1011,6 +1520,7 @@ def _set_attrs(fs: FactorSet) -> dict[str, Any]:
         dollar_year=fs.dollar_year,
         price_basis=fs.price_basis,
         margins=fs.margins,
+        gwp=fs.gwp,
         attribution=fs.attribution,
         licence=fs.licence,
         flags=list(fs.flags),
@@ -1103,7 +1613,7 @@ def factors_by_gas(
     factor_set: FactorSet | str | None = None,
     *,
     gwp: Mapping[str, float] = AR5_GWP,
-    weights: Literal["output", "equal"] | pd.Series = "output",
+    weights: Literal["government", "output", "equal"] | pd.Series = "government",
     errors: Literal["warn", "raise", "ignore"] = "warn",
 ) -> pd.DataFrame:
     """Per-gas factors for codes, so an inventory can be split by gas.
@@ -1124,7 +1634,9 @@ def factors_by_gas(
     uniq, inv = _normalise_codes(codes)
     values = _gas_values(fs, gwp)
     bea_values = _bea_values(values, fs.naics_view)
-    resolved = _resolve(uniq, fs, values, bea_values, _weights_for(fs, weights), "auto")
+    resolved = _resolve(
+        uniq, fs, values, bea_values, lambda: _bases_for(fs, weights, False, 6), "auto"
+    )
     resolved.insert(0, "code", uniq)
     _report_missing(resolved, fs, np.bincount(inv, minlength=len(uniq)), uniq, errors)
     out = resolved.iloc[inv].reset_index(drop=True)

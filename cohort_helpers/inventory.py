@@ -357,8 +357,12 @@ def compute_emissions(
     *,
     price_method: str = "bea",
     rates=None,
+    conversion: str = "market",
 ) -> pd.DataFrame:
     """Add ``spend_factor_usd``, ``factor_kg_per_usd`` and ``kg_co2e`` to included lines.
+
+    ``conversion="ppp"`` converts other currencies at OECD purchasing power
+    parities instead of market rates (see :func:`cohort_helpers.adjust.to_factor_dollars`).
 
     Spend is converted to the factor set's currency and dollar year (BEA
     sector price index, or CPI-U with ``price_method="cpi_u"``), using the
@@ -388,18 +392,28 @@ def compute_emissions(
         out[col] = np.nan
     out["bea_code"] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["factor_match"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["factor_basis"] = pd.Series(pd.NA, index=out.index, dtype="string")
     inc = out["status"].eq("included").to_numpy()
     if not inc.any():
         out.attrs["factor_set"] = fs.name
         return out
     sub = out.loc[inc, "naics6"]
-    found = factors.lookup(sub.astype(str).reset_index(drop=True), fs, errors="ignore")
+    # coarse codes average with government purchase weights; capital (category 2) lines
+    # with the investment columns (contract C5; factors.lookup)
+    cat = out.loc[inc, "scope3_category"] if "scope3_category" in out else None
+    found = factors.lookup(
+        sub.astype(str).reset_index(drop=True),
+        fs,
+        category=None if cat is None else cat.reset_index(drop=True),
+        errors="ignore",
+    )
     factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
     missing = np.isnan(factor)
     idx = sub.index
     out.loc[idx, "factor_kg_per_usd"] = factor
     out.loc[idx, "bea_code"] = found["bea_code"].astype("string").to_numpy()
     out.loc[idx, "factor_match"] = found["match"].astype("string").to_numpy()
+    out.loc[idx, "factor_basis"] = found["factor_basis"].astype("string").to_numpy()
     if missing.any():
         gone = idx[missing]
         out.loc[gone, "status"] = "unclassified"
@@ -420,7 +434,15 @@ def compute_emissions(
             },
             index=idx,
         )
-        adj = adjust.to_factor_dollars(frame, fs, rates=rates, method=price_method, year_col="year")
+        adj = adjust.to_factor_dollars(
+            frame, fs, rates=rates, method=price_method, year_col="year", conversion=conversion
+        )
+        out.attrs.update(
+            price_note=adj.attrs["note"],
+            price_method_used=adj.attrs["price_method"],
+            currency_rule=adj.attrs["currency_rule"],
+            exchange_rates=adjust.rates_used(adj),
+        )
         out.loc[idx, "spend_factor_usd"] = adj["amount_adjusted"].to_numpy(dtype=float)
         out.loc[idx, "kg_co2e"] = out.loc[idx, "spend_factor_usd"].to_numpy(dtype=float) * out.loc[
             idx, "factor_kg_per_usd"
@@ -467,6 +489,8 @@ class Inventory:
             "spend_factor_usd in the factor set's dollar year",
             "Factor set": s.get("factor_description", s.get("factors", "")),
             "Price year": f"{s.get('dollar_year')} USD ({s.get('price_method')} price index)",
+            "Price conversion": s.get("price_note", ""),
+            "Exchange rates": s.get("exchange_rates", "") or "none needed (all spend in USD)",
             "Price basis": s.get("price_basis", ""),
             "Exclusions": "payroll and benefits, debt service, transfers, grants and pass-through, "
             "taxes and fees to governments, refunds, land, Scope 1/2 energy (fuel, electricity, "
@@ -474,6 +498,7 @@ class Inventory:
             "Method": "spend-based: included spend (factor-year USD) x EEIO factor (kg CO2e/USD); "
             "emissions in kg CO2e per line, t CO2e in summaries",
             "Uncertainty": s.get("uncertainty", ""),
+            "Uncertainty assumptions": s.get("uncertainty_assumptions", ""),
             "Reconciliation": "input = included + excluded (by reason) + unclassified, to the cent",
             "Sources": s.get("attribution", ""),
         }
@@ -637,6 +662,7 @@ def run_inventory(
     n_draws: int = 1000,
     seed: int = 2022,
     progress: bool = True,
+    conversion: str = "market",
 ) -> Inventory:
     """From raw AP exports to a reconciled, classified, price-adjusted inventory.
 
@@ -667,6 +693,8 @@ def run_inventory(
         default: the bundled annual tables.
     n_draws : int
         Monte Carlo draws for the uncertainty range (0 to skip).
+    conversion : {"market", "ppp"}
+        Currency conversion: market exchange rates (default) or OECD PPP.
 
     Examples
     --------
@@ -714,7 +742,9 @@ def run_inventory(
         lines.loc[mark, ["naics6", "method"]] = pd.NA
         lines.loc[mark, "confidence"] = np.nan
     step("classify", "emissions")
-    lines = compute_emissions(lines, fs, price_method=price_method, rates=rates)
+    lines = compute_emissions(
+        lines, fs, price_method=price_method, rates=rates, conversion=conversion
+    )
     step("emissions", "uncertainty")
     unc = pd.DataFrame()
     mc = None
@@ -739,10 +769,23 @@ def run_inventory(
         "factors": fs.name,
         "factor_description": fs.describe() if hasattr(fs, "describe") else fs.name,
         "dollar_year": fs.dollar_year,
-        "price_method": price_method,
-        "price_basis": f"{fs.price_basis} price, {fs.margins} margins",
+        # what was applied (country sets: CPI-U whatever price_method says), said truthfully
+        "price_method": lines.attrs.get("price_method_used", price_method),
+        "price_note": lines.attrs.get("price_note", ""),
+        "exchange_rates": lines.attrs.get("exchange_rates", ""),
+        "gwp": getattr(fs, "gwp", ""),
+        "price_basis": f"{fs.price_basis} price, {fs.margins} margins"
+        + (
+            "; trade and transport margins are NOT included (producer-price factors applied "
+            "to purchaser-price spend: emissions are understated by the margins' share)"
+            if fs.price_basis == "producer"
+            else ""
+        ),
         "attribution": getattr(fs, "attribution", "") or getattr(fs, "licence", ""),
         "uncertainty": mc.summary() if mc is not None else "not computed",
+        "uncertainty_assumptions": uncertainty.assumptions_line(mc, fs.name)
+        if mc is not None
+        else "not computed",
         "n_draws": n_draws,
         "seed": seed,
         "fiscal_year_note": fy_note,
@@ -861,6 +904,7 @@ LINE_COLUMNS = [
     "scope3_category",
     "spend_factor_usd",
     "factor_kg_per_usd",
+    "factor_basis",
     "kg_co2e",
 ]
 
@@ -967,15 +1011,29 @@ def write_outputs(
     list of Path
     """
     from . import data, outdir
+    from . import uncertainty as _uncertainty
 
     lines = line_table(inv)
     tables = {
         "lines": lines,
         "summary": summary_table(inv),
         "reconciliation": inv.reconciliation,
-        "uncertainty": inv.uncertainty,
+        # the ranges, then every assumption and the variance shares (uncertainty module)
+        "uncertainty": _uncertainty.output_table(
+            inv.uncertainty, inv.monte_carlo, str(inv.settings.get("factors", "sef_v1.3"))
+        ),
     }
     readme = inv.readme()
+    # a licence that requires attribution (Open CEDA: "CEDA by Watershed", CC BY-SA 4.0)
+    # puts it on every table, so no CSV travels without it
+    attribution = str(inv.settings.get("attribution", ""))
+    if "CEDA by Watershed" in attribution:
+        tables = {k: v.assign(attribution=attribution) for k, v in tables.items()}
+        lines = tables["lines"]
+        readme["Attribution (required)"] = (
+            f"{attribution}: results computed with Open CEDA factors; the attribution is in "
+            "every CSV (column 'attribution'), this workbook and README.txt"
+        )
     book = dict(tables)
     if len(lines) > WORKBOOK_MAX_LINES:
         key = lines["kg_co2e"].fillna(0).abs() * 1e6 + lines["amount"].abs()

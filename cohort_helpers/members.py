@@ -25,6 +25,9 @@ from . import paths, workspace
 
 __all__ = [
     "MemberProfile",
+    "Note",
+    "missing_pieces",
+    "lgo_year",
     "list_members",
     "member_profile",
     "lgo_inventory",
@@ -104,6 +107,20 @@ class MemberProfile:
     source: str = "bundled"
 
 
+class Note(str):
+    """The text of a note for the reader: plain text, shown as Markdown in a notebook.
+
+    Examples
+    --------
+    >>> n = Note("No **LGO** inventory.")
+    >>> n._repr_markdown_(), n.upper()
+    ('No **LGO** inventory.', 'NO **LGO** INVENTORY.')
+    """
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
 def _root(root: str | os.PathLike | None) -> Path:
     r = Path(root) if root is not None else paths.datasets_dir()
     if not (r / "members" / "members.csv").is_file():
@@ -154,6 +171,9 @@ def list_members(
     return df
 
 
+_COUNTRY_NAMES = {"US": "the United States", "GB": "the United Kingdom", "NO": "Norway"}
+
+
 def _workspace_row(slug: str) -> dict:
     """A workspace member as a row shaped like ``members.csv``."""
     m = workspace.read_member(slug)
@@ -163,7 +183,7 @@ def _workspace_row(slug: str) -> dict:
         "name": m.get("name") or slug,
         "country": m["country"],
         "kind": m.get("kind") or "",
-        "state_or_region": m.get("state_or_region") or "",
+        "state_or_region": m.get("state_or_region") or _COUNTRY_NAMES.get(m["country"], ""),
         "population": m.get("residents"),
         "population_year": years[-1],
         "employees": m.get("employees"),
@@ -252,15 +272,85 @@ def lgo_inventory(slug: str, *, root: str | os.PathLike | None = None) -> pd.Dat
         if m["lgo"] is None:
             df = pd.DataFrame({c: pd.Series(dtype=object) for c in workspace.LGO_COLUMNS})
             df["t_co2e"] = df["t_co2e"].astype(float)
-            df.attrs["note"] = (
-                f"{prof.name} has no LGO (Scope 1 and 2) inventory in the workspace: the "
-                "comparisons with your own operations are skipped. Add one with `cohort member "
-                f"add {slug} ... --lgo lgo.csv --replace`."
-            )
+            df.attrs["note"] = Note(_NOTES["lgo"].format(name=prof.name, slug=slug))
             return df
         return pd.read_csv(m["lgo"])
     df = pd.read_csv(_root(root) / "members" / "lgo_inventory.csv")
     return df[df["member"] == slug].reset_index(drop=True)
+
+
+#: Notes for the optional pieces a workspace member may lack (see :func:`missing_pieces`).
+_NOTES = {
+    "lgo": (
+        "**No LGO inventory was registered for {name}**: the comparisons with its own "
+        "operations (Scope 1 and 2, and the supply-chain ratio) are skipped. Add one with "
+        "`cohort member add {slug} ... --lgo lgo.csv --replace` (columns inventory_year, "
+        "sector, scope, source, t_co2e)."
+    ),
+    "budgets": (
+        "**No budgets were registered for {name}**: no estimate can be downscaled from its "
+        "operating and capital budgets. Add them with `cohort member add {slug} ... "
+        "--operating-budget N --capital-budget N --replace` (in {currency}), or set "
+        "`operating_budget:` and `capital_budget:` in its member.yaml."
+    ),
+    "residents": (
+        "**No population was registered for {name}**: per-resident figures are NaN and it is "
+        "listed in the cohort but not ranked. Add it with `cohort member add {slug} ... "
+        "--residents N --replace`, or set `residents:` in its member.yaml."
+    ),
+    "employees": (
+        "**No staff count was registered for {name}**: t CO2e per employee is NaN. Add it with "
+        "`cohort member add {slug} ... --employees N --replace`, or set `employees:` in its "
+        "member.yaml."
+    ),
+    "survey": (
+        "**No department survey for {name}**: Session 2 (the spend survey) uses the survey "
+        "returns of the bundled US members; it is optional for your own government."
+    ),
+}
+
+
+def missing_pieces(slug: str, *, root: str | os.PathLike | None = None) -> dict[str, Note]:
+    """The optional pieces a member lacks, each with a note saying what is skipped and how
+    to add it.
+
+    Keys among ``"lgo"`` (no LGO inventory), ``"budgets"`` (no operating or
+    capital budget), ``"residents"``, ``"employees"`` and ``"survey"``. Empty
+    for the bundled members, which have every piece.
+
+    Examples
+    --------
+    >>> missing_pieces("cedar_valley")  # doctest: +SKIP
+    {}
+    >>> print(missing_pieces("my_city")["lgo"])  # doctest: +SKIP
+    **No LGO inventory was registered for My City**: the comparisons ...
+    """
+    prof = member_profile(slug, root=root)
+    if prof.source != "workspace":
+        return {}
+    lacks = {
+        "lgo": workspace.read_member(slug)["lgo"] is None,
+        "budgets": prof.operating_budget is None or prof.capital_budget is None,
+        "residents": prof.population is None,
+        "employees": prof.employees is None,
+        "survey": not prof.survey,
+    }
+    fields = {"name": prof.name, "slug": slug, "currency": prof.currency}
+    return {k: Note(_NOTES[k].format(**fields)) for k, gone in lacks.items() if gone}
+
+
+def lgo_year(lgo: pd.DataFrame) -> int | None:
+    """The inventory year of an LGO table (:func:`lgo_inventory`), None when it is empty.
+
+    Examples
+    --------
+    >>> lgo_year(pd.DataFrame({"inventory_year": [2019, 2019], "t_co2e": [1.0, 2.0]}))
+    2019
+    >>> lgo_year(pd.DataFrame({"inventory_year": [], "t_co2e": []})) is None
+    True
+    """
+    years = pd.to_numeric(lgo["inventory_year"], errors="coerce").dropna()
+    return int(years.max()) if len(years) else None
 
 
 def residents(slug: str | None = None, *, root: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -308,9 +398,10 @@ def ledger_files(slug: str | None = None, *, root: str | os.PathLike | None = No
     for c in ("ledger", "mapping", "truth"):
         df[c] = [str((r / p).resolve()) for p in df[c]]
     own = []
+    bundled = set(pd.read_csv(r / "members" / "members.csv", usecols=["slug"])["slug"])
     for s in workspace.list_workspace_members():
-        if slug is not None and s != slug:
-            continue
+        if (slug is not None and s != slug) or s in bundled:
+            continue  # a workspace folder named like a bundled member is not used
         m = workspace.read_member(s)
         for e in m["ledgers"]:
             own.append(

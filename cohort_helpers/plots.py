@@ -6,6 +6,11 @@ HTML ``<figure>`` with the image, its alt text and the caption, so the alt
 text survives the HTML export. The palette is matplotlib's ``petroff10``
 (designed for colour-vision deficiencies).
 
+Readable when projected: category labels are wrapped at word boundaries
+(never cut mid-word), amounts on the axes carry thousands separators,
+percent axes read 0% to 100%, legends sit outside the data, and the steps
+of a waterfall are signed (+/-).
+
 Examples
 --------
 >>> import pandas as pd
@@ -21,21 +26,24 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
+import textwrap
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import ticker
 from matplotlib.figure import Figure
 
 __all__ = [
     "Chart",
     "PALETTE",
     "style",
+    "wrap_label",
     "bar",
     "grouped_bar",
     "stacked_bar",
@@ -82,12 +90,65 @@ def _fmt(value: float, unit: str = "") -> str:
     return f"{s} {unit}".strip()
 
 
-def _axis_format(values) -> matplotlib.ticker.Formatter:
+def _axis_format(values) -> ticker.Formatter:
     """Thousands separators, with as many decimals as small values need."""
     arr = np.abs(np.asarray(values, dtype=float))
     top = float(np.nanmax(arr)) if arr.size and np.isfinite(arr).any() else 0.0
     decimals = 0 if top >= 50 else 1 if top >= 5 else 2 if top >= 0.5 else 3
-    return matplotlib.ticker.StrMethodFormatter(f"{{x:,.{decimals}f}}")
+    return ticker.StrMethodFormatter(f"{{x:,.{decimals}f}}")
+
+
+def _value_axis(axis, values) -> None:
+    """An amount axis: a few round ticks with thousands separators."""
+    axis.set_major_locator(ticker.MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(_axis_format(values))
+
+
+def _percent_axis(axis, *, ticks: bool = True) -> None:
+    """A 0-100 axis that reads as percent (0%, 20%, ... 100%)."""
+    if ticks:
+        axis.set_major_locator(ticker.FixedLocator([0, 20, 40, 60, 80, 100]))
+    axis.set_major_formatter(ticker.PercentFormatter(xmax=100, decimals=0))
+
+
+def wrap_label(text, width: int = 24, max_lines: int = 3) -> str:
+    r"""Wrap a label at word boundaries; shorten at a word boundary with " …" if too long.
+
+    A label that arrives already cut mid-word (ending in "…") loses its partial
+    last word, so no chart shows "Computer Systems Desi".
+
+    Examples
+    --------
+    >>> wrap_label("Computer Systems Design Services", 20)
+    'Computer Systems\nDesign Services'
+    >>> wrap_label("541512 Computer Systems Design and Related Servic…", 60)
+    '541512 Computer Systems Design and Related …'
+    >>> wrap_label("One two three four five six", 9, max_lines=2)
+    'One two\nthree …'
+    """
+    s = " ".join(str(text).split())
+    if s.endswith("…") and not s.endswith(" …"):
+        s = re.sub(r"\s*\S*…$", "", s).rstrip(" ,;:-") + " …"
+    lines = textwrap.wrap(
+        s,
+        width=width,
+        max_lines=max_lines,
+        placeholder=" …",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines) if lines else s
+
+
+def _legend_outside(ax, **kw) -> None:
+    """Legend to the right of the axes, outside the data area."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0, **kw)
+
+
+def _signed(value: float, unit: str = "") -> str:
+    """``+1,800`` / ``−21,500`` (a true minus sign)."""
+    text = _fmt(abs(value), unit)
+    return ("−" if value < 0 else "+") + text
 
 
 @dataclass
@@ -183,13 +244,15 @@ def bar(
     if top and len(s) > top:
         s = pd.concat([s.iloc[:top], pd.Series({"All other": s.iloc[top:].sum()})])
     hl = {highlight} if isinstance(highlight, str) else set(highlight or [])
+    labels = [wrap_label(k, 30) for k in s.index]
+    lines = max((lb.count("\n") + 1 for lb in labels), default=1)
     with style():
-        fig, ax = plt.subplots(figsize=(9, 0.45 * len(s) + 1.5))
+        fig, ax = plt.subplots(figsize=(10, (0.28 + 0.16 * lines) * len(s) + 1.6))
         colors = [HIGHLIGHT if k in hl else (PALETTE[0] if not hl else MUTED) for k in s.index]
-        ax.barh([str(k) for k in s.index][::-1], s.values[::-1], color=colors[::-1])
+        ax.barh(np.arange(len(s))[::-1], s.values, color=colors, tick_label=labels)
         ax.set_xlabel(xlabel or unit)
         ax.set_title(title)
-        ax.xaxis.set_major_formatter(_axis_format(s.values))
+        _value_axis(ax.xaxis, s.values)
     alt = (
         f"Horizontal bar chart{': ' + title if title else ''}, {len(s)} bars in {unit or 'units'}. "
         f"Largest: {_top_items(s, 3, unit)}."
@@ -211,16 +274,24 @@ def grouped_bar(
     True
     """
     with style():
-        fig, ax = plt.subplots(figsize=(10, 5))
+        fig, ax = plt.subplots(figsize=(11, 5.5))
         n = len(frame.columns)
         x = np.arange(len(frame))
         w = 0.8 / n
         for i, col in enumerate(frame.columns):
             ax.bar(x + i * w - 0.4 + w / 2, frame[col].values, w, label=str(col))
-        ax.set_xticks(x, [str(i) for i in frame.index], rotation=30, ha="right")
+        many = len(frame) > 8
+        chars = max(8, min(18, 90 // max(len(frame), 1)))  # what fits under one group
+        ax.set_xticks(
+            x,
+            [wrap_label(i, chars) for i in frame.index],
+            rotation=30 if many else 0,
+            ha="right" if many else "center",
+        )
         ax.set_ylabel(unit)
         ax.set_title(title)
-        ax.legend(frameon=False)
+        _value_axis(ax.yaxis, frame.to_numpy())
+        _legend_outside(ax)
     parts = [f"{c}: total {_fmt(frame[c].sum(), unit)}" for c in frame.columns]
     alt = (
         f"Grouped bar chart{': ' + title if title else ''} comparing {', '.join(map(str, frame.columns))} "
@@ -245,21 +316,34 @@ def stacked_bar(
     >>> "8.0 t CO2e" in stacked_bar(df, unit="t CO2e").alt_text
     True
     """
-    with style():
-        fig, ax = plt.subplots(figsize=(10, 5))
-        frame.plot(kind="barh" if horizontal else "bar", stacked=True, ax=ax, width=0.7)
-        (ax.set_xlabel if horizontal else ax.set_ylabel)(unit)
-        if not horizontal:
-            ax.tick_params(axis="x", rotation=30)
-        ax.set_title(title)
-        ax.legend(frameon=False)
     totals = frame.sum(axis=1)
+    with style():
+        fig, ax = plt.subplots(figsize=(11, max(4.5, 0.6 * len(frame) + 2) if horizontal else 5.5))
+        frame.plot(kind="barh" if horizontal else "bar", stacked=True, ax=ax, width=0.7)
+        if horizontal:
+            ax.set_yticks(range(len(frame)), [wrap_label(i, 28) for i in frame.index])
+            ax.set_xlabel(unit)
+            ax.set_ylabel("")
+            _value_axis(ax.xaxis, totals.values)
+        else:
+            ax.set_xticks(range(len(frame)), [wrap_label(i, 16) for i in frame.index], rotation=0)
+            ax.set_ylabel(unit)
+            ax.set_xlabel("")
+            _value_axis(ax.yaxis, totals.values)
+        ax.set_title(title)
+        _legend_outside(ax)
     alt = (
         f"Stacked bar chart{': ' + title if title else ''}; bars: "
         + "; ".join(f"{k} {_fmt(v, unit)}" for k, v in totals.items())
         + f". Segments: {', '.join(map(str, frame.columns))}."
     )
     return _finish(fig, caption or title, alt)
+
+
+def _n80(x: pd.Series, threshold: float = 0.8) -> int:
+    """How many of the largest items it takes to reach ``threshold`` of the total."""
+    share = x.sort_values(ascending=False).cumsum() / x.sum()
+    return int((share.shift(fill_value=0) < threshold).sum())
 
 
 def pareto(
@@ -272,46 +356,54 @@ def pareto(
 ) -> Chart:
     """Two Pareto charts side by side: categories ranked by spend and by emissions.
 
-    Each panel shows the share of its total per category (bars) and the
-    cumulative share (line), with the 80% mark.
+    Each panel lists the categories from the largest down (horizontal bars:
+    share of the total, in percent), with the cumulative share as a line on
+    the top axis (0% to 100%) and the 80% mark. Bars of the categories that
+    together reach 80% are in colour, the rest grey.
 
     Examples
     --------
     >>> s = pd.Series({"a": 50.0, "b": 30.0, "c": 20.0})
     >>> e = pd.Series({"a": 5.0, "b": 60.0, "c": 35.0})
-    >>> "b" in pareto(s, e).alt_text
+    >>> c = pareto(s, e)
+    >>> "2 of 3 categories hold 80% of spend" in c.alt_text
     True
     """
-
-    def n80(x: pd.Series) -> int:
-        share = x.sort_values(ascending=False).cumsum() / x.sum()
-        return int((share < 0.8).sum() + 1)
-
+    n_spend, n_emis = _n80(spend), _n80(emissions)
+    shown_n = min(top, max(len(spend), len(emissions)))
     with style():
-        fig, axes = plt.subplots(1, 2, figsize=(13, 6))
-        for ax, s, name, color in (
-            (axes[0], spend, "spend", PALETTE[0]),
-            (axes[1], emissions, "emissions", PALETTE[1]),
+        fig, axes = plt.subplots(1, 2, figsize=(15, 0.42 * shown_n + 2.6))
+        for ax, s, name, color, n80 in (
+            (axes[0], spend, "spend", PALETTE[0], n_spend),
+            (axes[1], emissions, "emissions", PALETTE[1], n_emis),
         ):
-            s = s.sort_values(ascending=False)
+            s = s.astype(float).sort_values(ascending=False)
             share = s / s.sum() * 100
             shown = share.head(top)
-            labels = [str(k)[:28] for k in shown.index]
-            ax.bar(labels, shown.values, color=color)
-            ax2 = ax.twinx()
-            ax2.plot(labels, share.cumsum().head(top).values, color=PALETTE[4], marker="o")
-            ax2.axhline(80, color=MUTED, linestyle="--", linewidth=1)
-            ax2.set_ylim(0, 105)
-            ax2.set_ylabel("cumulative %")
-            ax.set_ylabel(f"% of {name}")
-            ax.set_title(f"Ranked by {name}")
-            ax.tick_params(axis="x", rotation=75, labelsize=9)
+            y = np.arange(len(shown))
+            colors = [color if i < n80 else MUTED for i in range(len(shown))]
+            ax.barh(
+                y, shown.values, color=colors, tick_label=[wrap_label(k, 26) for k in shown.index]
+            )
+            ax.invert_yaxis()
+            ax.set_xlabel(f"% of {name} (bars)")
+            ax.xaxis.set_major_formatter(ticker.PercentFormatter(xmax=100, decimals=0))
+            ax.set_title(f"Ranked by {name}: {n80} of {len(s)} hold 80%")
+            ax2 = ax.twiny()
+            ax2.plot(share.cumsum().head(top).values, y, color=PALETTE[4], marker="o")
+            ax2.axvline(80, color=MUTED, linestyle="--", linewidth=1)
+            ax2.set_xlim(0, 102)
+            _percent_axis(ax2.xaxis)
+            ax2.set_xlabel(f"cumulative % of {name} (line)")
+            ax2.tick_params(axis="x", labelsize=10)
+            ax.tick_params(axis="y", labelsize=10)
         fig.suptitle(title)
     alt = (
-        f"Two Pareto charts. Left: categories ranked by spend; {n80(spend)} categories hold 80% "
-        f"of spend; largest: {', '.join(map(str, spend.sort_values(ascending=False).index[:3]))}. "
-        f"Right: ranked by emissions; {n80(emissions)} categories hold 80% of emissions; largest: "
-        f"{', '.join(map(str, emissions.sort_values(ascending=False).index[:3]))}."
+        f"Two Pareto charts. Left: categories ranked by spend; {n_spend} of {len(spend)} "
+        f"categories hold 80% of spend; largest: "
+        f"{', '.join(map(str, spend.sort_values(ascending=False).index[:3]))}. "
+        f"Right: ranked by emissions; {n_emis} of {len(emissions)} categories hold 80% of "
+        f"emissions; largest: {', '.join(map(str, emissions.sort_values(ascending=False).index[:3]))}."
     )
     return _finish(fig, caption or title, alt)
 
@@ -330,7 +422,8 @@ def waterfall(
     ----------
     steps : Series
         First value = the starting total; the others = changes (negative for
-        exclusions or reductions). The result bar is added.
+        exclusions or reductions). The result bar is added. The bars of the
+        changes are labelled with their sign (``−21,500``, ``+1,800``).
 
     Examples
     --------
@@ -338,39 +431,45 @@ def waterfall(
     ...               unit="USD", total_label="Factor-ready spend")
     >>> "Factor-ready spend: 35.0 USD" in w.alt_text
     True
+    >>> [t.get_text() for t in w.fig.axes[0].texts]
+    ['100', '−60.0', '−5.0', '35.0']
     """
     values = steps.astype(float)
     result = values.sum()
     labels = [str(k) for k in values.index] + [total_label]
-    bottoms, heights, colors = [], [], []
+    bottoms, heights, colors, texts = [], [], [], []
     running = 0.0
     for i, v in enumerate(values.values):
         if i == 0:
             bottoms.append(0.0)
             heights.append(v)
             colors.append(PALETTE[0])
+            texts.append(_fmt(v))
             running = v
         else:
             bottoms.append(running + min(v, 0.0))
             heights.append(abs(v))
             colors.append(PALETTE[2] if v < 0 else PALETTE[1])
+            texts.append(_signed(v))
             running += v
     bottoms.append(0.0)
     heights.append(result)
     colors.append(PALETTE[4])
+    texts.append(_fmt(result))
     with style():
-        fig, ax = plt.subplots(figsize=(max(8, 0.9 * len(labels) + 3), 5.5))
-        ax.bar(labels, heights, bottom=bottoms, color=colors)
-        for x, (b, h) in enumerate(zip(bottoms, heights, strict=True)):
-            ax.text(x, b + h, _fmt(h, ""), ha="center", va="bottom", fontsize=9)
+        fig, ax = plt.subplots(figsize=(max(8, 1.6 * len(labels) + 2), 5.5))
+        ax.bar(range(len(labels)), heights, bottom=bottoms, color=colors)
+        ax.set_xticks(range(len(labels)), [wrap_label(k, 14) for k in labels])
+        for x, (b, h, t) in enumerate(zip(bottoms, heights, texts, strict=True)):
+            ax.text(x, b + h, t, ha="center", va="bottom", fontsize=10)
         ax.set_ylabel(unit)
         ax.set_title(title)
-        ax.tick_params(axis="x", rotation=35)
-        ax.yaxis.set_major_formatter(_axis_format(np.add(bottoms, heights)))
+        _value_axis(ax.yaxis, np.add(bottoms, heights))
+        ax.margins(y=0.08)
     alt = (
         f"Waterfall chart{': ' + title if title else ''}. Starts at {labels[0]} "
         f"{_fmt(values.iloc[0], unit)}; steps: "
-        + "; ".join(f"{k} {_fmt(v, unit)}" for k, v in values.iloc[1:].items())
+        + "; ".join(f"{k} {_signed(v, unit)}" for k, v in values.iloc[1:].items())
         + f"; ends at {total_label}: {_fmt(result, unit)}."
     )
     return _finish(fig, caption or title, alt)
@@ -395,8 +494,10 @@ def ranges(
     True
     """
     f = frame.sort_values(point)
+    labels = [wrap_label(i, 30) for i in f.index]
+    lines = max((lb.count("\n") + 1 for lb in labels), default=1)
     with style():
-        fig, ax = plt.subplots(figsize=(9, 0.5 * len(f) + 1.5))
+        fig, ax = plt.subplots(figsize=(10, (0.28 + 0.16 * lines) * len(f) + 1.6))
         y = np.arange(len(f))
         ax.errorbar(
             f[point],
@@ -408,9 +509,10 @@ def ranges(
             elinewidth=3,
             capsize=4,
         )
-        ax.set_yticks(y, [str(i) for i in f.index])
+        ax.set_yticks(y, labels)
         ax.set_xlabel(unit)
         ax.set_title(title)
+        _value_axis(ax.xaxis, f[[low, point, high]].to_numpy())
     alt = (
         f"Range chart{': ' + title if title else ''}; point estimates with 95% ranges: "
         + "; ".join(
@@ -439,13 +541,19 @@ def line(
     True
     """
     with style():
-        fig, ax = plt.subplots(figsize=(9, 5))
+        fig, ax = plt.subplots(figsize=(10, 5))
         for col in frame.columns:
             ax.plot(frame.index, frame[col].values, marker="o", label=str(col))
         ax.set_ylabel(unit)
         ax.set_xlabel(xlabel)
         ax.set_title(title)
-        ax.legend(frameon=False)
+        _value_axis(ax.yaxis, frame.to_numpy())
+        if np.nanmin(frame.to_numpy(dtype=float)) >= 0:
+            ax.set_ylim(bottom=0)  # a change reads at its true size
+        if pd.api.types.is_integer_dtype(frame.index):  # years: whole numbers, no separator
+            ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=8, integer=True))
+            ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}"))
+        _legend_outside(ax)
     alt = (
         f"Line chart{': ' + title if title else ''}, {frame.index[0]} to {frame.index[-1]}: "
         + "; ".join(

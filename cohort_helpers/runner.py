@@ -25,6 +25,12 @@ from . import DEFAULT_MEMBER, paths
 
 #: Kernel used for every execution: the interpreter running this code.
 KERNEL_NAME = "python3"
+#: Arguments for every kernel started here. The kernel runs on this machine, for this
+#: process only; its start-up warning "Kernel is running over TCP without encryption"
+#: (once per notebook) says nothing the person running ``make run`` can act on, so the
+#: kernel application logs errors only. Warnings and errors of the notebook's own code
+#: still show in the notebook.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 @dataclass
@@ -73,13 +79,63 @@ def member_country(member: str) -> str:
         return "US"
 
 
-def to_html(executed: Path, html: Path) -> None:
-    """Render an executed notebook to a standalone HTML page."""
+def html_title(nb) -> str:
+    """``"Session N: <title> - <member display name>"`` for an executed notebook.
+
+    The title is the notebook's first ``#`` heading; the member is the
+    ``member`` parameter papermill recorded, shown by its display name.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Session 2: Survey")])
+    >>> html_title(nb)
+    'Session 2: Survey'
+    """
+    heading = next(
+        (
+            line[2:].strip()
+            for cell in nb.cells
+            if cell.cell_type == "markdown"
+            for line in cell.source.splitlines()
+            if line.startswith("# ")
+        ),
+        "Notebook",
+    )
+    member = nb.metadata.get("papermill", {}).get("parameters", {}).get("member")
+    if not member:
+        return heading
+    try:
+        from . import members
+
+        name = members.member_profile(member).name
+    except Exception:  # an unknown member still gets a title
+        name = member
+    return f"{heading} - {name}"
+
+
+def to_html(executed: Path, html: Path, *, instructor_notes: bool = True) -> None:
+    """Render an executed notebook to a standalone HTML page titled by :func:`html_title`.
+
+    Outputs that carry both a widget view and a static summary (the panels of
+    :mod:`cohort_helpers.widgets`) show the static summary: a page has no
+    kernel for the widget. ``instructor_notes=False`` leaves out the cells
+    tagged ``instructor`` (the participants' page).
+    """
     import nbformat
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    from .widgets.static import EXPORT_PRIORITY
 
     nb = nbformat.read(executed, as_version=4)
-    body, _ = HTMLExporter().from_notebook_node(nb)
+    if not instructor_notes:
+        from .authoring import participant_edition
+
+        nb = participant_edition(nb)
+    nb.metadata["title"] = html_title(nb)
+    config = Config({"NbConvertBase": {"display_data_priority": EXPORT_PRIORITY}})
+    body, _ = HTMLExporter(config=config).from_notebook_node(nb)
     html.write_text(body, encoding="utf-8")
 
 
@@ -90,6 +146,7 @@ def execute(
     *,
     html: bool = True,
     cwd: Path | None = None,
+    instructor_notes: bool = True,
 ) -> NotebookRun:
     """Execute one notebook with papermill into ``out_dir``; never raises on cell errors."""
     import papermill as pm
@@ -105,6 +162,7 @@ def execute(
             kernel_name=KERNEL_NAME,
             cwd=str(cwd or notebook.parent),
             progress_bar=False,
+            extra_arguments=KERNEL_ARGUMENTS,
         )
     except pm.PapermillExecutionError as exc:
         return NotebookRun(
@@ -118,7 +176,7 @@ def execute(
     page = None
     if html:
         page = executed.with_suffix(".html")
-        to_html(executed, page)
+        to_html(executed, page, instructor_notes=instructor_notes)
     return NotebookRun(notebook.name, "ok", time.perf_counter() - t0, executed, page)
 
 
@@ -155,7 +213,9 @@ def run_member(
             continue
         print(f"  running {nb.name} for {member} ...", flush=True)
         params = {"member": member, "output_dir": str(out / nb.stem)}
-        run = execute(nb, out, params, html=html)
+        # the session pages are the participants' (instructor notes: the notebooks,
+        # `cohort notebooks editions` and the answer keys)
+        run = execute(nb, out, params, html=html, instructor_notes=False)
         print(f"    {run.status} in {run.seconds:.1f} s {run.message}", flush=True)
         runs.append(run)
     return runs

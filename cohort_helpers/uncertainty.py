@@ -82,7 +82,11 @@ import pandas as pd
 from . import factors as _factors
 
 __all__ = [
+    "DQ_SOURCE",
     "DQ_TO_PEDIGREE",
+    "assumptions_line",
+    "assumptions_table",
+    "output_table",
     "EEIO_BASIC_GSD",
     "EEIO_BASIC_VARIANCE",
     "INDICATORS",
@@ -94,6 +98,7 @@ __all__ = [
     "pedigree_variance",
     "sector_scores",
     "sector_variances",
+    "sensitivity",
 ]
 
 #: ecoinvent v3 variances of ln(factor) for pedigree scores 1..5.
@@ -114,6 +119,12 @@ DQ_TO_PEDIGREE: dict[str, str] = {
     "geographical": "geographical",
     "technological": "technological",
 }
+
+#: Where the pedigree scores come from (the registered data-quality file).
+DQ_SOURCE = (
+    "US EPA data-quality scores per USEEIO sector and gas (USEPA/supply-chain-factors, "
+    "DQ_USEEIOv2.0.16-GHG.csv), ecoinvent v3 pedigree variances"
+)
 
 #: Geometric standard deviation assumed for an EEIO factor before pedigree.
 EEIO_BASIC_GSD = 1.5
@@ -342,7 +353,7 @@ def code_variances(
     worst_all = (
         float(v[list(INDICATORS)].max().sum()) if set(INDICATORS) <= set(v) else float(pv.max())
     )
-    weights = _factors._output_by_bea()
+    weights = _factors.bea_weights()
     idx = v.index.astype(str)
 
     def one(c: str) -> tuple[float, str]:
@@ -356,7 +367,13 @@ def code_variances(
 
     rows = {}
     for code in pd.unique(pd.Series(list(codes), dtype=object)):  # distinct codes only
-        comps = _factors._components(code) if isinstance(code, str) else []
+        if code in _factors.PROFILE_CODES:  # profile codes: profile-weighted variances
+            pw = _factors.profile_bea_weights(code)
+            parts = [one(c)[0] for c in pw.index]
+            val = float(np.dot(pw.to_numpy(), parts))
+            rows[code] = (val, f"{code} profile-weighted mean over {len(pw)} sectors")
+            continue
+        comps = _factors.bea_components(code) if isinstance(code, str) else []
         if len(comps) <= 1:
             rows[code] = one(comps[0] if comps else "")
             continue
@@ -440,6 +457,31 @@ class MonteCarloResult:
     def range95(self) -> tuple[float, float]:
         """The 95 % range of the total."""
         return (self.p2_5, self.p97_5)
+
+    def variance_decomposition(self) -> pd.Series:
+        """How much of the range comes from each term; the shares add up to 1.
+
+        Each code's share of the total variance (``share_of_variance``) is
+        split among its three log-variance terms in proportion to them
+        (``pedigree_variance``, ``basic_variance``, ``classification_variance``,
+        which add up to its ``sigma2``), then summed over codes.
+
+        Examples
+        --------
+        >>> res.variance_decomposition().sum()  # doctest: +SKIP
+        1.0
+        """
+        c = self.contributions
+        terms = ["pedigree_variance", "basic_variance", "classification_variance"]
+        w = c["share_of_variance"].fillna(0.0).to_numpy()
+        if w.sum() <= 0:
+            w = np.ones(len(c)) / max(len(c), 1)
+        part = c[terms].to_numpy() / c["sigma2"].to_numpy()[:, None]
+        shares = (w[:, None] * part).sum(axis=0) / w.sum()
+        return pd.Series(
+            shares, index=["pedigree (data-quality scores)", "basic spread", "classification"],
+            name="share_of_variance",
+        )
 
     def summary(self) -> str:
         """A sentence for a notebook or report.
@@ -647,6 +689,9 @@ def monte_carlo(
         {
             "emissions": e_code,
             "sigma2": sigma2,
+            "pedigree_variance": ped,
+            "basic_variance": np.full(n_codes, float(basic_variance)),
+            "classification_variance": scale * (1.0 - conf_code),
             "gsd": np.exp(sigma),
             "confidence": conf_code,
             "variance": var_c,
@@ -690,3 +735,185 @@ def monte_carlo(
         totals=totals,
         assumptions=assumptions,
     )
+
+
+def assumptions_table(mc: MonteCarloResult, factor_set: str = "sef_v1.3") -> pd.DataFrame:
+    """Every assumption of a Monte Carlo run, and the variance decomposition, as rows.
+
+    Parameters
+    ----------
+    mc : MonteCarloResult
+    factor_set : str
+        Name of the factor set the emissions were computed with: for sets
+        other than EPA SEF (Open CEDA, a national set) the table says that
+        the pedigree scores are the US ones.
+
+    Returns
+    -------
+    DataFrame
+        ``section`` (``"assumption"`` or ``"variance share"``), ``item``,
+        ``value`` and ``note``. The ``"variance share"`` values add up to 1.
+
+    Examples
+    --------
+    >>> t = assumptions_table(res)  # doctest: +SKIP
+    >>> t.loc[t.section == "variance share", "value"].astype(float).sum()  # doctest: +SKIP
+    1.0
+    """
+    a = mc.assumptions
+    basic = float(a.get("basic_variance", EEIO_BASIC_VARIANCE))
+    us = str(factor_set).startswith("sef")
+    ped_note = (
+        "the US sector scores of the EPA factors"
+        if us
+        else f"US sector scores used for {factor_set} as well: no data-quality scores are "
+        "published for these factors, so the US scores of the same BEA sectors stand in "
+        "(their real spread is probably wider)"
+    )
+    rows = [
+        ("assumption", "distribution", a.get("distribution", ""), "one lognormal per BEA code"),
+        (
+            "assumption",
+            "central value",
+            mc.central,
+            "mean: the published factor is the lognormal's mean (EEIO sector average); "
+            "median (ecoinvent convention) moves the range up by about 15-20 %",
+        ),
+        (
+            "assumption",
+            "basic GSD",
+            f"{math.exp(math.sqrt(basic)):.3g}",
+            f"variance of ln(factor) {basic:.4f} = ln(GSD)^2, before pedigree; our judgment "
+            "for an EEIO sector factor",
+        ),
+        (
+            "assumption",
+            "classification term",
+            f"{a.get('classification_scale', float('nan')):.4f} x (1 - confidence)",
+            "scale = variance of ln(factor) across the codes of EPA SEF v1.3; confidence is "
+            "the |emissions|-weighted mean per code",
+        ),
+        ("assumption", "pedigree source", DQ_SOURCE, ped_note),
+        ("assumption", "score aggregation", str(a.get("dq_aggregate", "")), "per-gas rows to one"),
+        ("assumption", "correlation", a.get("correlation", ""), ""),
+        ("assumption", "draws", f"{mc.n_draws}", ""),
+        ("assumption", "seed", f"{mc.seed}", "same seed, same range"),
+        (
+            "assumption",
+            "codes with fallback scores",
+            ", ".join(map(str, a.get("codes_with_fallback_scores", []))) or "none",
+            "no scores in the file: worst of the codes sharing the first 5 or 4 characters",
+        ),
+    ]
+    dec = mc.variance_decomposition()
+    for item, v in dec.items():
+        rows.append(("variance share", item, float(v), "share of the total's variance"))
+    return pd.DataFrame(rows, columns=["section", "item", "value", "note"])
+
+
+def output_table(
+    ranges: pd.DataFrame, mc: MonteCarloResult | None, factor_set: str = "sef_v1.3"
+) -> pd.DataFrame:
+    """``uncertainty.csv``: the ranges, then every assumption and the variance shares.
+
+    ``ranges`` rows (``section = "range"``, ``item`` = group) keep their
+    ``point_t``, ``mean_t``, ``p2_5_t``, ``p97_5_t``; the rows of
+    :func:`assumptions_table` follow with ``value`` and ``note``.
+
+    Examples
+    --------
+    >>> output_table(inv.uncertainty, inv.monte_carlo).section.unique().tolist()  # doctest: +SKIP
+    ['range', 'assumption', 'variance share']
+    """
+    r = ranges.copy()
+    if "group" in r.columns:
+        r = r.rename(columns={"group": "item"})
+    r.insert(0, "section", "range")
+    if mc is None:
+        note = pd.DataFrame(
+            [("assumption", "monte carlo", "not computed", "run with n_draws > 0")],
+            columns=["section", "item", "value", "note"],
+        )
+        return pd.concat([r, note], ignore_index=True)
+    return pd.concat([r, assumptions_table(mc, factor_set)], ignore_index=True)
+
+
+def assumptions_line(mc: MonteCarloResult, factor_set: str = "sef_v1.3") -> str:
+    """The assumptions of :func:`assumptions_table` in one sentence (README sheet).
+
+    Examples
+    --------
+    >>> print(assumptions_line(res))  # doctest: +SKIP
+    basic GSD 1.5; classification 0.6740 x (1 - confidence); ...
+    """
+    t = assumptions_table(mc, factor_set)
+    a = t[t["section"] == "assumption"].set_index("item")["value"]
+    v = t[t["section"] == "variance share"].set_index("item")["value"]
+    ped = t.set_index("item").loc["pedigree source", "note"]
+    return (
+        f"basic GSD {a['basic GSD']}; classification term {a['classification term']}; "
+        f"pedigree: {a['pedigree source']} ({ped}); published factor = lognormal "
+        f"{a['central value']}; {a['draws']} draws, seed {a['seed']}. Share of the variance: "
+        + ", ".join(f"{k} {float(x):.0%}" for k, x in v.items())
+        + " (see uncertainty.csv)."
+    )
+
+
+def sensitivity(
+    lines: pd.DataFrame,
+    gsds: Sequence[float] = (1.2, 1.5, 2.0),
+    centrals: Sequence[str] = ("mean", "median"),
+    *,
+    n_draws: int = 1000,
+    seed: int | None = 2022,
+    value_col: str = "kg_co2e",
+) -> pd.DataFrame:
+    """The 95 % range of a total under other assumptions: basic GSD x mean/median.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Included lines with ``bea_code``, emissions (``value_col``) and ``confidence``.
+    gsds : sequence of float
+        Basic geometric standard deviations to try (1.5 is the default assumption).
+    centrals : sequence of {"mean", "median"}
+        Whether the published factor is the lognormal's mean or median.
+
+    Returns
+    -------
+    DataFrame
+        One row per (``basic_gsd``, ``central``): ``point_t``, ``p2_5_t``,
+        ``p97_5_t``, ``width_pct`` (97.5th minus 2.5th percentile, % of the
+        point) and the variance shares of the three terms.
+
+    Examples
+    --------
+    >>> sensitivity(inc, gsds=(1.5,), centrals=("mean",))["basic_gsd"].tolist()  # doctest: +SKIP
+    [1.5]
+    """
+    rows = []
+    for g in gsds:  # a handful of runs over the same codes
+        for c in centrals:
+            mc = monte_carlo(
+                lines,
+                n_draws=n_draws,
+                seed=seed,
+                value_col=value_col,
+                basic_variance=math.log(float(g)) ** 2,
+                central=c,  # type: ignore[arg-type]
+            )
+            dec = mc.variance_decomposition()
+            rows.append(
+                {
+                    "basic_gsd": float(g),
+                    "central": c,
+                    "point_t": mc.point / 1000,
+                    "p2_5_t": mc.p2_5 / 1000,
+                    "p97_5_t": mc.p97_5 / 1000,
+                    "width_pct": (mc.p97_5 - mc.p2_5) / mc.point * 100 if mc.point else np.nan,
+                    "share_pedigree": dec.iloc[0],
+                    "share_basic": dec.iloc[1],
+                    "share_classification": dec.iloc[2],
+                }
+            )
+    return pd.DataFrame(rows)

@@ -47,6 +47,7 @@ __all__ = [
     "read_member",
     "add_member",
     "slugify",
+    "workspace_rates",
 ]
 
 WORKSPACE_ENV = "COHORT_WORKSPACE"
@@ -188,6 +189,7 @@ def add_member(
     currency: str | None = None,
     fiscal_year_start_month: int | None = None,
     chart: str | os.PathLike | None = None,
+    rates: dict[str, dict[int, float]] | None = None,
     replace: bool = False,
 ) -> Path:
     """Write a workspace member folder (copies of the files and a ``member.yaml``).
@@ -207,6 +209,10 @@ def add_member(
         ``scope``, ``source``, ``t_co2e``).
     residents, employees : int, optional
         For comparisons per resident and per employee (Session 5).
+    rates : mapping, optional
+        Annual average exchange rates the bundled tables lack, as
+        ``{"GBP per USD": {2017: 0.776}}`` (``cohort member add --rate
+        GBP:2017=0.776``); see :func:`workspace_rates`.
     replace : bool
         Replace an existing member of that name.
 
@@ -260,6 +266,11 @@ def add_member(
         "chart": None,
         "ledgers": entries,
         "lgo": None,
+        "rates": {
+            str(pair): {int(y): float(v) for y, v in values.items()}
+            for pair, values in (rates or {}).items()
+        }
+        or None,
     }
     if chart is not None:
         cp = Path(chart)
@@ -272,11 +283,43 @@ def add_member(
         f"# Cohort member {slug!r}: written by `cohort member add`; edit the figures freely.\n"
         "# residents/employees: for comparisons per resident and per employee (Session 5).\n"
         "# operating_budget/capital_budget: in the member's currency (Sessions 1 and 3).\n"
+        "# rates: annual average exchange rates, e.g. {'GBP per USD': {2017: 0.776}}.\n"
     )
     (folder / "member.yaml").write_text(
         header + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     return folder
+
+
+def workspace_rates() -> pd.DataFrame:
+    """Exchange rates registered with the workspace members (``rates:`` in ``member.yaml``).
+
+    They fill the years and currencies the bundled tables lack (see
+    :func:`cohort_helpers.adjust.exchange_rates`); a bundled rate is never
+    replaced. When two members give the same pair and year, the member first in
+    alphabetical order wins.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``pair`` (``"GBP per USD"``), ``rate``, ``member``.
+
+    Examples
+    --------
+    >>> workspace_rates().columns.tolist()
+    ['year', 'pair', 'rate', 'member']
+    """
+    rows = []
+    for slug in list_workspace_members():
+        try:
+            meta = read_member(slug)
+        except (KeyError, WorkspaceError):
+            continue
+        for pair, values in (meta.get("rates") or {}).items():
+            for year, value in (values or {}).items():
+                rows.append((int(year), str(pair), float(value), slug))
+    out = pd.DataFrame(rows, columns=["year", "pair", "rate", "member"])
+    return out.drop_duplicates(["pair", "year"], ignore_index=True)
 
 
 def read_lgo_file(path: str | os.PathLike, slug: str) -> pd.DataFrame:

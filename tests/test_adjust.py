@@ -187,16 +187,32 @@ def test_us_factors_convert_then_deflate():
     assert out.attrs["price_year"] == 2022
 
 
-def test_open_ceda_country_factors_convert_currency_only():
+def test_open_ceda_country_factors_convert_then_cpi_u_by_default():
     lines = pd.DataFrame(
         {"amount": [8599.1, 9613.7], "fiscal_year": [2021, 2022], "currency": "NOK"}
     )
+    cpi = {2021: 270.970, 2022: 292.655}  # BLS CUUR0000SA0 annual averages
     out = adjust.to_factor_dollars(lines, "open_ceda:NOR", rates=RATES)
+    assert out["amount_adjusted"].tolist() == pytest.approx([1000.0 * 292.655 / 270.970, 1000.0])
+    assert out.attrs["currency_rule"] == "convert_then_cpi"
+    assert "CPI-U" in out.attrs["note"] and "2022 USD" in out.attrs["note"]
+    assert out.attrs["price_method"] == "cpi_u (country factors)"
+    mine = adjust.to_factor_dollars(lines, "open_ceda:NOR", rates=RATES, cpi=cpi)
+    assert mine["price_ratio"].tolist() == pytest.approx([292.655 / 270.970, 1.0])
+
+
+def test_open_ceda_currency_only_leaves_the_year_gap_and_says_so():
+    lines = pd.DataFrame(
+        {"amount": [8599.1, 9613.7], "fiscal_year": [2021, 2022], "currency": "NOK"}
+    )
+    out = adjust.to_factor_dollars(lines, "open_ceda:NOR", rates=RATES, currency_rule="currency_only")
     assert out["amount_adjusted"].tolist() == pytest.approx([1000.0, 1000.0])
     assert (out["price_ratio"] == 1.0).all()
     assert out.attrs["currency_rule"] == "currency_only"
     assert "not adjusted" in out.attrs["note"]
-    at_factor_year = adjust.to_factor_dollars(lines, "open_ceda:NOR", rates=RATES, fx_year="factor")
+    at_factor_year = adjust.to_factor_dollars(
+        lines, "open_ceda:NOR", rates=RATES, fx_year="factor", currency_rule="currency_only"
+    )
     assert at_factor_year["amount_adjusted"].iloc[0] == pytest.approx(8599.1 / 9.6137)
 
 

@@ -243,5 +243,5 @@ def test_workspace_member_without_lgo_gives_a_note(tmp_path, monkeypatch):
         "solo", country="NO", ledgers=[NO_LEDGER], mappings=[NO_MAP], fiscal_years=[2021]
     )
     lgo = members.lgo_inventory("solo")
-    assert lgo.empty and "no LGO" in lgo.attrs["note"]
+    assert lgo.empty and "No LGO inventory" in lgo.attrs["note"]
     assert members.member_profile("solo").currency == "NOK"

@@ -17,7 +17,12 @@ from cohort_helpers import data
 def test_every_registered_file_is_found_and_verified(data_dir):
     rows = data.status()
     assert [r["name"] for r in rows] == list(data.REGISTRY)
-    assert len(rows) == 11  # + Census NAICS index, codes, descriptions and the MCC list (engine)
+    # user-supplied newer factor sets (SEF v1.4, Open CEDA 2025) are optional
+    optional = [r for r in rows if data.REGISTRY[r["name"]].optional]
+    assert {r["name"] for r in optional} == {"sef_v14", "open_ceda_2025"}
+    assert all(r["check"].startswith("optional") for r in optional)
+    rows = [r for r in rows if not data.REGISTRY[r["name"]].optional]
+    assert len(rows) == 11  # + Census NAICS index, codes, descriptions, MCC list (engine)
     for r in rows:
         assert r["found_in"] == "COHORT_DATA_DIR", r
         assert r["check"] == "sha256 ok", r

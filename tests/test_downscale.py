@@ -151,7 +151,8 @@ def test_disaggregate_uses_national_weights():
     assert d["share"].to_numpy() == pytest.approx((w / w.sum()).to_numpy())
     # consistent with the prefix-average factor (up to cent rounding)
     f = factors.lookup(d["naics6"], "sef_v1.3")["factor_kg_per_usd"].to_numpy()
-    prefix = factors.lookup(["5416"], "sef_v1.3")["factor_kg_per_usd"].item()
+    # disaggregate's default is national output (T007); lookup's default is GSLGO (C5)
+    prefix = factors.lookup(["5416"], "sef_v1.3", weights="output")["factor_kg_per_usd"].item()
     assert (d["amount"].to_numpy() * f).sum() == pytest.approx(1_000_000 * prefix, rel=1e-6)
 
 

@@ -396,3 +396,188 @@ def test_exercise_runs_to_the_end_with_every_task_not_yet_done(solution, tmp_pat
     expected = registered_task_names(solution)
     if expected is not None:
         assert {t for t, _ in found} == expected
+
+
+# ------------------------------------------- friendly errors (the common slips)
+
+SESSION_1 = ROOT / "solutions" / "01_lgo_and_supply_chain.ipynb" if ROOT else None
+
+
+def test_friendly_message_for_each_slip_without_a_kernel():
+    import pandas as pd
+
+    from cohort_helpers.homework import errors
+
+    buckets = pd.Series([1.0, 2.0], index=["included, category 1", "included, category 2"])
+    with pytest.raises(KeyError) as info:
+        buckets["included, categroy 1"]
+    assert errors.friendly_message(info.value) == (
+        "there is no label 'included, categroy 1'; did you mean 'included, category 1'?"
+    )
+    frame = pd.DataFrame({"category 1": [1.0], "amount": [2.0]})
+    with pytest.raises(KeyError) as info:
+        frame[["amount", "categroy 1"]]
+    assert errors.friendly_message(info.value) == (
+        "there is no column 'categroy 1'; did you mean 'category 1'?"
+    )
+    library = {"__name__": "some_library"}
+    exec("def total(df):\n    return df['categroy 1'].sum()", library)
+    with pytest.raises(KeyError) as info:
+        library["total"](frame)  # a library's own lookup, not the participant's: left to IPython
+    assert errors.friendly_message(info.value) is None
+    with pytest.raises(KeyError) as info:
+        {"a": 1}["b"]  # not a pandas label: left to IPython
+    assert errors.friendly_message(info.value) is None
+    namespace = {
+        "screening_t": ...,
+        "_ih": ["", "# YOUR CODE HERE (task 2)\nscreening_t = ...\ncheck.task_2(screening_t)"],
+    }
+    with pytest.raises(TypeError) as info:
+        namespace["screening_t"] / 2
+    namespace["_ih"].append("screening_ratio = screening_t / 2\ncheck.task_3(screening_ratio)")
+    assert errors.friendly_message(info.value, user_ns=namespace) == (
+        "task 3 uses your answer to task 2 (`screening_t` is still `...`): do task 2 first"
+    )
+    assert errors.friendly_message(NameError("name 'check' is not defined", name="check"), None, {})
+    assert errors.RUN_ABOVE in errors.friendly_message(
+        NameError("name 'check' is not defined", name="check"), None, {"checks": 1}
+    )
+    assert (
+        errors.friendly_message(
+            NameError("name 'profle' is not defined", name="profle"), None, {"profile": 1}
+        )
+        == "there is no name 'profle'; did you mean 'profile'?"
+    )
+    assert errors.friendly_message(ValueError("boom")) is None
+
+
+def test_placeholder_tasks_reads_the_generated_placeholders():
+    from cohort_helpers.homework import errors
+
+    text = ex.render_exercise(SESSION_1)
+    cells = [c.source for c in nbformat.reads(text, as_version=4).cells]
+    found = errors.placeholder_tasks(cells)
+    assert found["purchase_share"] == "task 1" and found["screening_t"] == "task 2"
+    assert found["screening_ratio"] == "task 3" and found["my_codes"] == "task 4"
+
+
+def session1_exercise() -> nbformat.NotebookNode:
+    return nbformat.reads(ex.render_exercise(SESSION_1), as_version=4)
+
+
+def error_outputs(nb: nbformat.NotebookNode, cell_id: str) -> tuple[str, str]:
+    """(the error output's traceback text, the HTML shown) of one executed cell."""
+    cell = next(c for c in nb.cells if c.get("id") == cell_id)
+    tb = "\n".join(line for o in cell.outputs if o.output_type == "error" for line in o.traceback)
+    shown = "\n".join(
+        o.get("data", {}).get("text/html", "")
+        for o in cell.outputs
+        if o.output_type == "display_data"
+    )
+    return re.sub(r"\x1b\[[0-9;]*m", "", tb), shown
+
+
+def run_slips(nb: nbformat.NotebookNode, tmp_path: Path) -> nbformat.NotebookNode:
+    import papermill as pm
+
+    path = tmp_path / "slips.ipynb"
+    nbformat.write(nb, path)
+    try:
+        pm.execute_notebook(
+            str(path),
+            str(tmp_path / "out.ipynb"),
+            kernel_name="python3",
+            cwd=str(ROOT / "exercises"),
+            progress_bar=False,
+        )
+    except pm.PapermillExecutionError:
+        pass
+    return nbformat.read(tmp_path / "out.ipynb", as_version=4)
+
+
+@pytest.mark.notebooks
+@pytest.mark.skipif(ROOT is None, reason="not a source checkout")
+def test_exercise_turns_the_common_slips_into_plain_words(tmp_path):
+    """A participant's slips in the Session 1 exercise, each in a cell of its own."""
+    nb = session1_exercise()
+    by_id = {c.id: c for c in nb.cells}
+    slips = {
+        "6f6a5e84": 'inv.reconciliation[["bucket", "lines", "amont"]]',
+        "effad940": 'amounts = inv.reconciliation.groupby("bucket")["amount"].sum()\n'
+        'purchase_share = amounts["included, categroy 1"] / amounts["input"]',
+        "ecab6112": 'screening_ratio = screening_t / lgo["t_co2e"].sum()\n'
+        "check.task_3(screening_ratio)",
+        "7b8f22d4": "print(profle.name)",
+    }
+    for cell_id, source in slips.items():
+        by_id[cell_id].source = source
+        by_id[cell_id].metadata["tags"] = ["raises-exception"]
+    at = nb.cells.index(by_id["7b8f22d4"]) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell("%tb", id="show-tb"))
+    other = nbformat.v4.new_code_cell('{"a": 1}["b"]', id="not-a-slip")
+    other.metadata["tags"] = ["raises-exception"]
+    nb.cells.insert(at + 1, other)
+    out = run_slips(nb, tmp_path)
+
+    tb, shown = error_outputs(out, "6f6a5e84")
+    assert "KeyError: there is no column 'amont'; did you mean 'amount'?" in tb
+    assert "get_loc" not in tb and "pandas" not in tb  # no 60-line pandas traceback
+    assert "<details>" in shown and "Full traceback" in shown and "pandas" in shown
+    tb, _ = error_outputs(out, "effad940")
+    assert (
+        "KeyError: there is no label 'included, categroy 1'; did you mean 'included, category 1'?"
+        in tb
+    )
+    tb, _ = error_outputs(out, "ecab6112")
+    assert (
+        "TypeError: task 3 uses your answer to task 2 (`screening_t` is still `...`): "
+        "do task 2 first" in tb
+    )
+    assert "'ellipsis'" not in tb
+    tb, _ = error_outputs(out, "7b8f22d4")
+    assert "NameError: there is no name 'profle'; did you mean 'profile'?" in tb
+    # %tb still shows the whole traceback of the last error
+    full = next(c for c in out.cells if c.get("id") == "show-tb")
+    text = "".join("".join(o.get("traceback", [])) + o.get("text", "") for o in full.outputs)
+    assert "profle" in re.sub(r"\x1b\[[0-9;]*m", "", text)
+    # any other error is shown as IPython shows it
+    tb, shown = error_outputs(out, "not-a-slip")
+    assert "KeyError" in tb and "----> 1" in tb and "there is no" not in tb and not shown
+    # the cells after the slips ran (tasks 4 and 5 come after them)
+    assert {t for t, _ in statuses(out)} >= {"task_4", "task_5"}
+
+
+@pytest.mark.notebooks
+@pytest.mark.skipif(ROOT is None, reason="not a source checkout")
+def test_a_task_cell_after_a_kernel_restart_says_run_the_cells_above(tmp_path):
+    """A new kernel runs a task cell before the setup cell (as after Kernel > Restart)."""
+    from cohort_helpers.homework import errors
+
+    errors.install_kernel_config()  # what `make` does when it sets up the environment
+    nb = session1_exercise()
+    task = next(c for c in nb.cells if "check.task_1(purchase_share)" in c.source)
+    task.source = "check.task_1(purchase_share)"
+    nb.cells = [nb.cells[0], task]
+    out = run_slips(nb, tmp_path)
+    tb, shown = error_outputs(out, task.id)
+    assert (
+        "NameError: 'check' is not defined yet: run the cells above this one first "
+        "(Run > Run All Above Selected Cell)" in tb
+    )
+    assert "<details>" in shown
+
+
+def test_kernel_config_keeps_other_settings(tmp_path):
+    from cohort_helpers.homework import errors
+
+    conf = tmp_path / "etc" / "ipython" / "ipython_kernel_config.json"
+    conf.parent.mkdir(parents=True)
+    conf.write_text('{"InteractiveShellApp": {"extensions": ["autoreload"]}, "X": {"y": 1}}')
+    errors.install_kernel_config(tmp_path)
+    errors.install_kernel_config(tmp_path)
+    import json
+
+    assert json.loads(conf.read_text()) == {
+        "InteractiveShellApp": {"extensions": ["autoreload", errors.EXTENSION]},
+        "X": {"y": 1},
+    }

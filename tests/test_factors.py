@@ -90,7 +90,7 @@ def _expected_prefix_average(prefix: str) -> tuple[float, float]:
 @pytest.mark.parametrize("prefix", ["32541", "33299", "3273"])
 def test_prefix_average_is_output_weighted_mean_of_codes_below(sef, prefix):
     weighted, unweighted = _expected_prefix_average(prefix)
-    r = factors.lookup([prefix], sef)
+    r = factors.lookup([prefix], sef, weights="output")
     assert r.loc[0, "match"] == "prefix_average"
     assert r.loc[0, "weighting"] == "output"
     assert r.loc[0, "n_codes"] == (sef.table.index.str.startswith(prefix)).sum()

@@ -69,6 +69,8 @@ def tampered(data_dir, tmp_path, monkeypatch):
 def test_sentinels_hold_on_the_published_files(data_dir):
     for name in data.REGISTRY:
         found = data.locate(name)
+        if data.REGISTRY[name].optional and not found:
+            continue  # a newer factor set the user may add (checked by structure)
         assert found, name
         frame = data._READERS[name](found[0])
         assert data._sentinel_failures(name, frame) == [], name

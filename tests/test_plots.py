@@ -45,8 +45,8 @@ def test_pareto_counts_categories_to_80_percent():
     spend = pd.Series({"a": 70.0, "b": 20.0, "c": 10.0})
     emis = pd.Series({"a": 10.0, "b": 45.0, "c": 45.0})
     alt = plots.pareto(spend, emis).alt_text
-    assert "2 categories hold 80% of spend" in alt
-    assert "2 categories hold 80% of emissions" in alt
+    assert "2 of 3 categories hold 80% of spend" in alt
+    assert "2 of 3 categories hold 80% of emissions" in alt
 
 
 def test_save_writes_png_and_text(tmp_path):

@@ -184,11 +184,15 @@ def test_factor_choices_for_nok_spend(nor_inv):
     # the first choice is the inventory itself
     assert sef["t_co2e"] == pytest.approx(nor_inv.t_co2e, rel=1e-9)
     assert sef["currency_rule"] == "convert_then_deflate"
-    # Open CEDA: NOK converted at the spend year's rate, no price index
+    # Open CEDA: NOK converted at the spend year's rate, then US CPI-U to the set's 2022 USD
     lines = adjust.factor_ready_lines(nor_inv.lines)
     usd = adjust.to_usd(lines["amount"], lines["currency"], lines["year"]).sum()
-    assert ceda["currency_rule"] == "currency_only"
-    assert ceda["spend_usd"] + ceda["no_factor"] / 8.5991 == pytest.approx(usd, rel=1e-6)
+    assert ceda["currency_rule"] == "convert_then_cpi"
+    cpi = adjust.cpi_u()
+    ratio = cpi[2022] / cpi[2021]  # every line of this example is paid in 2021
+    assert ceda["spend_usd"] + ceda["no_factor"] / 8.5991 * ratio == pytest.approx(
+        usd * ratio, rel=1e-6
+    )
     # margins: leaving them out lowers emissions, the approximation puts them back
     assert sef_wo["t_co2e"] < sef["t_co2e"]
     assert ceda_m["t_co2e"] > ceda["t_co2e"]

@@ -86,8 +86,10 @@ def test_decomposition_sums_exactly_to_the_change_for_real_member_years(some):
             assert abs(d.effects.sum() - d.change) < 1e-6, (member, y0, y1)
             per_cat = d.by_category[["volume", "mix", "price", "factor"]].sum(axis=1)
             assert np.allclose(per_cat, d.by_category["change"], atol=1e-9)
-            # one factor set for every year: no factor effect
-            assert abs(d.factor) < 1e-6
+            # one factor set for every year: no factor effect, except that a coarse code's
+            # factor depends on the operating/capital weights (contract C5), so a shift of
+            # its lines between categories shows as a (tiny) factor effect
+            assert abs(d.factor) < 1e-4 * d.t0, (member, y0, y1, d.factor)
             checked += 1
     assert checked == 4 + 2
 

@@ -235,9 +235,52 @@ _TABLES = [
         "Questions of the Session 2 department spend survey.",
         False,
     ),
-    ("public/cpi_u.csv", "CPI-U annual averages", "Public figures (BLS).", False),
-    ("public/nok_per_usd.csv", "NOK per USD", "Public figures (Norges Bank).", False),
-    ("public/usd_per_gbp.csv", "USD per GBP", "Public figures (annual averages).", False),
+    (
+        "public/cpi_u.csv",
+        "CPI-U annual averages 2010-2025",
+        "US Bureau of Labor Statistics, CPI-U, US city average, all items, series CUUR0000SA0, "
+        "annual average (1982-84 = 100). The note column says how sure each value is.",
+        False,
+    ),
+    (
+        "public/nok_per_usd.csv",
+        "NOK per USD 2010-2025",
+        "Annual averages: Norges Bank (2019-2023, as bundled before) and Federal Reserve G.5A "
+        "(other years); the source and note columns name the publisher of each row.",
+        False,
+    ),
+    (
+        "public/sek_per_usd.csv",
+        "SEK per USD 2010-2025",
+        "Federal Reserve G.5A annual averages (H.10 noon buying rates); see the note column.",
+        False,
+    ),
+    (
+        "public/dkk_per_usd.csv",
+        "DKK per USD 2010-2025",
+        "Federal Reserve G.5A annual averages (H.10 noon buying rates); see the note column.",
+        False,
+    ),
+    (
+        "public/usd_per_eur.csv",
+        "USD per EUR 2010-2025",
+        "Federal Reserve G.5A annual averages (H.10 noon buying rates); see the note column.",
+        False,
+    ),
+    (
+        "public/usd_per_gbp.csv",
+        "USD per GBP 2010-2025",
+        "Federal Reserve G.5A annual averages (2021-2022 as in the curriculum brief); see the "
+        "source and note columns.",
+        False,
+    ),
+    (
+        "public/ppp_oecd.csv",
+        "OECD purchasing power parities for GDP 2015-2024",
+        "OECD PPP for GDP, national currency units per US dollar (indicator PPPGDP), for NOK, "
+        "SEK, DKK, EUR, GBP; every value APPROXIMATE (see the note column).",
+        False,
+    ),
     (
         "public/benchmarks.csv",
         "Benchmark figures",
@@ -245,6 +288,36 @@ _TABLES = [
         False,
     ),
 ]
+
+
+_FED = {
+    "title": "Board of Governors of the Federal Reserve System, G.5A Foreign Exchange Rates "
+    "(Annual)",
+    "path": "https://www.federalreserve.gov/releases/g5a/",
+}
+_BLS = {
+    "title": "US Bureau of Labor Statistics, CPI-U, series CUUR0000SA0, annual average",
+    "path": "https://data.bls.gov/timeseries/CUUR0000SA0",
+}
+_NB = {
+    "title": "Norges Bank, exchange rates, annual averages",
+    "path": "https://www.norges-bank.no/en/topics/Statistics/exchange_rates/",
+}
+#: Primary publishers of the public tables (each row also names its own source).
+_PUBLIC_SOURCES = {
+    "public/cpi_u.csv": [_BLS],
+    "public/nok_per_usd.csv": [_NB, _FED],
+    "public/sek_per_usd.csv": [_FED],
+    "public/dkk_per_usd.csv": [_FED],
+    "public/usd_per_eur.csv": [_FED],
+    "public/usd_per_gbp.csv": [_FED],
+    "public/ppp_oecd.csv": [
+        {
+            "title": "OECD, Purchasing power parities for GDP (PPPGDP), national currency per USD",
+            "path": "https://www.oecd.org/en/data/indicators/purchasing-power-parities-ppp.html",
+        }
+    ],
+}
 
 
 def table_resources(root: Path) -> list[dict]:
@@ -262,7 +335,9 @@ def table_resources(root: Path) -> list[dict]:
             "schema": _schema_from_csv(root / rel),
         }
         if rel.startswith("public/"):
-            r["sources"] = [{"title": "see the source column of each row"}]
+            r["sources"] = _PUBLIC_SOURCES.get(
+                rel, [{"title": "see the source column of each row"}]
+            )
         else:
             r["sources"] = [
                 {
@@ -410,8 +485,18 @@ transaction with them here is fictional.
 
 What is real:
 
-* `public/`: published figures with their sources (CPI-U, NOK per USD, USD per
-  GBP, benchmark figures; values as in the curriculum brief).
+* `public/`: published figures, each row naming its primary publisher and
+  series in `source` / `source_url` and how sure the value is in `note`:
+  CPI-U 2010-2025 (US Bureau of Labor Statistics, series CUUR0000SA0, annual
+  average); NOK, SEK, DKK per USD and USD per EUR, GBP 2010-2025 (Federal
+  Reserve G.5A annual averages of the H.10 noon buying rates; NOK 2019-2023
+  Norges Bank, GBP 2021-2022 as in the curriculum brief); the OECD PPP table
+  (`ppp_oecd.csv`, OECD PPP for GDP, every value approximate); benchmark figures with their sources. These
+  tables were assembled without internet access: values read from a stored
+  copy of a release say so; values recalled from the series are rounded to
+  the digits we are sure of and marked "not checked here"; 2025 values are
+  marked APPROXIMATE. A rate that is missing or that you want to replace is
+  given with `--rate CUR:YEAR=VALUE` (units of CUR per US dollar).
 * The purchase mix: operating purchases are sampled with the BEA 2017 Use
   table column `GSLGO` (state and local general government), capital
   purchases with `F10S00`, `F10E00`, `F10N00`, mapped to NAICS-6 through the
@@ -470,7 +555,8 @@ truth/survey/<slug>_survey_FY<year>.csv  what each survey answer should have bee
 classify/object_codes.csv, vendors.csv, keywords.csv, mcc.csv   classification reference data
 survey/instrument.csv                    the department survey questions
 survey/returns/<slug>/*.xlsx             returned department workbooks; distribution.csv lists who was sent one
-public/cpi_u.csv, nok_per_usd.csv, usd_per_gbp.csv, benchmarks.csv
+public/cpi_u.csv, nok_per_usd.csv, sek_per_usd.csv, dkk_per_usd.csv, usd_per_eur.csv,
+       usd_per_gbp.csv, ppp_oecd.csv, benchmarks.csv
 datapackage.json                         Frictionless descriptor of every file
 ```
 

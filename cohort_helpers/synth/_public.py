@@ -6,42 +6,233 @@ import pandas as pd
 
 from ._spec import CPI_U, NOK_PER_USD, USD_PER_GBP
 
-BLS = "US Bureau of Labor Statistics, CPI for All Urban Consumers (CPI-U), US city average, all items, series CUUR0000SA0, annual average"
+# --------------------------------------------------------------------------
+# Provenance of every bundled rate and index. ``note`` says how sure we are of
+# each value: these tables were assembled without internet access, from the
+# publishers' releases where a stored copy could be read, else from memory.
+# --------------------------------------------------------------------------
+
+BLS = (
+    "US Bureau of Labor Statistics, CPI for All Urban Consumers (CPI-U), US city average, "
+    "all items, series CUUR0000SA0, annual average"
+)
+BLS_URL = "https://data.bls.gov/timeseries/CUUR0000SA0"
 NORGES_BANK = "Norges Bank, exchange rates, annual average of daily rates (NOK per 1 USD)"
-BOE = "Annual average of daily spot rates, USD per 1 GBP, as given in the curriculum brief (compare Federal Reserve H.10 / Bank of England annual averages)"
+NORGES_BANK_URL = "https://www.norges-bank.no/en/topics/Statistics/exchange_rates/"
+FED_G5A = (
+    "Board of Governors of the Federal Reserve System, G.5A Foreign Exchange Rates (Annual): "
+    "annual average of daily noon buying rates in New York (H.10 series)"
+)
+FED_G5A_URL = "https://www.federalreserve.gov/releases/g5a/"
+BRIEF_GBP = (
+    "Annual average of daily spot rates, USD per 1 GBP, as given in the curriculum brief "
+    "(compare Federal Reserve H.10 / G.5A and Bank of England annual averages)"
+)
+
+#: How sure we are of a value (the ``note`` column).
+READ = "read from the G.5A release of {date} (stored copy)"
+KEPT = "kept from the earlier bundle (curriculum brief); Federal Reserve G.5A gives {fed}"
+RECALLED = (
+    "not checked here: recalled from the publisher's series and rounded to the digits we are "
+    "sure of; verify before publishing a result"
+)
+APPROX_2025 = (
+    "APPROXIMATE: the published 2025 annual average was not available when this table was made; "
+    "the value is a rounded estimate from part-year data. Replace it with the publisher's figure, "
+    "or pass --rate {cur}:2025=VALUE"
+)
+CPI_APPROX_2025 = (
+    "APPROXIMATE: the BLS 2025 annual average was not available when this table was made "
+    "(October 2025 was not collected); rounded estimate from the monthly index. Check "
+    "CUUR0000SA0 before publishing a result"
+)
+CPI_KEPT = "kept from the earlier bundle; agrees with the BLS annual average"
+CPI_RECALLED = "BLS annual average as recalled (not re-checked here against the BLS table)"
+
+_G5A_2016 = READ.format(date="4 January 2016")
+_G5A_2021 = READ.format(date="1 November 2021")
+_G5A_2024 = READ.format(date="1 February 2024")
+
+#: CPI-U annual averages, 1982-84 = 100: year -> (value, note).
+CPI_U_TABLE: dict[int, tuple[float, str]] = {
+    2010: (218.056, CPI_RECALLED),
+    2011: (224.939, CPI_RECALLED),
+    2012: (229.594, CPI_RECALLED),
+    2013: (232.957, CPI_RECALLED),
+    2014: (236.736, CPI_RECALLED),
+    2015: (237.017, CPI_RECALLED),
+    2016: (240.007, CPI_RECALLED),
+    **{y: (v, CPI_KEPT) for y, v in CPI_U.items()},
+    2025: (322.0, CPI_APPROX_2025),
+}
+
+#: Rates: pair -> year -> (value, source, source_url, note). Units of the first currency
+#: per one unit of the second (``"NOK per USD"``, ``"USD per GBP"``).
+RATES: dict[str, dict[int, tuple[float, str, str, str]]] = {
+    "NOK per USD": {
+        2010: (6.044, FED_G5A, FED_G5A_URL, RECALLED),
+        2011: (5.604, FED_G5A, FED_G5A_URL, RECALLED),
+        2012: (5.8181, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2013: (5.8772, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2014: (6.2969, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2015: (8.0681, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2016: (8.400, FED_G5A, FED_G5A_URL, RECALLED),
+        2017: (8.2679, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2018: (8.1318, FED_G5A, FED_G5A_URL, _G5A_2021),
+        **{
+            y: (v, NORGES_BANK, NORGES_BANK_URL, KEPT.format(fed=f))
+            for (y, v), f in zip(
+                NOK_PER_USD.items(), ["8.8001", "9.4283", "8.5955", "9.6138", "10.5659"], strict=True
+            )
+        },
+        2024: (10.75, FED_G5A, FED_G5A_URL, RECALLED),
+        2025: (10.3, FED_G5A, FED_G5A_URL, APPROX_2025.format(cur="NOK")),
+    },
+    "SEK per USD": {
+        2010: (7.21, FED_G5A, FED_G5A_URL, RECALLED),
+        2011: (6.50, FED_G5A, FED_G5A_URL, RECALLED),
+        2012: (6.7721, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2013: (6.5124, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2014: (6.8576, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2015: (8.4350, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2016: (8.54, FED_G5A, FED_G5A_URL, RECALLED),
+        2017: (8.5430, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2018: (8.6945, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2019: (9.4604, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2020: (9.2167, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2021: (8.5812, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2022: (10.1177, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2023: (10.6089, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2024: (10.57, FED_G5A, FED_G5A_URL, RECALLED),
+        2025: (9.8, FED_G5A, FED_G5A_URL, APPROX_2025.format(cur="SEK")),
+    },
+    "DKK per USD": {
+        2010: (5.62, FED_G5A, FED_G5A_URL, RECALLED),
+        2011: (5.35, FED_G5A, FED_G5A_URL, RECALLED),
+        2012: (5.7922, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2013: (5.6170, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2014: (5.6151, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2015: (6.7263, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2016: (6.73, FED_G5A, FED_G5A_URL, RECALLED),
+        2017: (6.5957, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2018: (6.3131, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2019: (6.6703, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2020: (6.5430, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2021: (6.2897, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2022: (7.0786, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2023: (6.8900, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2024: (6.89, FED_G5A, FED_G5A_URL, RECALLED),
+        2025: (6.6, FED_G5A, FED_G5A_URL, APPROX_2025.format(cur="DKK")),
+    },
+    "USD per EUR": {
+        2010: (1.326, FED_G5A, FED_G5A_URL, RECALLED),
+        2011: (1.393, FED_G5A, FED_G5A_URL, RECALLED),
+        2012: (1.2859, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2013: (1.3281, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2014: (1.3297, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2015: (1.1096, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2016: (1.107, FED_G5A, FED_G5A_URL, RECALLED),
+        2017: (1.1301, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2018: (1.1817, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2019: (1.1194, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2020: (1.1410, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2021: (1.1830, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2022: (1.0534, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2023: (1.0817, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2024: (1.082, FED_G5A, FED_G5A_URL, RECALLED),
+        2025: (1.13, FED_G5A, FED_G5A_URL, APPROX_2025.format(cur="EUR")),
+    },
+    "USD per GBP": {
+        2010: (1.546, FED_G5A, FED_G5A_URL, RECALLED),
+        2011: (1.604, FED_G5A, FED_G5A_URL, RECALLED),
+        2012: (1.5853, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2013: (1.5642, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2014: (1.6484, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2015: (1.5284, FED_G5A, FED_G5A_URL, _G5A_2016),
+        2016: (1.3555, FED_G5A, FED_G5A_URL, RECALLED),
+        2017: (1.2890, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2018: (1.3363, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2019: (1.2768, FED_G5A, FED_G5A_URL, _G5A_2021),
+        2020: (1.2829, FED_G5A, FED_G5A_URL, _G5A_2024),
+        **{
+            y: (v, BRIEF_GBP, FED_G5A_URL, KEPT.format(fed=f))
+            for (y, v), f in zip(USD_PER_GBP.items(), ["1.3764", "1.2371"], strict=True)
+        },
+        2023: (1.2440, FED_G5A, FED_G5A_URL, _G5A_2024),
+        2024: (1.278, FED_G5A, FED_G5A_URL, RECALLED),
+        2025: (1.32, FED_G5A, FED_G5A_URL, APPROX_2025.format(cur="GBP")),
+    },
+}
+
+_COLUMNS = ["year", "value", "unit", "source", "source_url", "note"]
 
 
 def cpi_u() -> pd.DataFrame:
     return pd.DataFrame(
-        [(y, v, "index, 1982-84 = 100", BLS, "https://www.bls.gov/cpi/") for y, v in CPI_U.items()],
-        columns=["year", "value", "unit", "source", "source_url"],
+        [(y, v, "index, 1982-84 = 100", BLS, BLS_URL, n) for y, (v, n) in CPI_U_TABLE.items()],
+        columns=_COLUMNS,
+    )
+
+
+def _rates(pair: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(y, v, pair, s, u, n) for y, (v, s, u, n) in sorted(RATES[pair].items())],
+        columns=_COLUMNS,
+    )
+
+
+OECD_PPP = (
+    "OECD, Purchasing power parities (PPP) for GDP, national currency units per US dollar, "
+    "OECD National Accounts (indicator PPPGDP)"
+)
+OECD_PPP_URL = "https://www.oecd.org/en/data/indicators/purchasing-power-parities-ppp.html"
+PPP_APPROX = (
+    "APPROXIMATE (about +-5%): recalled from the OECD series, not checked here (no internet) "
+    "and rounded to two significant digits; replace with the OECD figure before publishing"
+)
+#: PPP for GDP, national currency per USD: currency -> {year: value} (all approximate).
+_PPP_YEARS = range(2015, 2025)
+_PPP_VALUES = {
+    "NOK": [9.3, 9.3, 9.8, 10.0, 9.9, 9.6, 10.1, 10.9, 10.2, 10.1],
+    "SEK": [9.0, 8.9, 8.8, 8.7, 8.8, 8.7, 8.6, 8.5, 8.6, 8.5],
+    "DKK": [7.1, 7.0, 6.9, 6.7, 6.6, 6.6, 6.5, 6.3, 6.3, 6.2],
+    "EUR": [0.78, 0.77, 0.76, 0.75, 0.74, 0.74, 0.73, 0.71, 0.71, 0.70],
+    "GBP": [0.69, 0.69, 0.69, 0.69, 0.69, 0.69, 0.68, 0.68, 0.68, 0.68],
+}
+PPP: dict[str, dict[int, float]] = {
+    c: dict(zip(_PPP_YEARS, v, strict=True)) for c, v in _PPP_VALUES.items()
+}
+
+
+def ppp_oecd() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (y, c, v, f"{c} per USD (PPP, GDP)", OECD_PPP, OECD_PPP_URL, PPP_APPROX)
+            for c, by_year in PPP.items()
+            for y, v in by_year.items()
+        ],
+        columns=["year", "currency", "value", "unit", "source", "source_url", "note"],
     )
 
 
 def nok_per_usd() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            (
-                y,
-                v,
-                "NOK per USD",
-                NORGES_BANK,
-                "https://www.norges-bank.no/en/topics/Statistics/exchange_rates/",
-            )
-            for y, v in NOK_PER_USD.items()
-        ],
-        columns=["year", "value", "unit", "source", "source_url"],
-    )
+    return _rates("NOK per USD")
+
+
+def sek_per_usd() -> pd.DataFrame:
+    return _rates("SEK per USD")
+
+
+def dkk_per_usd() -> pd.DataFrame:
+    return _rates("DKK per USD")
+
+
+def usd_per_eur() -> pd.DataFrame:
+    return _rates("USD per EUR")
 
 
 def usd_per_gbp() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            (y, v, "USD per GBP", BOE, "https://www.federalreserve.gov/releases/h10/")
-            for y, v in USD_PER_GBP.items()
-        ],
-        columns=["year", "value", "unit", "source", "source_url"],
-    )
+    return _rates("USD per GBP")
 
 
 def benchmarks() -> pd.DataFrame:
@@ -251,8 +442,12 @@ def benchmarks() -> pd.DataFrame:
 
 
 TABLES = {
-    "cpi_u": (cpi_u, "CPI-U annual averages 2017-2024"),
-    "nok_per_usd": (nok_per_usd, "NOK per USD, annual averages 2019-2023"),
-    "usd_per_gbp": (usd_per_gbp, "USD per GBP, annual averages 2021-2022"),
+    "cpi_u": (cpi_u, "CPI-U annual averages 2010-2025 (BLS CUUR0000SA0)"),
+    "nok_per_usd": (nok_per_usd, "NOK per USD, annual averages 2010-2025"),
+    "sek_per_usd": (sek_per_usd, "SEK per USD, annual averages 2010-2025"),
+    "dkk_per_usd": (dkk_per_usd, "DKK per USD, annual averages 2010-2025"),
+    "usd_per_eur": (usd_per_eur, "USD per EUR, annual averages 2010-2025"),
+    "usd_per_gbp": (usd_per_gbp, "USD per GBP, annual averages 2010-2025"),
+    "ppp_oecd": (ppp_oecd, "OECD PPP for GDP, national currency per USD, 2015-2024"),
     "benchmarks": (benchmarks, "Published figures to compare results against"),
 }

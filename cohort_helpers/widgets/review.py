@@ -45,6 +45,8 @@ import pandas as pd
 
 from ..classify import OVERRIDE_COLUMNS, OverrideError, load_overrides
 from ..exclude import REASONS
+from ..vocabulary import label as reason_label
+from . import static
 
 __all__ = [
     "OVERRIDE_COLUMNS",
@@ -52,6 +54,8 @@ __all__ = [
     "decision",
     "naics_options",
     "parse_code",
+    "read_decisions",
+    "reason_options",
     "write_overrides",
     "ReviewPanel",
 ]
@@ -88,6 +92,46 @@ def parse_code(text: str | None) -> str | None:
             "or pick a code from the list."
         )
     return m.group(1)
+
+
+def reason_options() -> list[tuple[str, str]]:
+    """(plain label, reason) pairs for the exclusion menu, "(not excluded)" first.
+
+    Examples
+    --------
+    >>> dict(reason_options())["Payroll and benefits"]
+    'payroll_benefits'
+    """
+    return [("(not excluded)", "")] + [(reason_label(r), r) for r in REASONS]
+
+
+def read_decisions(path: str | os.PathLike) -> dict[tuple[str, int], dict[str, Any]]:
+    """The decisions already saved in an overrides file, keyed by (source_file, source_line).
+
+    An absent file gives no decisions.
+
+    Raises
+    ------
+    cohort_helpers.classify.OverrideError
+        Naming the row and column of a bad row.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "overrides.csv"
+    >>> read_decisions(p)
+    {}
+    >>> _ = write_overrides([decision("ap.csv", 12, exclude_reason="refund")], p)
+    >>> read_decisions(p)[("ap.csv", 12)]["exclude_reason"]
+    'refund'
+    """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    rows = _as_frame(load_overrides(path)).astype(str)
+    rows["source_line"] = rows["source_line"].str.replace(r"\.0$", "", regex=True).astype(int)
+    records = rows.to_dict(orient="records")
+    return {(str(r["source_file"]), int(r["source_line"])): r for r in records}
 
 
 def _known_codes(factor_set: Any = "sef_v1.3") -> pd.Index:
@@ -338,6 +382,16 @@ class ReviewPanel:
         self.path = Path(output_dir) / filename
         self.decisions: dict[tuple[str, int], dict[str, Any]] = {}
         self.position = 0
+        try:
+            self.decisions = read_decisions(self.path)
+            loaded_note = ""
+        except OverrideError as exc:
+            loaded_note = (
+                f"<span style='color:#b00'>{html.escape(self.path.name)} could not be read "
+                f"({html.escape(str(exc))}); starting without its decisions.</span>"
+            )
+        #: How many decisions came from the file when the panel was made.
+        self.n_saved = len(self.decisions)
         options = naics_options(factor_set)
         self._known = _known_codes(factor_set)
         self._labels = dict(zip(self._known, options, strict=True))
@@ -352,7 +406,7 @@ class ReviewPanel:
             layout=w.Layout(width="560px"),
         )
         self.reason = w.Dropdown(
-            options=[("(not excluded)", "")] + [(r, r) for r in REASONS],
+            options=reason_options(),
             value="",
             description="or exclude",
         )
@@ -365,7 +419,13 @@ class ReviewPanel:
         self.previous_button = w.Button(description="◀ Previous")
         self.next_button = w.Button(description="Next ▶")
         self.save_button = w.Button(description="Save overrides file", button_style="success")
-        self.message = w.HTML()
+        self.message = w.HTML(loaded_note)
+        if self.n_saved and not loaded_note:
+            self.message.value = (
+                f"{self.n_saved} decision(s) already saved in "
+                f"<code>{html.escape(str(self.path))}</code> are shown with their lines; "
+                "record a new one to replace it, then save again."
+            )
         self.record_button.on_click(lambda _b: self._safely(self.record))
         self.previous_button.on_click(lambda _b: self.go(self.position - 1))
         self.next_button.on_click(lambda _b: self.go(self.position + 1))
@@ -402,8 +462,7 @@ class ReviewPanel:
         key = (str(r["source_file"]), int(r["source_line"]))
         done = self.decisions.get(key)
         self.header.value = (
-            f"<b>Line {self.position + 1} of {len(self.queue)}</b> &nbsp; "
-            f"{len(self.decisions)} decision(s) recorded"
+            f"<b>Line {self.position + 1} of {len(self.queue)}</b> &nbsp; {self._count_text()}"
         )
         code = _text(r.get("naics6"))
         rows = [
@@ -432,7 +491,9 @@ class ReviewPanel:
             + "</table>"
         )
         self.code.value = self._labels.get(done["naics6"], done["naics6"]) if done else ""
-        self.reason.value = done["exclude_reason"] if done else ""
+        self.reason.value = (
+            done["exclude_reason"] if done and done["exclude_reason"] in REASONS else ""
+        )
         self.note.value = done["note"] if done else ""
 
     def record(
@@ -460,7 +521,7 @@ class ReviewPanel:
             known_codes=self._known,
         )
         self.decisions[(d["source_file"], d["source_line"])] = d
-        what = f"code {d['naics6']}" if d["naics6"] else f"excluded ({d['exclude_reason']})"
+        what = _decision_text(d)
         self.message.value = (
             f"Recorded for line {d['source_line']}: {html.escape(what)}. "
             "Not saved yet: press <b>Save overrides file</b> when done."
@@ -494,13 +555,54 @@ class ReviewPanel:
                 f"<span style='color:#b00'>Not done: {html.escape(str(exc))}</span>"
             )
 
+    def _count_text(self) -> str:
+        text = f"{len(self.decisions)} decision(s) recorded"
+        if self.n_saved:
+            text += f" ({self.n_saved} already saved in {self.path.name})"
+        return text
+
     # ---- display ----
 
+    def summary_table(self) -> pd.DataFrame:
+        """The queue with the decision on each line (what the static summary shows)."""
+        q = self.queue
+        keys = list(zip(q["source_file"].astype(str), q["source_line"].astype(int), strict=True))
+        decided = [self.decisions.get(k) for k in keys]
+        return pd.DataFrame(
+            {
+                "line": [f"{f}, line {n}" for f, n in keys],
+                "vendor": q.get("vendor", pd.Series("", index=q.index)).map(_text),
+                "description": q.get("description", pd.Series("", index=q.index)).map(_text),
+                "amount": q.get("amount", pd.Series(np.nan, index=q.index)),
+                "current code": q.get("naics6", pd.Series("", index=q.index)).map(_text),
+                "decision": [_decision_text(d) if d else "" for d in decided],
+            }
+        )
+
+    def static_html(self) -> str:
+        """The panel as a static table (HTML exports, reopened notebooks)."""
+        if not len(self.queue):
+            return "<p><b>Review panel</b>: nothing to review.</p>"
+        head = (
+            f"<p><b>Review panel</b>: {len(self.queue)} line(s) to review; "
+            f"{html.escape(self._count_text())}. Decisions are saved to "
+            f"<code>{html.escape(str(self.path))}</code>. (A static copy: run the notebook in "
+            "JupyterLab to decide.)</p>"
+        )
+        return head + static.html_table(self.summary_table(), numbers=["amount"])
+
     def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return static.bundle(self.widget, self.static_html(), repr(self), **kwargs)
 
     def __repr__(self) -> str:
         return (
-            f"ReviewPanel: {len(self.queue)} line(s) to review, {len(self.decisions)} decision(s); "
+            f"ReviewPanel: {len(self.queue)} line(s) to review, {self._count_text()}; "
             f"saves to {self.path}"
         )
+
+
+def _decision_text(d: Mapping[str, Any]) -> str:
+    """``code 327320`` or ``excluded: Payroll and benefits`` (plain label of the reason)."""
+    if d.get("naics6"):
+        return f"code {d['naics6']}"
+    return f"excluded: {reason_label(str(d.get('exclude_reason', '')))}"

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from .. import policy
+from . import static
 
 __all__ = ["ScenarioPanel"]
 
@@ -221,8 +222,36 @@ class ScenarioPanel:
 
     # ---- display ----
 
+    def measures_table(self) -> pd.DataFrame:
+        """The measures as the sliders set them (name, categories, adoption, change, start)."""
+        m = self.current_measures()
+        return pd.DataFrame(
+            {
+                "measure": m["name"].astype(str),
+                "categories": m["category_codes"].astype(str),
+                "adoption": m["adoption_share"].map(lambda v: f"{v:.0%}"),
+                "change": m["change"].map(lambda v: f"{v:+.0%}"),
+                "kind": m["change_type"].astype(str),
+                "from": m["start_year"].astype(int).astype(str),
+            }
+        )
+
+    def static_html(self, *, chart: bool = True) -> str:
+        """The panel as a static summary: the result, the measures table and the waterfall."""
+        parts = [
+            f"<p><b>Scenario builder, {self.year}</b>: {html.escape(self.summary_text())} "
+            "(A static copy of the sliders' positions: run the notebook in JupyterLab to move "
+            "them.)</p>",
+            static.html_table(self.measures_table()),
+        ]
+        if chart:
+            parts.append(self.chart_html.value or self.result.chart()._repr_html_())
+        return "".join(parts)
+
     def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return static.bundle(
+            self.widget, self.static_html(), f"ScenarioPanel: {self.summary_text()}", **kwargs
+        )
 
     def __repr__(self) -> str:
         return f"ScenarioPanel: {self.summary_text()}"

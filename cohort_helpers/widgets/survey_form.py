@@ -32,6 +32,7 @@ import pandas as pd
 from .. import survey
 from ..safe_files import html_text as _esc
 from ..survey import CHOICES, NUMBER_UNITS, Instrument
+from . import static
 
 __all__ = ["SurveyForm", "survey_form", "form_answers"]
 
@@ -153,6 +154,37 @@ class SurveyForm(w.VBox):
     def answers(self) -> pd.DataFrame:
         """The answers in the :func:`~cohort_helpers.survey.read_return` layout."""
         return form_answers(self)
+
+    def n_answered(self) -> int:
+        """Questions with an answer (not blank, not skipped)."""
+        return int(form_answers(self)["answer"].notna().sum())
+
+    def static_html(self) -> str:
+        """The form as a static table of its questions and the answers typed so far."""
+        t = form_answers(self)
+        shown = pd.DataFrame(
+            {
+                "question": t["question_id"] + " " + t["question"].astype(str),
+                "unit": t["unit"].astype(str),
+                "answer": [
+                    "(skipped)" if self.is_skipped(q) else ("" if a is None else str(a))
+                    for q, a in zip(t["question_id"], t["answer"], strict=True)
+                ],
+            }
+        )
+        head = (
+            f"<p><b>{_esc(self.instrument.name)}: {_esc(self.department)}</b>, "
+            f"{len(t)} question(s), {self.n_answered()} answered. (A static copy of the form: "
+            "run the notebook in JupyterLab to fill it in.)</p>"
+        )
+        return head + static.html_table(shown, max_rows=60)
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        text = (
+            f"Survey form {self.instrument.name}: {self.department}, "
+            f"{len(self.inputs)} question(s), {self.n_answered()} answered"
+        )
+        return static.bundle(super(), self.static_html(), text, **kwargs)
 
 
 def survey_form(instrument: Instrument, department: str) -> SurveyForm:
