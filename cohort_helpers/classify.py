@@ -431,7 +431,7 @@ def classify(
             else np.zeros(n, dtype=bool)
         )
         if "mcc" in out:
-            pcard |= out["mcc"].notna().to_numpy(dtype=bool)
+            pcard = pcard | out["mcc"].notna().to_numpy(dtype=bool)
         known = (
             kh["firm"].to_numpy(dtype=bool)
             | kh["phrase_any"].to_numpy(dtype=bool)
