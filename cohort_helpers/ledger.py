@@ -52,6 +52,7 @@ __all__ = [
     "read_ledger",
     "read_ledgers",
     "parse_amounts",
+    "contradicting_currency",
     "parse_dates",
     "fiscal_year",
 ]
@@ -997,6 +998,53 @@ def _detect_decimal(sample: pd.Series) -> str:
     comma += int(s.str.contains(r"\.\d{3},\d*$|\.\d{3}\.\d{3}", regex=True).sum())
     dot += int(s.str.contains(r",\d{3}\.\d*$|,\d{3},\d{3}", regex=True).sum())
     return "," if comma > dot else "."
+
+
+#: Currency marks written inside amount cells, and the currencies each can mean.
+CURRENCY_MARKS = {
+    "$": {"USD"},
+    "usd": {"USD"},
+    "£": {"GBP"},
+    "gbp": {"GBP"},
+    "€": {"EUR"},
+    "eur": {"EUR"},
+    "kr": {"NOK", "SEK", "DKK"},
+    "nok": {"NOK"},
+    "sek": {"SEK"},
+    "dkk": {"DKK"},
+}
+_MARK_RE = r"(?i)(\$|£|€|\busd\b|\bgbp\b|\beur\b|\bnok\b|\bsek\b|\bdkk\b|\bkr\b\.?)"
+
+
+def contradicting_currency(values: pd.Series, currency: str) -> np.ndarray:
+    """Which amount cells carry a currency mark that cannot be ``currency``.
+
+    ``"1 234,56 kr"`` in a file whose mapping says USD is a NOK (or SEK/DKK)
+    amount read as dollars: a wrong number that looks right.
+
+    Parameters
+    ----------
+    values : Series of str
+        The amount cells as text.
+    currency : str
+        The currency the mapping (or ``--country``) gives, e.g. ``"USD"``.
+
+    Returns
+    -------
+    ndarray of bool
+        True where a mark contradicts ``currency``.
+
+    Examples
+    --------
+    >>> contradicting_currency(pd.Series(["1 234,56 kr", "$5.00", "7.00"]), "USD").tolist()
+    [True, False, False]
+    """
+    codes, uniq = pd.factorize(values.astype(str))
+    marks = pd.Series(uniq, dtype=object).str.extract(_MARK_RE, expand=False)
+    marks = marks.str.lower().str.rstrip(".")
+    cur = str(currency).upper()
+    bad_u = marks.map(lambda m: isinstance(m, str) and cur not in CURRENCY_MARKS.get(m, {cur}))
+    return bad_u.to_numpy(dtype=bool)[codes] if len(uniq) else np.zeros(len(values), dtype=bool)
 
 
 def parse_amounts(
@@ -2009,6 +2057,22 @@ def read_ledger(
             "Fix the cell (a unit or separator mistake?) or map another column.",
             unit,
         )
+    if mapping.get("currency") and not amount_is_float:
+        wrong = contradicting_currency(pd.Series(amount_text).map(_cell_text), mapping["currency"])
+        if wrong.any():
+            idx = np.flatnonzero(wrong)
+            cur = str(mapping["currency"]).upper()
+            raise _cell_error(
+                fname,
+                h,
+                lines[idx],
+                amount_text[idx],
+                f"carries a currency mark that is not {cur}, the currency the mapping gives",
+                f"an amount in {cur}",
+                "Set 'currency:' in the mapping (or --country) to the file's currency, or convert "
+                "the amounts first.",
+                unit,
+            )
     out["amount"] = pd.Series(np.round(amounts, 2), dtype="float64")
 
     # ---- summary rows and the mapping's row filters (kept, marked)
