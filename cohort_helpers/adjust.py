@@ -529,7 +529,8 @@ def extend_index_with_cpi(wide: pd.DataFrame, years: Any, cpi: Any = None) -> pd
     """Carry a sector price index past its last year with US CPI-U.
 
     ``P[s, y] = P[s, last] x CPI[y] / CPI[last]`` for every requested year ``y``
-    after the index's last year that CPI-U covers (BEA publishes the detail
+    after the index's last year that CPI-U covers (one year more is held at CPI-U's
+    last level) (BEA publishes the detail
     index a year or more after the spend). The extended years are listed in
     ``attrs["extended_years"]`` so that the run can say so.
 
@@ -555,13 +556,14 @@ def extend_index_with_cpi(wide: pd.DataFrame, years: Any, cpi: Any = None) -> pd
     (115.5, [2025])
     """
     last = int(wide.columns.max())
-    later = sorted({int(y) for y in np.atleast_1d(years) if int(y) > last})
-    if not later:
-        return wide
     c = _cpi_series(cpi)
     if last not in c.index:
         return wide
     c_last = int(c.index.max())
+    # one year past CPI-U's last year is held at its prices; later years stay an error
+    later = sorted({int(y) for y in np.atleast_1d(years) if last < int(y) <= c_last + 1})
+    if not later:
+        return wide
     out = wide.copy()
     for y in later:
         # past CPI-U's last year too: held at the latest published price level

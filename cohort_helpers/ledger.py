@@ -2020,6 +2020,22 @@ def read_ledger(
         amount_text = amount_raw.to_numpy(dtype=object)
     h = amount_h
     examples = "1 234,56, (123,45) or -123,45" if dec == "," else "1,234.56, (123.45) or -123.45"
+    if mapping.get("currency") and not amount_is_float:
+        wrong = contradicting_currency(pd.Series(amount_text).map(_cell_text), mapping["currency"])
+        if wrong.any():
+            idx = np.flatnonzero(wrong)
+            cur = str(mapping["currency"]).upper()
+            raise _cell_error(
+                fname,
+                h,
+                lines[idx],
+                amount_text[idx],
+                f"carries a currency mark that is not {cur}, the currency the mapping gives",
+                f"an amount in {cur}",
+                "Set 'currency:' in the mapping (or --country) to the file's currency, or convert "
+                "the amounts first.",
+                unit,
+            )
     if bad.any():
         idx = np.flatnonzero(bad)
         raise _cell_error(
@@ -2057,22 +2073,6 @@ def read_ledger(
             "Fix the cell (a unit or separator mistake?) or map another column.",
             unit,
         )
-    if mapping.get("currency") and not amount_is_float:
-        wrong = contradicting_currency(pd.Series(amount_text).map(_cell_text), mapping["currency"])
-        if wrong.any():
-            idx = np.flatnonzero(wrong)
-            cur = str(mapping["currency"]).upper()
-            raise _cell_error(
-                fname,
-                h,
-                lines[idx],
-                amount_text[idx],
-                f"carries a currency mark that is not {cur}, the currency the mapping gives",
-                f"an amount in {cur}",
-                "Set 'currency:' in the mapping (or --country) to the file's currency, or convert "
-                "the amounts first.",
-                unit,
-            )
     out["amount"] = pd.Series(np.round(amounts, 2), dtype="float64")
 
     # ---- summary rows and the mapping's row filters (kept, marked)

@@ -15,15 +15,15 @@ COHORT = str(Path(sys.executable).parent / "cohort")
 def test_data_list_reports_all_verified(data_dir, capsys):
     assert main(["data", "list"]) == 0
     out = capsys.readouterr().out
-    assert "7 of 7 files found, 7 verified." in out
-    assert out.count("sha256 ok") == 7
+    assert "11 of 11 files found, 11 verified." in out
+    assert out.count("sha256 ok") == 11
 
 
 def test_data_list_reports_missing(offline_empty_env, capsys):
     assert main(["data", "list"]) == 1
     out = capsys.readouterr().out
-    assert "0 of 7 files found, 0 verified." in out
-    assert out.count("missing") >= 7
+    assert "0 of 11 files found, 0 verified." in out
+    assert out.count("missing") >= 11
     assert "https://pasteur.epa.gov/" in out
 
 

@@ -175,10 +175,12 @@ def test_compute_emissions_accepts_coarse_and_profile_codes():
 def test_run_inventory_end_to_end_with_profile_codes(monkeypatch, tmp_path):
     """The engine may write GSLGO / F10 / coarse codes (C5): the whole run accepts them."""
     real = classify.classify
+    forced: set = set()
 
     def coarse(lines, *a, **k):
         out = real(lines, *a, **k)
         inc = np.flatnonzero((out["status"] == "included").to_numpy())[:30]
+        forced.update(out["source_line"].iloc[inc].tolist())
         codes = np.array(["GSLGO", "F10", "531"] * 10, dtype=object)
         out.loc[out.index[inc], "naics6"] = codes[: len(inc)]
         out.loc[out.index[inc], "method"] = "profile"
@@ -190,8 +192,10 @@ def test_run_inventory_end_to_end_with_profile_codes(monkeypatch, tmp_path):
         [CV_AP], member="cv", mapping=CV_MAP, fiscal_year=2022, n_draws=200, progress=False
     )
     lines = inv.lines
-    prof = lines[lines["naics6"].isin(["GSLGO", "F10", "531"])]
+    # the engine itself places some purchases as GSLGO too (contract C5): check the 30 forced
+    prof = lines[lines["source_line"].isin(forced)]
     assert len(prof) == 30 and (prof["status"] == "included").all()
+    assert set(prof["naics6"]) == {"GSLGO", "F10", "531"}
     assert prof["kg_co2e"].notna().all()
     assert set(prof["factor_match"]) == {"profile", "prefix_average"}
     assert inv.uncertainty["p97_5_t"].iloc[0] > inv.uncertainty["p2_5_t"].iloc[0]
@@ -199,4 +203,4 @@ def test_run_inventory_end_to_end_with_profile_codes(monkeypatch, tmp_path):
     assert files
     csv = pd.read_csv(tmp_path / "out" / "lines.csv", dtype={"naics6": str})
     got = csv.loc[csv["naics6"] == "GSLGO", "factor_basis"]
-    assert got.str.contains("GSLGO").all() and len(got) == 10
+    assert got.str.contains("GSLGO").all() and len(got) >= 10
