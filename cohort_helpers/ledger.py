@@ -1790,6 +1790,21 @@ def _excel_rows(path: Path, sheet: Any) -> tuple[Iterable[Sequence[Any]], str, A
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+        if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):  # an OLE2 container, not a zip
+            if "EncryptedPackage".encode("utf-16-le") in head:
+                raise LedgerError(
+                    f"{fname} is password-protected (an encrypted workbook). Open it in Excel, "
+                    "remove the password (File > Info > Protect Workbook), save it as .xlsx or "
+                    "export CSV, and run again.",
+                    file=fname,
+                ) from None
+            raise LedgerError(
+                f"{fname} is an Excel 97-2003 workbook with an .xlsx name. Rename it to .xls "
+                "(it is then read with xlrd) or save it as .xlsx.",
+                file=fname,
+            ) from None
         raise LedgerError(
             f"{fname} could not be opened as an Excel workbook ({exc}). Save it as .xlsx "
             "or export CSV.",

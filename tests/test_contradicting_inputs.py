@@ -1,4 +1,4 @@
-"""Amounts whose currency mark contradicts the mapping stop the run (issue 15)."""
+"""Inputs that contradict what they claim stop the run with one clear message (issue 15)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,14 @@ def test_the_cli_exits_2_without_a_traceback(tmp_path, capsys, data_dir):
 def test_contradicting_currency_is_per_cell():
     got = ledger.contradicting_currency(pd.Series(["€1", "1 EUR", "kr 3", "4"]), "EUR")
     assert got.tolist() == [False, False, True, False]
+
+
+def test_an_encrypted_workbook_is_named_as_such(tmp_path, capsys, data_dir):
+    p = tmp_path / "enc.xlsx"
+    head = bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504
+    p.write_bytes(head + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000)
+    m = tmp_path / "m.yaml"
+    m.write_text("columns:\n  date: Date\n  vendor: Vendor\n  amount: Amount\n")
+    rc = main(["inventory", str(p), "--mapping", str(m), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "password-protected" in err and "Traceback" not in err
