@@ -45,6 +45,7 @@ from . import vocabulary
 from .overrides import apply_overrides, load_overrides
 from .rules import (
     Knowledge,
+    TableError,
     as_object,
     fuzzy_best,
     knowledge_hits,
@@ -123,20 +124,8 @@ _REQUIRED = {
 _DEFAULT_CONFIDENCE = {"object_codes": 0.6, "vendors": 0.9, "keywords": 0.7, "mcc": 0.7}
 
 
-class RulesError(ValueError):
+class RulesError(TableError):
     """A problem in a classification data file, naming the file, row (physical line) and column."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: Any = None,
-    ) -> None:
-        super().__init__(message)
-        self.file, self.row, self.column, self.value = file, row, column, value
 
 
 @dataclass

@@ -16,11 +16,11 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .rules import TableError
 from .vocabulary import RULE_REASONS as REASONS
 
 __all__ = ["OVERRIDE_COLUMNS", "OverrideError", "load_overrides", "apply_overrides"]
@@ -29,20 +29,8 @@ __all__ = ["OVERRIDE_COLUMNS", "OverrideError", "load_overrides", "apply_overrid
 OVERRIDE_COLUMNS = ["source_file", "source_line", "naics6", "exclude_reason", "note"]
 
 
-class OverrideError(ValueError):
+class OverrideError(TableError):
     """A problem in an overrides file, naming the file, row (physical line) and column."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: Any = None,
-    ) -> None:
-        super().__init__(message)
-        self.file, self.row, self.column, self.value = file, row, column, value
 
 
 # ---------------------------------------------------------------------------

@@ -501,6 +501,22 @@ def normalise_text(values: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------
 
 
+class TableError(ValueError):
+    """A problem in a rule or overrides table, naming the file, row (physical line) and column."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.file, self.row, self.column, self.value = file, row, column, value
+
+
 class KnowledgeError(ValueError):
     """A problem in a knowledge table (file, row and column named)."""
 
