@@ -993,8 +993,18 @@ def knowledge_exclusions(
         reason[take] = r[take]
         method[take] = how
     # a grant or contribution to another public body is a transfer between governments
-    gov = kh["government"].to_numpy(dtype=bool) & (reason == "grant_passthrough")
+    public = kh["government"].to_numpy(dtype=bool)
+    gov = public & (reason == "grant_passthrough")
     reason[gov] = "transfer"
+    # a refund or treasurer's disbursement paid to a public body is what that body is
+    # paid for: a distribution (transfer), a tax or fee remitted, a loan repaid
+    sr = kh["supplier_reason"].to_numpy(dtype=object)
+    cr = kh["cue_reason"].to_numpy(dtype=object)
+    own = np.where(pd.notna(sr), sr, cr)
+    own_m = np.where(pd.notna(sr), "supplier", "vendor_cue")
+    ref = public & (reason == "refund") & pd.notna(own) & (own != "refund")
+    reason[ref] = own[ref]
+    method[ref] = own_m[ref]
     return reason, method
 
 

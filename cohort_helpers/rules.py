@@ -75,9 +75,19 @@ GENERIC_WORDS = frozenset(
     management associates partners partnership enterprises enterprise resources consulting
     consultants contractors contractor construction engineering environmental mechanical
     electrical southern northern eastern western north south east west mid midland midlands city
+    southwest southeast northwest northeast midwest
     county state metro regional direct office capital one data home care health medical trading
     distribution distributors sales rental rentals network networks works solutions mfg
-    manufacturing as asa ans da ks iks sa ab gmbh
+    manufacturing as asa ans da ks iks sa ab gmbh government
+    """.split()
+) | frozenset(  # US states: "WASTE MANAGEMENT OF TEXAS" is Waste Management, "OF SC" says nothing
+    """
+    alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+    hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri montana nebraska nevada hampshire jersey mexico york
+    carolina dakota ohio oklahoma oregon pennsylvania rhode island tennessee texas utah vermont
+    virginia washington wisconsin wyoming al ak az ar ca ct de fl ga hi ia il ks ky la ma md mi mn
+    ms mo mt ne nh nj nm ny nc nd oh ok pa ri sc sd tn tx ut vt va wa wi wv wy
     """.split()
 )
 
@@ -405,7 +415,9 @@ def distinctive(tokens: Any, generic: frozenset[str] | None = None) -> bool:
 
 _PERSON_RX = re.compile(
     r"^\s*(?:(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+\S"  # an honorific
-    r"|[a-z'\-]{2,},\s*[a-z'\-]{2,}(?:\s+[a-z]\.?)?\s*$)",  # "Lastname, Firstname [M]"
+    # "Lastname, Firstname [M]", but not "QUALTRICS, LLC" (a legal form after the comma)
+    r"|[a-z'\-]{2,},\s*(?!(?:inc|llc|ltd|corp|co|lp|llp|pc|pa|pllc|plc|na|dba)\b)"
+    r"[a-z'\-]{2,}(?:\s+[a-z]\.?)?\s*$)",
     re.IGNORECASE,
 )
 
@@ -671,6 +683,7 @@ KNOWLEDGE_SOURCES = {
 
 #: Priority of a vendor cue by kind (the table has no priority column).
 _CUE_PRIORITY = {
+    "refund": 65,  # a payee that says it is a refund ("TAX REFUND", "UTILITY REFUND")
     "utility": 60,
     "government": 55,
     "person_marker": 50,
@@ -1277,7 +1290,7 @@ def _supplier_rows(
                 words = words[:-1]
                 rows = k.supplier_keys.get(" ".join(words))
                 if rows is not None:
-                    if not distinctive(set(words), k.generic):
+                    if len(words) < 2 and not distinctive(set(words), k.generic):
                         rows = None  # "united" + generic words is no known firm
                     break
         cand.append(rows or [])

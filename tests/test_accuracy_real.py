@@ -49,8 +49,8 @@ FLOORS = {
     "uk_stockport-council_2014-09": (0.94, 0.22),
     "uk_tameside-council_2014-09": (0.95, 0.78),
     "uk_trafford-council_2014-09": (0.95, 0.57),
-    "us_columbia-sc-city_2013-04": (0.94, 0.72),
-    "us_richland-county-sc_2013-04": (0.56, 0.72),
+    "us_columbia-sc-city_2013-04": (0.94, 0.84),
+    "us_richland-county-sc_2013-04": (0.97, 0.78),
 }
 TARGET = (0.90, 0.80)
 
@@ -147,7 +147,7 @@ def test_agreement_floor(figures, stem):
 
 
 #: Files that meet the issue's targets today (status and NAICS-3).
-MEETS_TARGET: tuple[str, ...] = ()
+MEETS_TARGET: tuple[str, ...] = ("us_columbia-sc-city_2013-04",)
 
 
 @pytest.mark.parametrize(
@@ -186,17 +186,19 @@ COVERAGE_FLOORS = {
     "uk_stockport-council_2014-09": (0.99, 0.21),
     "uk_tameside-council_2014-09": (0.99, 0.38),
     "uk_trafford-council_2014-09": (0.99, 0.61),
-    "us_columbia-sc-city_2013-04": (0.98, 0.38),
-    "us_dallas-isd-tx_FY2022-FY2025-vendor-totals": (0.78, 0.21),
-    "us_marblehead-ma-town_FY2026-ytd-vendor-totals": (0.80, 0.37),
-    "us_richland-county-sc_2013-04": (0.74, 0.21),
+    "us_columbia-sc-city_2013-04": (0.98, 0.42),
+    "us_dallas-isd-tx_FY2022-FY2025-vendor-totals": (0.92, 0.34),
+    "us_marblehead-ma-town_FY2026-ytd-vendor-totals": (0.88, 0.43),
+    "us_richland-county-sc_2013-04": (0.84, 0.30),
 }
 #: Mapped files below issue 12's coverage target (>= 95% of purchase spend): Richland's lines
-#: carry no account text (type | source | status only), so tax-sale redemptions and trust
-#: payments to names without a firm marker stay unclassified.
+#: carry no account text (type | source | status only): payees known only by an acronym
+#: (a workers' compensation trust, 7% of its AP spend) or by a name without any firm marker
+#: stay unclassified.
 BELOW_COVERAGE_TARGET = (
     "us_richland-county-sc_2013-04",
-    # per-vendor totals: no account or description text, payroll pass-throughs and public bodies
+    # per-vendor totals: vendor names only; what is left are people's names (contractors,
+    # tutors, refunds) and firms whose names say nothing (Marblehead: "ONE TIME PAY", 2.9%)
     "us_dallas-isd-tx_FY2022-FY2025-vendor-totals",
     "us_marblehead-ma-town_FY2026-ytd-vendor-totals",
 )

@@ -113,7 +113,11 @@ def test_fuzzy_threshold_is_a_parameter(rules):
             "amount": [1.0],
         }
     )
-    assert C.classify(lines, rules, fuzzy_threshold=99.5)["status"].iloc[0] == "unclassified"
+    strict = C.classify(lines, rules, fuzzy_threshold=99.5).iloc[0]
+    # no fuzzy vendor match at 99.5; "Supply" still says it is a firm: a purchase of
+    # unknown kind placed by the profile (issue 12: unclassified only when nothing says so)
+    assert strict["method"] == "profile" and strict["vendor_canonical"] != "Acme Office Supply"
+    assert C.classify(lines, rules)["method"].iloc[0] == "vendor_fuzzy"
 
 
 # ---------------------------------------------------------------------------

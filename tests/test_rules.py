@@ -339,6 +339,61 @@ def test_profile_codes_for_purchases_of_unknown_kind(general):
     assert out.loc[3, ["status", "method"]].tolist() == ["unclassified", "unclassified"]
 
 
+def test_us_treasurer_disbursements_are_not_purchases(general):
+    # a county check register's payment type "TR" (treasurer) beside "AP": refunds of taxes
+    # and tax-sale bids; a payee that is a public body takes its own reason
+    out = run(
+        general,
+        vendor=[
+            "SALUDA HOLDINGS LLC",
+            "SC DEPT OF MOTOR VEHICLES",
+            "OFFICE OF LOCAL GOVERNMENT-SRF",
+            "TRUSTEES OF THE SPRINGDALE FIRE DEPT",
+            "Treasurer Tax Refund",
+            "SALUDA HOLDINGS LLC",
+        ],
+        account_name=["TR", "TR", "TR", "TR", "TR", "AP"],
+        currency=["USD"] * 6,
+    )
+    assert out["reason"].iloc[:5].tolist() == [
+        "refund",
+        "tax_fee_government",
+        "debt_service",
+        "transfer",
+        "refund",
+    ]
+    # "TR" matches only as the whole field: an AP line to the same firm is a purchase
+    assert out.loc[5, "status"] == "included"
+
+
+def test_firm_shapes_in_vendor_only_files(general):
+    out = run(
+        general,
+        vendor=[
+            "QUALTRICS, LLC",
+            "BECK 3I JOINT VENTURE",
+            "MUSIC & ARTS CENTER",
+            "JINDAL, SHEFALI",
+        ],
+        currency=["USD"] * 4,
+    )
+    # a legal form after the comma is no "Lastname, Firstname"; digits, "&", JV mark firms
+    assert rules.looks_like_person(pd.Series(["QUALTRICS, LLC", "SMITH, JOHN"])).tolist() == [
+        False,
+        True,
+    ]
+    assert (out["status"].iloc[:3] == "included").all()
+    assert out.loc[3, "status"] == "unclassified"
+
+
+def test_supplier_with_a_state_suffix(know):
+    lines = lines_of(
+        vendor=["WASTE MANAGEMENT OF TEXAS", "SHI GOVERNMENT SOLUTIONS"], currency=["USD"] * 2
+    )
+    kh = rules.knowledge_hits(lines, know)
+    assert kh["supplier_name"].tolist() == ["Waste Management", "SHI International"]
+
+
 def test_methods_and_reasons_are_in_the_vocabulary(general):
     from cohort_helpers import vocabulary as V
 

@@ -197,6 +197,7 @@ def check(data: Path | None = None) -> list[str]:
                 "person_marker",
                 "nonprofit",
                 "utility",
+                "refund",
             ):
                 out.append(f"{where}: kind '{r['kind']}' is not a C4 cue kind")
             if (
