@@ -384,6 +384,7 @@ def classify(
         naics[sel] = codes_t[r[sel]]
     names_a = np.array(names + ["unclassified", None], dtype=object)
     method = names_a[np.where(src >= 0, src, len(names) + 1)]
+    utility_hit = np.zeros(n, dtype=bool)
     # capital spending on a utility system buys its construction, not the utility's
     # service ("Spec Contracts/Capital Proj | Metro WWTP ...": 237110, not 221320)
     if "scope3_category" in out:
@@ -403,6 +404,7 @@ def classify(
             hit = pd.notna(build)
             naics[hit] = build[hit]
             method[hit] = "phrase"
+            utility_hit = hit
             conf[hit] = np.maximum(np.nan_to_num(conf[hit], nan=0.0), 0.5)
     basis = np.full(n, None, dtype=object)
     # purchases placed only coarsely: the purchasing profile (contract C5)
@@ -412,6 +414,7 @@ def classify(
         sel = np.flatnonzero(src == k)
         if len(sel):
             coarse_code[sel] = _not_six_digits(codes_t)[r[sel]]
+    coarse_code &= ~utility_hit  # placed at 6 digits by the utility-construction rule above
     basis[coarse_code] = method[coarse_code]
     method[coarse_code] = "profile"
     unknown = pd.Series(naics, dtype=object).isin(PROFILE_CODES).to_numpy(dtype=bool)

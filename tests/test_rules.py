@@ -386,6 +386,21 @@ def test_firm_shapes_in_vendor_only_files(general):
     assert out.loc[3, "status"] == "unclassified"
 
 
+def test_capital_work_on_a_utility_system_is_specific(general):
+    # "Spec Contracts/Capital Proj" alone is a capital purchase of unknown kind (F10); named
+    # with a water or sewer system it is that system's construction, at 6 digits: specific
+    out = run(
+        general,
+        vendor=["ACME ENTERPRISES INC", "ACME ENTERPRISES INC"],
+        account_name=["Spec Contracts/Capital Proj"] * 2,
+        department=["Water & Sewer Capital Projects", "General Capital Projects"],
+        currency=["USD"] * 2,
+    )
+    assert out.loc[0, ["naics6", "method"]].tolist() == ["237110", "phrase"]
+    assert not out.loc[0, "naics_coarse"]
+    assert out.loc[1, ["naics6", "method"]].tolist() == ["F10", "profile"]
+
+
 def test_supplier_with_a_state_suffix(know):
     lines = lines_of(
         vendor=["WASTE MANAGEMENT OF TEXAS", "SHI GOVERNMENT SOLUTIONS"], currency=["USD"] * 2
