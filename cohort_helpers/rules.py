@@ -1203,6 +1203,7 @@ def knowledge_hits(
         call = [has] * 4
         crow, ccodes, ccands, _ = _match_column(vend, cm, call, rcode)
         kinds = k.cues["kind"].to_numpy(dtype=object)
+        crow = _trade_over_weak_cue(crow, ccodes, ccands, kinds, has, k.cues)
         ufirm = np.array(
             [any(kinds[r] in ("legal_form", "trade_word") for r in c) for c in ccands] + [False]
         )
@@ -1262,6 +1263,38 @@ def knowledge_hits(
                 nwords[ok] >= 2, CENSUS_CONFIDENCE[1], CENSUS_CONFIDENCE[0]
             )
     return _hits_frame(res, out_index)
+
+
+def _trade_over_weak_cue(
+    crow: np.ndarray,
+    codes: np.ndarray,
+    cands: list[list[int]],
+    kinds: np.ndarray,
+    has: np.ndarray,
+    cues: pd.DataFrame,
+) -> np.ndarray:
+    """The winning cue per line, a trade word instead of a less confident utility cue.
+
+    "PLM ELECTRIC POWER ENGINEERING" is an engineering firm (0.6), not an electricity bill
+    ("power", 0.25). Nonprofit cues keep their place: "TEXAS MUSIC EDUCATORS ASSOCIATION"
+    is no instrument maker.
+    """
+    conf = cues["confidence"].to_numpy(dtype=float)
+    coded = cues["naics"].notna().to_numpy(dtype=bool)
+    alt = np.full(len(cands) + 1, -1, dtype=np.int64)
+    for i, c in enumerate(cands):
+        win = next((r for r in c if has[r]), -1)
+        if win < 0 or kinds[win] != "utility":
+            continue
+        trade = [r for r in c if kinds[r] == "trade_word" and coded[r]]
+        if trade:
+            best = max(trade, key=lambda r: conf[r])
+            if conf[best] > conf[win]:
+                alt[i] = best
+    if not (alt >= 0).any():
+        return crow
+    a = alt[codes]  # code -1 (no vendor) takes the appended -1
+    return np.where(a >= 0, a, crow)
 
 
 def _hits_frame(res: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:

@@ -187,7 +187,7 @@ COVERAGE_FLOORS = {
     "uk_tameside-council_2014-09": (0.99, 0.38),
     "uk_trafford-council_2014-09": (0.99, 0.61),
     "us_columbia-sc-city_2013-04": (0.98, 0.81),
-    "us_dallas-isd-tx_FY2022-FY2025-vendor-totals": (0.92, 0.34),
+    "us_dallas-isd-tx_FY2022-FY2025-vendor-totals": (0.92, 0.36),
     "us_marblehead-ma-town_FY2026-ytd-vendor-totals": (0.88, 0.43),
     "us_richland-county-sc_2013-04": (0.84, 0.31),
 }

@@ -401,6 +401,16 @@ def test_capital_work_on_a_utility_system_is_specific(general):
     assert out.loc[1, ["naics6", "method"]].tolist() == ["F10", "profile"]
 
 
+def test_trade_word_beats_a_weak_utility_word_in_a_firm_name(general):
+    out = run(
+        general,
+        vendor=["PLM ELECTRIC POWER ENGINEERING", "MIDLANDS POWER COOPERATIVE"],
+        currency=["USD"] * 2,
+    )
+    assert out.loc[0, ["status", "naics6"]].tolist() == ["included", "541330"]
+    assert out.loc[1, ["status", "reason"]].tolist() == ["excluded", "scope12_electricity"]
+
+
 def test_supplier_with_a_state_suffix(know):
     lines = lines_of(
         vendor=["WASTE MANAGEMENT OF TEXAS", "SHI GOVERNMENT SOLUTIONS"], currency=["USD"] * 2
