@@ -177,6 +177,14 @@ def _dept_refinement(c0: Any, codes: tuple) -> str | None:
     return longer.pop() if len(longer) == 1 else None
 
 
+def _texts_construction(codes: tuple, dept_codes: tuple) -> str | None:
+    """The longest construction code of the texts, when they name one subsector (236/237/238)."""
+    built = [c for c in codes + dept_codes if c.startswith("23") and len(c) >= 3]
+    if len({c[:3] for c in built}) != 1:
+        return None
+    return max(built, key=len)
+
+
 def _dept_construction(codes: tuple) -> str | None:
     """The one construction code (23xxxx) the department's rows give, for a vague capital line."""
     built = {c for c in codes if c.startswith("23") and len(c) == 6}
@@ -403,6 +411,17 @@ def classify(
                 sel_k = np.flatnonzero(src == k)
                 cur[sel_k] = codes_t[r[sel_k]]
             other = _per_unique(_same_sector_phrase_code, by_vendor, cur, pcs)
+            # capital works bought from a firm known for something else (an aggregates or
+            # asphalt maker on "Works | Capital - ... Transport"): the construction the
+            # line's texts name, when they name one subsector
+            if "scope3_category" in out:
+                cap_v = by_vendor & (out["scope3_category"].to_numpy(dtype=float) == 2)
+                cap_v &= pd.isna(other) & ~pd.Series(cur, dtype=object).str.startswith("23").fillna(
+                    False
+                ).to_numpy(dtype=bool)
+                drf = kh["dept_refine"].to_numpy(dtype=object)
+                built = _per_unique(_texts_construction, cap_v, pcs, drf)
+                other = np.where(pd.notna(other), other, built)
             has_o = pd.notna(other)
             if has_o.any():
                 cand.append((np.append(other, None), np.arange(n), np.full(n, 0.5), has_o))
