@@ -169,6 +169,28 @@ def _utility_construction(codes: tuple) -> str | None:
     )
 
 
+def _dept_refinement(c0: Any, codes: tuple) -> str | None:
+    """The one longer code of the department's rows that starts with ``c0`` (None if two)."""
+    if c0 is None or c0 in PROFILE_CODES:
+        return None
+    longer = {c for c in codes if len(c) > len(c0) and c.startswith(c0)}
+    return longer.pop() if len(longer) == 1 else None
+
+
+def _texts_construction(codes: tuple, dept_codes: tuple) -> str | None:
+    """The longest construction code of the texts, when they name one subsector (236/237/238)."""
+    built = [c for c in codes + dept_codes if c.startswith("23") and len(c) >= 3]
+    if len({c[:3] for c in built}) != 1:
+        return None
+    return max(built, key=len)
+
+
+def _dept_construction(codes: tuple) -> str | None:
+    """The one construction code (23xxxx) the department's rows give, for a vague capital line."""
+    built = {c for c in codes if c.startswith("23") and len(c) == 6}
+    return built.pop() if len(built) == 1 else None
+
+
 def classify(
     lines: pd.DataFrame,
     rules: Rules,
@@ -356,6 +378,25 @@ def classify(
                 src[has_ref] = len(cand) - 1
                 conf[has_ref] = np.maximum(np.nan_to_num(conf[has_ref], nan=0.0), 0.0)
                 conf[has_ref] = np.maximum(conf[has_ref], kc[j_ph, has_ref].clip(min=0.45))
+            # then what the department builds or whom it serves ("23" in "Highways":
+            # 237310; "623" in "Services For Older People": 623312), when only one code fits
+            drf = kh["dept_refine"].to_numpy(dtype=object)
+            cur = np.full(n, None, dtype=object)
+            for k, (codes_t, r, _c_a, _has) in enumerate(cand):
+                sel_k = np.flatnonzero(src == k)
+                cur[sel_k] = codes_t[r[sel_k]]
+            short_now = short & pd.Series(cur, dtype=object).str.len().lt(6).fillna(False).to_numpy(
+                dtype=bool
+            )
+            by_dept_ref = _per_unique(_dept_refinement, short_now, cur, drf)
+            has_dr = pd.notna(by_dept_ref)
+            if has_dr.any():
+                cand.append((np.append(by_dept_ref, None), np.arange(n), np.full(n, 0.45), has_dr))
+                names.append("phrase")
+                src[has_dr] = len(cand) - 1
+                conf[has_dr] = np.minimum(
+                    np.maximum(np.nan_to_num(conf[has_dr], nan=0.0), 0.4), 0.5
+                )
         # who sold it vs what was bought: a known supplier's main line gives way to a
         # code of the line's texts in the same sector ("BAM Nuttall" 236220 on a
         # "Capital | Highways" line: 237310)
@@ -370,6 +411,17 @@ def classify(
                 sel_k = np.flatnonzero(src == k)
                 cur[sel_k] = codes_t[r[sel_k]]
             other = _per_unique(_same_sector_phrase_code, by_vendor, cur, pcs)
+            # capital works bought from a firm known for something else (an aggregates or
+            # asphalt maker on "Works | Capital - ... Transport"): the construction the
+            # line's texts name, when they name one subsector
+            if "scope3_category" in out:
+                cap_v = by_vendor & (out["scope3_category"].to_numpy(dtype=float) == 2)
+                cap_v &= pd.isna(other) & ~pd.Series(cur, dtype=object).str.startswith("23").fillna(
+                    False
+                ).to_numpy(dtype=bool)
+                drf = kh["dept_refine"].to_numpy(dtype=object)
+                built = _per_unique(_texts_construction, cap_v, pcs, drf)
+                other = np.where(pd.notna(other), other, built)
             has_o = pd.notna(other)
             if has_o.any():
                 cand.append((np.append(other, None), np.arange(n), np.full(n, 0.5), has_o))
@@ -401,6 +453,11 @@ def classify(
             )
             pcs = kh["phrase_codes"].to_numpy(dtype=object)
             build = _per_unique(_utility_construction, vague, pcs)
+            # or whose department names what it builds ("Capital | OTHER COSTS | Highways")
+            dept_build = _per_unique(
+                _dept_construction, vague & pd.isna(build), kh["dept_refine"].to_numpy(dtype=object)
+            )
+            build = np.where(pd.notna(build), build, dept_build)
             hit = pd.notna(build)
             naics[hit] = build[hit]
             method[hit] = "phrase"

@@ -1088,7 +1088,9 @@ def knowledge_hits(
     ``person`` (a person's name), ``government`` (another public body: a
     government cue or a supplier listed as one), ``dept_code`` (a phrase code found only in
     the department text), ``phrase_codes`` (every code the account text,
-    description and department phrases give, to refine a coarse code) and
+    description and department phrases give, to refine a coarse code),
+    ``dept_refine`` (codes of the rows written for the department alone: what
+    the department builds or whom it serves, used only to refine) and
     ``phrase_any`` (any phrase matched).
 
     Returns
@@ -1110,6 +1112,8 @@ def knowledge_hits(
     res["dept_code"] = np.full(n, None, dtype=object)
     res["phrase_codes"] = np.empty(n, dtype=object)
     res["phrase_codes"][:] = [()] * n
+    res["dept_refine"] = np.empty(n, dtype=object)
+    res["dept_refine"][:] = [()] * n
     res["supplier_name"] = np.full(n, None, dtype=object)
     out_index = lines.index
     if not m:
@@ -1139,6 +1143,9 @@ def knowledge_hits(
     decides = (ph["naics"].notna() | ph["exclude_reason"].notna()).to_numpy(dtype=bool)
     acct_ok = np.array(["account_name" in f or f == "any" for f in fields], dtype=bool)
     desc_ok = np.array(["description" in f or f == "any" for f in fields], dtype=bool)
+    # rows for the department only: what it builds or serves, used only to refine a coarse
+    # code of the line ("23" in a "Highways" department: 237310), never to decide a line
+    dept_only = np.array([f == "department" for f in fields], dtype=bool) & decides
     best = np.full(m, -1, dtype=np.int64)
     cap = np.zeros(m, dtype=bool)
     anyhit = np.zeros(m, dtype=bool)
@@ -1186,6 +1193,18 @@ def knowledge_hits(
         for i in np.flatnonzero(pd.notna(dc)):
             if dc[i] not in ("GSLGO", "F10"):
                 allcodes[i] = allcodes[i] + (dc[i],)
+        if dept_only.any():
+            seen: dict[tuple[int, int], tuple] = {}
+            for i in np.flatnonzero(dcodes >= 0):
+                key = (int(dcodes[i]), int(rcode[i]))
+                got = seen.get(key)
+                if got is None:
+                    ok_r = dept_only & allowed[key[1]]
+                    got = seen[key] = tuple(
+                        pcode[r] for r in dcands[key[0]] if ok_r[r] and pcode[r] is not None
+                    )
+                if got:
+                    res["dept_refine"][sel[i]] = got
     pc = np.empty(m, dtype=object)
     pc[:] = allcodes
     res["phrase_codes"][sel] = pc

@@ -488,3 +488,65 @@ def test_census_and_mcc_readers():
     assert desc.loc["111", "title"] == "Crop Production"  # the superscript "T" is stripped
     mcc = data.open_dataset("mcc_codes").set_index("mcc")
     assert len(mcc) == 981 and mcc.index.str.fullmatch(r"\d{4}").all()
+
+
+# ---------------------------------------------------------------------------
+# what the department, the payee and the line's texts tell (issue 12, UK exports)
+# ---------------------------------------------------------------------------
+
+
+def test_department_refines_a_coarse_code_only_when_one_code_fits(general):
+    out = run(
+        general,
+        vendor=["ACME LTD", "ACME LTD", "ACME CARE HOMES LTD", "ACME CARE HOMES LTD", "ACME LTD"],
+        account_name=["Works", "Works", "Residential", "Residential", "Care Spot - Private (3rd)"],
+        department=[
+            "Highways",
+            "Learning Places",
+            "Services For Older People - 65 And Over",
+            "Children's Services",
+            "Adult Care & Health",
+        ],
+        currency=["GBP"] * 5,
+    )
+    assert out["naics6"].tolist()[:4] == ["237310", "236220", "623312", "623990"]
+    assert (out["method"].iloc[:4] != "profile").all()
+    # "62" in an adults' department: residential (623) or care at home (624)? not told
+    assert out.loc[4, ["naics6", "method"]].tolist() == ["62", "profile"]
+
+
+def test_department_alone_never_decides_a_line(general):
+    # a department row refines; it never gives a line its code on its own
+    out = run(
+        general,
+        vendor=["ACME LTD"],
+        account_name=["Sundries"],
+        department=["Highways"],
+        currency=["GBP"],
+    )
+    assert out.loc[0, "naics6"] == "GSLGO"
+
+
+def test_pfi_unitary_charge_is_facilities_support(general):
+    out = run(
+        general,
+        vendor=["ACME PFI LTD"],
+        account_name=["Supplies and Services"],
+        description=["PFI Unitary Charges"],
+        currency=["GBP"],
+    )
+    assert out.loc[0, ["naics6", "method"]].tolist() == ["561210", "phrase"]
+
+
+def test_capital_works_from_a_materials_supplier_are_construction(general):
+    lines = lines_of(
+        vendor=["TARMAC TRADING LIMITED", "TARMAC TRADING LIMITED"],
+        account_name=["Works", "Stock Materials"],
+        department=["Capital - Climate Change, Environment & Transport", "Highways"],
+        currency=["GBP"] * 2,
+    )
+    lines["scope3_category"] = [2.0, 1.0]
+    lines["status"] = "included"
+    out = classify.classify(lines, general)
+    # capital works in a transport department: road work; revenue materials: the supplier's line
+    assert out["naics6"].tolist() == ["237310", "324121"]

@@ -180,9 +180,11 @@ def check(data: Path | None = None) -> list[str]:
                     except re.error as e:
                         out.append(f"{where}: not-pattern does not compile: {e}")
                 fields = set(r["fields"].split(";"))
-                if not fields <= {"account_name", "description", "vendor", "any"}:
+                if not fields <= {"account_name", "description", "vendor", "any"} and fields != {
+                    "department"
+                }:
                     out.append(
-                        f"{where}: fields '{r['fields']}' must be account_name, description, vendor or any (';'-joined)"
+                        f"{where}: fields '{r['fields']}' must be account_name, description, vendor or any (';'-joined), or department alone"
                     )
                 if r["region"] not in ("US", "GB", "NO", "any"):
                     out.append(f"{where}: region '{r['region']}' must be US, GB, NO or any")
