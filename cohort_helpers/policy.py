@@ -29,9 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import base64
-import html
-import importlib.util
 import math
 import re
 import textwrap
@@ -43,7 +40,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from . import paths, safe_files
+from . import paths, render
 from .plots import Chart, grouped_bar, line, waterfall
 
 __all__ = [
@@ -1182,37 +1179,12 @@ class BriefPaths:
     images: list[Path]
 
 
-def _md_text(text: object) -> str:
-    """Markdown text that renders as text: ``< > &`` as entities (no raw HTML gets through)."""
-    return html.escape(str(text), quote=False)
-
-
-def _md_escape(text: str) -> str:
-    return _md_text(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _markdown_table(frame: pd.DataFrame) -> str:
-    """A Markdown table (``DataFrame.to_markdown`` when ``tabulate`` is installed)."""
-    frame = frame.map(_md_escape)
-    frame.columns = [_md_escape(c) for c in frame.columns]
-    if importlib.util.find_spec("tabulate") is not None:
-        return frame.to_markdown(index=False, disable_numparse=True)
-    head = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(row) + " |" for row in frame.astype(str).itertuples(index=False)]
-    return "\n".join([head, rule, *body])
-
-
 def _fmt_num(v: object, digits: int = 1) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if isinstance(v, int | float | np.number):
         return f"{v:,.{digits}f}"
     return str(v)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "brief"
 
 
 def policy_brief(
@@ -1277,8 +1249,6 @@ def policy_brief(
     >>> out.markdown.name  # doctest: +SKIP
     'policy_brief.md'
     """
-    out_dir = Path(output_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     title = title or f"Draft purchasing policy brief: {member}"
     uses_ceda = open_ceda if open_ceda is not None else "ceda" in factor_version.lower()
     uses_sef = any(k in factor_version.lower() for k in ("sef", "epa"))
@@ -1418,50 +1388,5 @@ def policy_brief(
         licences.append(f"Emission factors: {factor_version} (see its licence).")
     blocks += [("h2", "Data sources and licences"), ("ul", licences)]
 
-    esc = safe_files.html_text
-    md: list[str] = []
-    body: list[str] = []
-    images: list[Path] = []
-    for b in blocks:
-        kind = b[0]
-        if kind in ("h1", "h2"):
-            level = int(kind[1])
-            md.append("#" * level + " " + _md_text(b[1]))
-            body.append(f"<h{level}>{esc(b[1])}</h{level}>")
-        elif kind == "p":
-            md.append(_md_text(b[1]))
-            body.append(f"<p>{esc(b[1])}</p>")
-        elif kind == "ul":
-            md.append("\n".join(f"- {_md_text(x)}" for x in b[1]))
-            body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in b[1]) + "</ul>")
-        elif kind == "table":
-            md.append(_markdown_table(b[1]))
-            body.append(b[1].to_html(index=False, border=0, classes="brief-table", escape=True))
-        elif kind == "chart":
-            chart: Chart = b[2]
-            png = chart.save(out_dir / f"{stem}_{_slug(b[1])}.png")
-            images.append(png)
-            md.append(f"![{_md_escape(chart.alt_text)}]({png.name})\n\n*{_md_text(chart.caption)}*")
-            data = base64.b64encode(png.read_bytes()).decode("ascii")
-            body.append(
-                '<figure><img src="data:image/png;base64,'
-                f'{data}" alt="{esc(chart.alt_text)}"/>'
-                f"<figcaption>{esc(chart.caption)}</figcaption></figure>"
-            )
-    md_path = out_dir / f"{stem}.md"
-    html_path = out_dir / f"{stem}.html"
-    safe_files.write_text(md_path, "\n\n".join(md) + "\n")
-    style = (
-        "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5;"
-        "padding:0 1rem}table{border-collapse:collapse;margin:1rem 0}th,td{padding:.3rem .6rem;"
-        "border-bottom:1px solid #ccc;text-align:left}img{max-width:100%}"
-        "figcaption{font-style:italic}"
-    )
-    safe_files.write_text(
-        html_path,
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>{style}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n",
-    )
+    md_path, html_path, images = render.write_report(blocks, output_dir, stem, title=title)
     return BriefPaths(md_path, html_path, images)
