@@ -17,8 +17,8 @@ Examples
 >>> import pandas as pd
 >>> s = pd.DataFrame({"spend_usd": [80.0, 10.0, 10.0], "t_co2e": [1.0, 7.0, 2.0]},
 ...                  index=["services", "concrete", "paper"])
->>> hot_spots(s).overlap
-['services']
+>>> hot_spots(s).table["hot_spot"].tolist()
+[True, True, False]
 """
 
 from __future__ import annotations

@@ -298,7 +298,19 @@ class Position:
 
     @property
     def effects(self) -> pd.Series:
-        """The three effects as a Series (t CO2e per resident)."""
+        """The three effects as a Series (t CO2e per resident).
+
+        Returns
+        -------
+        Series
+            ``size``, ``mix``, ``intensity``; they add up to :attr:`difference`.
+
+        Examples
+        --------
+        >>> pos = CohortResults.example().position("a")
+        >>> pos.effects.round(4).to_dict()
+        {'size': -0.0111, 'mix': 0.0082, 'intensity': 0.0021}
+        """
         return pd.Series(
             {"size": self.size, "mix": self.mix, "intensity": self.intensity},
             name="t_per_resident",
@@ -312,7 +324,23 @@ class Position:
         )
 
     def chart(self, member: str = "Member") -> Chart:
-        """Waterfall from the cohort value through the three effects to the member's."""
+        """Waterfall from the cohort value through the three effects to the member's.
+
+        Parameters
+        ----------
+        member : str
+            The member's name, for the title and caption.
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> chart = CohortResults.example().position("a").chart("Town A")
+        >>> chart.caption.startswith("Town A: 0.04 t CO2e per resident")
+        True
+        """
         steps = pd.Series(
             {
                 "Cohort": self.cohort_t_per_resident,
@@ -799,7 +827,18 @@ class YoYDecomposition:
 
     @property
     def effects(self) -> pd.Series:
-        """The four effects as a Series (t CO2e)."""
+        """The four effects as a Series (t CO2e).
+
+        Returns
+        -------
+        Series
+            ``volume``, ``mix``, ``price``, ``factor``; they add up to :attr:`change`.
+
+        Examples
+        --------
+        >>> CohortResults.example().decompose("a", 2021, 2022).effects.round(6).to_dict()
+        {'volume': 0.0, 'mix': 45.0, 'price': 0.0, 'factor': 0.0}
+        """
         return pd.Series({k: getattr(self, k) for k in _EFFECTS}, name="t_co2e")
 
     def __str__(self) -> str:
@@ -808,7 +847,23 @@ class YoYDecomposition:
         return f"{a} {self.t0:,.1f} t -> {b} {self.t1:,.1f} t ({self.change:+,.1f} t): {parts}."
 
     def chart(self, *, title: str | None = None) -> Chart:
-        """Waterfall from the first year's emissions through the four effects."""
+        """Waterfall from the first year's emissions through the four effects.
+
+        Parameters
+        ----------
+        title : str, optional
+            Chart title (default: "What changed between <year 0> and <year 1>").
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> chart = CohortResults.example().decompose("a", 2021, 2022).chart()
+        >>> chart.caption
+        'Emissions went from 330 t CO2e (FY2021) to 375 t (FY2022); the largest driver was mix.'
+        """
         a, b = self.labels
         steps = pd.Series(
             {
@@ -971,6 +1026,11 @@ def random_code() -> str:
     Drawn with :mod:`secrets`: it says nothing about the member, its place in
     any list, or the code it had in another export.
 
+    Returns
+    -------
+    str
+        ``M-`` and four characters without look-alikes (no 0/O, 1/I).
+
     Examples
     --------
     >>> code = random_code()
@@ -991,6 +1051,18 @@ def _band(n: pd.Series) -> pd.Series:
 
 def round_sig(x, digits: int = 2):
     """Round to ``digits`` significant figures (0 stays 0).
+
+    Parameters
+    ----------
+    x : Series, array or float
+        The values.
+    digits : int
+        Significant figures.
+
+    Returns
+    -------
+    Series or ndarray
+        A Series (same index) for a Series, else an array.
 
     Examples
     --------
@@ -1146,6 +1218,32 @@ def write_share(share: pd.DataFrame, path: str | Path) -> Path:
 
     Refuses a table with other columns (a department, an amount, a name ...),
     so that only what :func:`anonymise` made can leave your organisation.
+
+    Parameters
+    ----------
+    share : DataFrame
+        A table from :func:`anonymise`.
+    path : str or Path
+        The CSV to write.
+
+    Returns
+    -------
+    Path
+        The file written (formula-safe, see :mod:`cohort_helpers.safe_files`).
+
+    Raises
+    ------
+    ValueError
+        The table has columns :func:`anonymise` does not make.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> lines = pd.DataFrame({"member": "a", "status": "included", "naics6": ["327320"] * 6,
+    ...                       "spend_factor_usd": 100.0, "kg_co2e": 50.0})
+    >>> path = write_share(anonymise(lines, "a"), Path(tempfile.mkdtemp()) / "share.csv")
+    >>> path.read_text().splitlines()[0]
+    'member,category,payments,share_spend_pct,share_emissions_pct'
     """
     from . import safe_files
 
@@ -1302,14 +1400,98 @@ class CohortResults:
             f"index ({where})."
         )
 
+    @classmethod
+    def example(cls) -> CohortResults:
+        """A small made-up cohort for examples: two members, three member-years.
+
+        ``a`` (US, FY2021 and FY2022, 10,000 residents) and ``b`` (Norway,
+        FY2022, 5,000 residents, a NOK ledger with joint agreements); two
+        NAICS-6 categories each. Real results come from
+        :func:`cohort_helpers.cohort_runner.cohort_results`.
+
+        Returns
+        -------
+        CohortResults
+
+        Examples
+        --------
+        >>> print(CohortResults.example())
+        2 members, 3 member-years, sef_v1.3 factors, bea price index (computed now).
+        """
+        cats = pd.DataFrame(
+            {
+                "member": ["a", "a", "a", "a", "b", "b"],
+                "fiscal_year": [2021, 2021, 2022, 2022, 2022, 2022],
+                "naics6": ["327320", "541330", "327320", "541330", "327320", "541611"],
+                "scope3_category": [1, 1, 1, 1, 1, 1],
+                "joint_agreement": pd.array([pd.NA] * 4 + [True, False], dtype="boolean"),
+                "lines": [10, 30, 12, 28, 5, 20],
+                "nominal_spend": [4e5, 6e5, 5e5, 5e5, 1.92e6, 7.68e6],
+                "spend_usd": [4e5, 6e5, 5e5, 5e5, 2e5, 8e5],
+                "t_co2e": [240.0, 90.0, 300.0, 75.0, 120.0, 80.0],
+            }
+        )
+        my = pd.DataFrame(
+            {
+                "member": ["a", "a", "b"],
+                "name": ["Town A", "Town A", "Fjordby"],
+                "country": ["US", "US", "NO"],
+                "fiscal_year": [2021, 2022, 2022],
+                "currency": ["USD", "USD", "NOK"],
+                "residents": [10_000, 10_000, 5_000],
+                "employees": [100, 100, 80],
+                "lines": [40, 40, 25],
+                "input_spend": [1.2e6, 1.2e6, 1.06e7],
+                "included_spend": [1e6, 1e6, 9.6e6],
+                "excluded_spend": [2e5, 2e5, 1e6],
+                "unclassified_spend": [0.0, 0.0, 0.0],
+                "spend_usd": [1e6, 1e6, 1e6],
+                "t_co2e": [330.0, 375.0, 200.0],
+                "reconciliation_cents": [0, 0, 0],
+            }
+        )
+        settings = {"factors": "sef_v1.3", "price_method": "bea", "members": "all",
+                    "dollar_year": 2022}  # fmt: skip
+        return cls(cats[CATEGORY_COLUMNS], my[MEMBER_YEAR_COLUMNS], settings, "example")
+
     # ------------------------------------------------------------ selection
 
     def members(self) -> list[str]:
-        """Member slugs, in the cohort's order."""
+        """Member slugs, in the cohort's order.
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> CohortResults.example().members()
+        ['a', 'b']
+        """
         return list(dict.fromkeys(self.member_years["member"]))
 
     def years(self, member: str) -> list[int]:
-        """Fiscal years computed for ``member`` (ascending)."""
+        """Fiscal years computed for ``member`` (ascending).
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+
+        Returns
+        -------
+        list of int
+
+        Raises
+        ------
+        KeyError
+            The member is not in these results.
+
+        Examples
+        --------
+        >>> CohortResults.example().years("a")
+        [2021, 2022]
+        """
         self._known(member)
         my = self.member_years
         return sorted(int(y) for y in my.loc[my["member"] == member, "fiscal_year"])
@@ -1329,7 +1511,18 @@ class CohortResults:
         return int(year)
 
     def latest(self) -> pd.DataFrame:
-        """One row per member: its latest fiscal year (``member_years`` columns)."""
+        """One row per member: its latest fiscal year (``member_years`` columns).
+
+        Returns
+        -------
+        DataFrame
+            :data:`MEMBER_YEAR_COLUMNS`, in the cohort's order.
+
+        Examples
+        --------
+        >>> CohortResults.example().latest()[["member", "fiscal_year"]].values.tolist()
+        [['a', 2022], ['b', 2022]]
+        """
         my = self.member_years.sort_values(["member", "fiscal_year"])
         last = my.groupby("member", sort=False).tail(1)
         order = {m: i for i, m in enumerate(self.members())}
@@ -1368,6 +1561,14 @@ class CohortResults:
             ``spend_factor_usd`` (the same, the name
             :func:`decompose_yoy` expects), ``t_co2e``, ``kg_per_usd``,
             ``share_spend``, ``share_emissions``; sorted by emissions.
+
+        Examples
+        --------
+        >>> res = CohortResults.example()
+        >>> res.category_summary("a")["t_co2e"].to_dict()
+        {'327320': 300.0, '541330': 75.0}
+        >>> res.category_summary(by="naics3")["t_co2e"].to_dict()
+        {'327': 420.0, '541': 155.0}
         """
         c = self.categories
         if member is None:
@@ -1400,6 +1601,18 @@ class CohortResults:
 
         :func:`normalise` on :meth:`latest`, plus ``name``, ``country``,
         ``fiscal_year`` and ``rank`` (by t per resident, 1 = lowest), sorted by rank.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by member; ``attrs["note"]`` names members not ranked
+            (no population given).
+
+        Examples
+        --------
+        >>> n = CohortResults.example().normalised()
+        >>> n["t_per_resident"].tolist(), n["rank"].tolist()
+        ([0.0375, 0.04], [1, 2])
         """
         last = self.latest()
         res = last.rename(columns={"included_spend": "spend_local"})
@@ -1427,6 +1640,23 @@ class CohortResults:
 
         The rank is ``None`` for a member whose ``metric`` is unknown (no
         population or staff count given): see :meth:`notes`.
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        metric : str
+            A :meth:`normalised` column.
+
+        Returns
+        -------
+        tuple
+            ``(rank or None, number of members ranked)``.
+
+        Examples
+        --------
+        >>> CohortResults.example().rank("b")
+        (2, 2)
         """
         self._known(member)
         n = self.normalised()
@@ -1441,11 +1671,19 @@ class CohortResults:
         member without residents is listed but not ranked (per-resident
         figures NaN); without a staff count its t per employee is NaN.
 
+        Parameters
+        ----------
+        member : str
+            A member slug.
+
+        Returns
+        -------
+        str
+            Markdown paragraphs, or ``""``.
+
         Examples
         --------
-        >>> from cohort_helpers.cohort_runner import cohort_results
-        >>> res = cohort_results()  # doctest: +SKIP
-        >>> res.notes("cedar_valley")  # doctest: +SKIP
+        >>> CohortResults.example().notes("a")
         ''
         """
         self._known(member)
@@ -1468,7 +1706,22 @@ class CohortResults:
         return "\n\n".join(out)
 
     def median(self, metric: str = "t_per_resident") -> float:
-        """Median over the members (latest year each) of a :meth:`normalised` column."""
+        """Median over the members (latest year each) of a :meth:`normalised` column.
+
+        Parameters
+        ----------
+        metric : str
+            A :meth:`normalised` column.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> CohortResults.example().median()
+        0.03875
+        """
         return float(self.normalised()[metric].median())
 
     def position(self, member: str, year: int | None = None, *, by: str = "naics3") -> Position:
@@ -1481,6 +1734,30 @@ class CohortResults:
         a subsector (ready-mix concrete or cement, laptops or servers): with one
         factor set, every NAICS-6 code has the same factor for everybody, so at
         ``by="naics6"`` the intensity effect is zero by construction.
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        year : int, optional
+            Fiscal year (default: the member's latest).
+        by : str
+            Category level (``"naics2"`` .. ``"naics6"``).
+
+        Returns
+        -------
+        Position
+
+        Raises
+        ------
+        ValueError
+            The member has no population figure.
+
+        Examples
+        --------
+        >>> pos = CohortResults.example().position("a")
+        >>> round(pos.difference, 4), round(pos.size + pos.mix + pos.intensity, 4)
+        (-0.0008, -0.0008)
         """
         y = self._year(member, year)
         my = self.member_years
@@ -1507,6 +1784,21 @@ class CohortResults:
         A prefix is named after the NAICS-6 code with the most cohort spend in
         it (``"327: Ready-Mix Concrete Manufacturing and more"``); titles come
         from the factor file (EPA SEF).
+
+        Parameters
+        ----------
+        by : str
+            ``"naics2"`` .. ``"naics6"``.
+
+        Returns
+        -------
+        Series
+            Code or prefix -> label.
+
+        Examples
+        --------
+        >>> CohortResults.example().labels()["541"]
+        '541: Engineering Services and more'
         """
         from . import data
 
@@ -1527,6 +1819,27 @@ class CohortResults:
         :meth:`position` by category (``size``, ``mix``, ``intensity``,
         ``total`` in t CO2e per resident) with a ``label``, the ``n`` largest
         by absolute total.
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        n : int
+            How many categories.
+        by : str
+            Category level (``"naics2"`` .. ``"naics6"``).
+        year : int, optional
+            Fiscal year (default: the member's latest).
+
+        Returns
+        -------
+        DataFrame
+            ``label``, ``size``, ``mix``, ``intensity``, ``total``.
+
+        Examples
+        --------
+        >>> CohortResults.example().position_table("a", n=1)["label"].tolist()
+        ['541: Engineering Services and more']
         """
         table = self.position(member, year, by=by).by_category
         top = table.loc[table["total"].abs().sort_values(ascending=False).index[:n]]
@@ -1535,13 +1848,47 @@ class CohortResults:
         ]
 
     def decompose(self, member: str, year0: int, year1: int) -> YoYDecomposition:
-        """:func:`decompose_yoy` between two of a member's years (by NAICS-6 code)."""
+        """:func:`decompose_yoy` between two of a member's years (by NAICS-6 code).
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        year0, year1 : int
+            The two fiscal years.
+
+        Returns
+        -------
+        YoYDecomposition
+
+        Examples
+        --------
+        >>> print(CohortResults.example().decompose("a", 2021, 2022))
+        FY2021 330.0 t -> FY2022 375.0 t (+45.0 t): volume +0.0, mix +45.0, price +0.0, factor +0.0.
+        """
         a = self.category_summary(member, self._year(member, year0))
         b = self.category_summary(member, self._year(member, year1))
         return decompose_yoy(a, b, labels=(f"FY{year0}", f"FY{year1}"))
 
     def trend(self, member: str) -> pd.DataFrame:
-        """A member's years: t CO2e, spend and t per resident (index = fiscal year)."""
+        """A member's years: t CO2e, spend and t per resident (index = fiscal year).
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+
+        Returns
+        -------
+        DataFrame
+            ``t_co2e``, ``spend_usd``, ``included_spend``, ``residents``,
+            ``t_per_resident``.
+
+        Examples
+        --------
+        >>> CohortResults.example().trend("a")["t_per_resident"].tolist()
+        [0.033, 0.0375]
+        """
         self._known(member)
         my = self.member_years[self.member_years["member"] == member].set_index("fiscal_year")
         out = my[["t_co2e", "spend_usd", "included_spend", "residents"]].sort_index()
@@ -1549,7 +1896,24 @@ class CohortResults:
         return out
 
     def joint_agreement_share(self, members: Sequence[str] | None = None) -> pd.DataFrame:
-        """:func:`joint_agreement_share` per member and year, in the ledger currency."""
+        """:func:`joint_agreement_share` per member and year, in the ledger currency.
+
+        Parameters
+        ----------
+        members : list of str, optional
+            Only these members (default: all).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by (member, fiscal year): ``spend``, ``joint_spend``,
+            ``unknown_spend``, ``joint_share``.
+
+        Examples
+        --------
+        >>> CohortResults.example().joint_agreement_share(["b"])["joint_share"].tolist()
+        [0.2]
+        """
         c = self.categories
         if members is not None:
             c = c[c["member"].isin(list(members))]
@@ -1558,12 +1922,22 @@ class CohortResults:
     def cooperation(self, members: Sequence[str] | None = None) -> pd.DataFrame:
         """The Norwegian cooperation's members side by side, every year.
 
+        Parameters
+        ----------
+        members : list of str, optional
+            The members to show (default: every Norwegian member).
+
         Returns
         -------
         DataFrame
             Indexed by (``member``, ``fiscal_year``): ``name``, ``t_co2e``,
             ``t_per_resident``, ``t_per_local_million`` (t per NOK million of
             nominal spend), ``t_per_usd_million`` and ``joint_share``.
+
+        Examples
+        --------
+        >>> CohortResults.example().cooperation()["joint_share"].tolist()
+        [0.2]
         """
         my = self.member_years
         if members is None:
@@ -1593,6 +1967,25 @@ class CohortResults:
         ``datasets/public``), t per resident, and for NOK members t per NOK
         million of nominal spend (its own year's rates). A column
         ``member_unit`` says which comparison a row belongs to.
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        table : DataFrame, optional
+            A :func:`benchmarks` table (default: the bundled one).
+
+        Returns
+        -------
+        DataFrame
+            The rows of :func:`compare_to_benchmarks` for each unit, one after
+            the other.
+
+        Examples
+        --------
+        >>> b = CohortResults.example().benchmarks("b")
+        >>> b.loc[b["member_unit"] == "t/NOK million", "value_converted"].iloc[-1]
+        np.float64(21.0)
         """
         n = self.normalised().loc[member]
         dollar_year = int(self.settings.get("dollar_year") or 2022)
@@ -1638,6 +2031,25 @@ class CohortResults:
         or ``t_co2e``; ``member``'s bar is highlighted and named. The other
         members are named only with ``names=True`` (when the cohort opted in);
         otherwise they are labelled by rank (:meth:`public_view`).
+
+        Parameters
+        ----------
+        metric : str
+            The figure to draw.
+        member : str, optional
+            The member to highlight.
+        names : bool
+            Name every member (only when the cohort agreed).
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> chart = CohortResults.example().chart(member="a")
+        >>> chart.caption.startswith("Town A (highlighted) among")
+        True
         """
         n = self.public_view(member, names=names)
         if member is not None:
@@ -1674,6 +2086,22 @@ class CohortResults:
         Not derived from the cohort's (public) order: the same member gets
         another code in another export (another
         :func:`cohort_helpers.cohort_runner.cohort_results` call).
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+
+        Returns
+        -------
+        str
+            ``M-`` and four letters or digits (:func:`random_code`).
+
+        Examples
+        --------
+        >>> res = CohortResults.example()
+        >>> res.member_code("a") == res.member_code("a"), res.member_code("a")[:2]
+        (True, 'M-')
         """
         self._known(member)
         codes = self._codes
@@ -1691,6 +2119,23 @@ class CohortResults:
         cohort opted in to showing names) every member but ``member`` is
         labelled by its rank (``"member ranked 3"``), and the slugs in the
         index are replaced by those labels too. ``member`` keeps its name.
+
+        Parameters
+        ----------
+        member : str, optional
+            The member who keeps its name.
+        names : bool
+            Keep every name.
+
+        Returns
+        -------
+        DataFrame
+            The :meth:`normalised` table, relabelled.
+
+        Examples
+        --------
+        >>> CohortResults.example().public_view("b").index.tolist()
+        ['member ranked 1', 'Fjordby']
         """
         n = self.normalised().copy()
         if names:

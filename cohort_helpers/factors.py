@@ -831,8 +831,8 @@ def factor_set_table() -> pd.DataFrame:
 
     Examples
     --------
-    >>> factor_set_table().loc["sef-1.4", ["dollar_year", "gwp"]].tolist()
-    [2024, 'AR6']
+    >>> factor_set_table().loc["sef-1.4", ["dollar_year", "gwp"]].astype(str).tolist()
+    ['2024', 'AR6']
     """
     rows = []
     for spec in FACTOR_SETS.values():

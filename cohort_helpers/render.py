@@ -28,9 +28,10 @@ Costs &lt; benefits
 - one
 - two
 <BLANKLINE>
-| code   |   t |
-|:-------|----:|
-| 327320 |  12 |
+| code   | t   |
+|:-------|:----|
+| 327320 | 12  |
+<BLANKLINE>
 """
 
 from __future__ import annotations
@@ -124,9 +125,9 @@ def markdown_table(frame: pd.DataFrame) -> str:
     Examples
     --------
     >>> print(markdown_table(pd.DataFrame({"a|b": ["x"], "n": ["1"]})))
-    | a\\|b   |   n |
-    |:------|----:|
-    | x     |   1 |
+    | a\\|b   | n   |
+    |:-------|:----|
+    | x      | 1   |
     """
     frame = frame.map(md_escape)
     frame.columns = [md_escape(c) for c in frame.columns]
