@@ -61,7 +61,22 @@ class HotSpots:
 
 
 def hot_spots(summary: pd.DataFrame, threshold: float = 0.8) -> HotSpots:
-    """Pareto ranking of a :func:`summarise` table by emissions and by spend.
+    """Pareto ranking of a :func:`cohort_helpers.inventory.summarise` table by emissions and by spend.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        ``spend_usd`` and ``t_co2e`` per category (index = category).
+    threshold : float
+        The cumulative share that makes a hot spot (0.8: the categories that
+        hold the first 80 %).
+
+    Returns
+    -------
+    HotSpots
+        ``table`` (ranks, cumulative shares, ``hot_spot``), how many
+        categories hold ``threshold`` of emissions and of spend, and the
+        categories in both.
 
     Examples
     --------
@@ -98,6 +113,19 @@ def coverage(
 
     Purchase spend = included + unclassified (exclusions are not purchases).
 
+    Parameters
+    ----------
+    lines : DataFrame
+        Classified lines: ``status``, ``amount``, ``method``, ``confidence``.
+    bins : tuple of float
+        Confidence band edges (left-closed).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``method`` or ``confidence``, value): ``lines``,
+        ``spend``, ``share_of_purchase_spend``.
+
     Examples
     --------
     >>> df = pd.DataFrame({"status": ["included", "unclassified"], "amount": [90.0, 10.0],
@@ -127,6 +155,22 @@ def coverage(
 
 def ratio_to_lgo(t_co2e_supply_chain: float, lgo: pd.DataFrame) -> float:
     """Supply-chain emissions divided by the member's Scope 1+2 (``t_co2e`` column).
+
+    Parameters
+    ----------
+    t_co2e_supply_chain : float
+        Supply-chain emissions, t CO2e.
+    lgo : DataFrame
+        The member's local government operations inventory (``t_co2e``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        The LGO inventory has no emissions.
 
     Examples
     --------
@@ -165,7 +209,7 @@ def category_labels(codes, factor_set="sef_v1.3", *, width: int | None = 45) -> 
 
     Examples
     --------
-    >>> category_labels(["327320", "311"]).tolist()  # doctest: +SKIP
+    >>> category_labels(["327320", "311"]).tolist()
     ['327320 Ready-Mix Concrete Manufacturing', '311 (average of 311xxx codes)']
     """
     fs = factors.load_factor_set(factor_set)
@@ -281,8 +325,13 @@ def variance_drivers(
 
     Examples
     --------
-    >>> drivers = variance_drivers(inv.lines, inv.monte_carlo, by="naics6")  # doctest: +SKIP
-    >>> drivers["share_of_variance"].head(3)  # doctest: +SKIP
+    >>> lines = pd.DataFrame({"source_file": "ap.csv", "source_line": [2, 3, 4],
+    ...     "naics6": ["327320", "327320", "541330"], "bea_code": ["327320", "327320", "541300"],
+    ...     "kg_co2e": [3000.0, 900.0, 100.0], "confidence": 0.9})
+    >>> mc = uncertainty.monte_carlo(lines, n_draws=200, seed=1, value_col="kg_co2e")
+    >>> d = variance_drivers(lines, mc, by="naics6")
+    >>> d["lines"].to_dict(), round(float(d["cumulative_share"].iloc[-1]), 6)
+    ({'327320': 2, '541330': 1}, 1.0)
     """
     if value_col not in lines.columns or code_col not in lines.columns:
         raise KeyError(
@@ -376,7 +425,14 @@ def category_ranges(
 
     Examples
     --------
-    >>> category_ranges(inv.lines, top=5)  # doctest: +SKIP
+    >>> lines = pd.DataFrame({"naics6": ["327320", "327320", "541330"],
+    ...     "bea_code": ["327320", "327320", "541300"], "kg_co2e": [3000.0, 900.0, 100.0],
+    ...     "confidence": 0.9})
+    >>> r = category_ranges(lines, top=None, n_draws=200, seed=1)
+    >>> r[["naics6", "t_co2e"]].values.tolist()
+    [['327320', 3.9], ['541330', 0.1]]
+    >>> bool((r["low_t"] < r["t_co2e"]).all() and (r["t_co2e"] < r["high_t"]).all())
+    True
     """
     cols = ["kg_co2e", "bea_code", "confidence", by]
     missing = [c for c in cols if c not in lines.columns]

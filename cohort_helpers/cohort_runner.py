@@ -189,6 +189,13 @@ def cohort_results(
     --------
     >>> res = cohort_results()  # doctest: +SKIP
     >>> res.normalised()[["t_per_resident", "rank"]].head(3)  # doctest: +SKIP
+
+    A member without ledgers is named, with the members that have some:
+
+    >>> cohort_results(members=["nobody"])
+    Traceback (most recent call last):
+    ...
+    KeyError: "No ledgers for ['nobody']; members: ..."
     """
     from . import members as members_mod
 
