@@ -272,10 +272,25 @@ def load_measures(path: str | Path | None = None) -> pd.DataFrame:
     Codes stay text (leading zeros and prefixes intact). See
     :func:`validate_measures` for the rules and the messages.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A measures CSV (default: the bundled one).
+
+    Returns
+    -------
+    DataFrame
+        One row per measure, validated.
+
+    Raises
+    ------
+    ValueError
+        A row breaks a rule (the message names the row and column).
+
     Examples
     --------
-    >>> m = load_measures()  # doctest: +SKIP
-    >>> m.loc[m["measure_id"] == "concrete_epd", "change"].item()  # doctest: +SKIP
+    >>> m = load_measures()
+    >>> m.loc[m["measure_id"] == "concrete_epd", "change"].item()
     -0.3
     """
     if path is None:
@@ -333,12 +348,45 @@ class ScenarioResult:
 
     @property
     def reduction_t(self) -> float:
-        """``baseline_t - scenario_t``."""
+        """``baseline_t - scenario_t``.
+
+        Returns
+        -------
+        float
+            t CO2e.
+
+        Examples
+        --------
+        >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+        ...                        index=["327320", "541611"])
+        >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+        ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+        ...     "adoption_share": [1.0], "start_year": [2025]})
+        >>> r = apply_scenario(summary, m, 2026)
+        >>> round(r.reduction_t, 6)
+        181.8
+        """
         return self.baseline_t - self.scenario_t
 
     @property
     def reduction_share(self) -> float:
-        """Reduction as a share of the baseline (NaN for a zero baseline)."""
+        """Reduction as a share of the baseline (NaN for a zero baseline).
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+        ...                        index=["327320", "541611"])
+        >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+        ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+        ...     "adoption_share": [1.0], "start_year": [2025]})
+        >>> r = apply_scenario(summary, m, 2026)
+        >>> round(r.reduction_share, 4)
+        0.2386
+        """
         return self.reduction_t / self.baseline_t if self.baseline_t else math.nan
 
     def __str__(self) -> str:
@@ -385,6 +433,26 @@ class ScenarioResult:
         When the steps are small next to the baseline (all levels within 25% of
         it), the axis starts above zero so that they are visible, and the
         caption says so.
+
+        Parameters
+        ----------
+        title : str, optional
+            Chart title.
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+        ...                        index=["327320", "541611"])
+        >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+        ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+        ...     "adoption_share": [1.0], "start_year": [2025]})
+        >>> r = apply_scenario(summary, m, 2026)
+        >>> r.chart().caption[:60]
+        'Scope 3 (purchased goods and capital goods) emissions in 202'
         """
         s3 = self._effects()["Scope 3 (supply chain)"]
         s3 = s3[s3 != 0]
@@ -416,7 +484,28 @@ class ScenarioResult:
         return self._one_line(chart)
 
     def scopes_chart(self, *, title: str | None = None) -> Chart:
-        """Change per measure by scope: shows e.g. Scope 1 savings vs Scope 3 increases."""
+        """Change per measure by scope: shows e.g. Scope 1 savings vs Scope 3 increases.
+
+        Parameters
+        ----------
+        title : str, optional
+            Chart title.
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+        ...                        index=["327320", "541611"])
+        >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+        ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+        ...     "adoption_share": [1.0], "start_year": [2025]})
+        >>> r = apply_scenario(summary, m, 2026)
+        >>> r.scopes_chart().caption.startswith("Negative = fewer emissions.")
+        True
+        """
         frame = self._effects()
         frame = frame.loc[:, (frame != 0).any()]
         if frame.empty:
@@ -692,6 +781,17 @@ class Gap:
 
     @property
     def on_track(self) -> bool:
+        """Whether the scenario is at or below the target path.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> gap(target_path(1000.0, 2022, 2030, 0.5), 700.0, 2026).on_track
+        True
+        """
         return self.gap_t <= 0
 
     def __str__(self) -> str:
@@ -708,6 +808,20 @@ class Gap:
 
 def gap(path: pd.Series, scenario_t: float, year: int) -> Gap:
     """How far a scenario is from the target path in ``year``.
+
+    Parameters
+    ----------
+    path : Series
+        :func:`target_path` output (t CO2e per year).
+    scenario_t : float
+        The scenario's emissions in ``year``, t CO2e.
+    year : int
+        A year on the path.
+
+    Returns
+    -------
+    Gap
+        ``gap_t`` > 0: above the path (more measures needed).
 
     Examples
     --------
@@ -773,6 +887,19 @@ def target_chart(
 
     The caption states the gap in the last year of the path.
 
+    Parameters
+    ----------
+    path : Series
+        :func:`target_path` output.
+    scenario : Series, optional
+        The scenario per year (:func:`scenario_path`).
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    Chart
+
     Examples
     --------
     >>> p = target_path(1000.0, 2022, 2030, 0.5)
@@ -824,6 +951,18 @@ class HybridComparison:
     note: str
 
     def as_row(self) -> dict:
+        """The comparison as one row of the brief's table.
+
+        Returns
+        -------
+        dict
+            Column -> value.
+
+        Examples
+        --------
+        >>> hybrid(600.0, 1500.0, "m3", 280.0, label="Ready-mix concrete").as_row()["quantity"]
+        '1,500 m3'
+        """
         return {
             "hot spot": self.label,
             "spend-based t": self.spend_based_t,
@@ -918,6 +1057,22 @@ _NUMBER_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 def convert_quantity(value: float, from_unit: str, to_unit: str) -> float:
     """Convert a quantity between the units in :data:`UNITS` (volume or mass).
 
+    Parameters
+    ----------
+    value : float
+        The quantity.
+    from_unit, to_unit : str
+        Units of :data:`UNITS` of the same kind.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        An unknown unit, or a volume converted to a mass.
+
     Examples
     --------
     >>> round(convert_quantity(100.0, "cubic yards", "m3"), 3)
@@ -971,6 +1126,15 @@ def survey_quantities(member: str, question_id: str = "Q07", unit: str = "m3") -
     (``"19,463 short tons"`` -> 19463) and converted from the unit the
     department wrote (e.g. cubic yards, or m3 when it changed the unit).
 
+    Parameters
+    ----------
+    member : str
+        Member slug.
+    question_id : str
+        The survey question asking the quantity.
+    unit : str
+        The unit to report in.
+
     Returns
     -------
     DataFrame
@@ -980,8 +1144,9 @@ def survey_quantities(member: str, question_id: str = "Q07", unit: str = "m3") -
 
     Examples
     --------
-    >>> q = survey_quantities("cedar_valley")  # doctest: +SKIP
-    >>> q.loc[q["quantity"] > 0, ["department", "quantity"]]  # doctest: +SKIP
+    >>> q = survey_quantities("cedar_valley")
+    >>> q.loc[q["quantity"] > 0, "department"].tolist()
+    ['Public Works - Streets']
     """
     raw = None
     try:
@@ -1100,11 +1265,21 @@ def hot_spot_quantity(
     assumed_price_per_unit : float
         USD (factor year) per ``unit``, used only without survey quantities
         (default 200 USD per m3 of ready-mix, an illustrative US price).
+    label : str
+        The hot spot's name, for the note.
+
+    Returns
+    -------
+    HotSpotQuantity
+        The quantity, where it came from (``survey`` or ``assumed``), the
+        matching spend-based estimate and a note.
 
     Examples
     --------
-    >>> q = hot_spot_quantity(inv.lines, "cedar_valley")  # doctest: +SKIP
-    >>> q.source  # doctest: +SKIP
+    >>> lines = pd.DataFrame({"status": "included", "naics6": ["327320", "541611"],
+    ...     "department": ["Public Works - Streets", "Library"],
+    ...     "spend_factor_usd": [400000.0, 1e5], "kg_co2e": [240000.0, 8000.0]})
+    >>> hot_spot_quantity(lines, "cedar_valley").source
     'survey'
     """
     inc = lines[(lines["status"] == "included") & (lines["naics6"].astype("string") == naics6)]
@@ -1245,9 +1420,18 @@ def policy_brief(
 
     Examples
     --------
-    >>> out = policy_brief("build/brief", member="Cedar Valley", scenario=result)  # doctest: +SKIP
-    >>> out.markdown.name  # doctest: +SKIP
-    'policy_brief.md'
+    >>> import tempfile
+    >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+    ...                        index=["327320", "541611"])
+    >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+    ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+    ...     "adoption_share": [1.0], "start_year": [2025]})
+    >>> out = policy_brief(tempfile.mkdtemp(), member="Cedar Valley",
+    ...                    scenario=apply_scenario(summary, m, 2026))
+    >>> out.markdown.name, [p.name for p in out.images]
+    ('policy_brief.md', ['policy_brief_scenario.png'])
+    >>> out.markdown.read_text().splitlines()[0]
+    '# Draft purchasing policy brief: Cedar Valley'
     """
     title = title or f"Draft purchasing policy brief: {member}"
     uses_ceda = open_ceda if open_ceda is not None else "ceda" in factor_version.lower()
