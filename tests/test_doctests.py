@@ -31,6 +31,8 @@ def test_every_module_is_collected():
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # an example that writes a file writes it here
+    # an example may point the workspace elsewhere (os.environ): restored after the test
+    monkeypatch.setenv("COHORT_WORKSPACE", str(tmp_path / "workspace"))
     module = importlib.import_module(name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
