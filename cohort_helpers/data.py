@@ -1055,6 +1055,10 @@ def fetch_file(
         known values; refused when not as published unless
         ``--allow-unverified``). Every reader of the registry goes through here.
 
+    Returns
+    -------
+    Path
+
     Raises
     ------
     DataNotVerifiedError
@@ -1063,10 +1067,6 @@ def fetch_file(
         Not found and not downloadable; the message names the file, its URL
         and ``COHORT_DATA_DIR``. Fails within about ``DOWNLOAD_TIMEOUT``
         seconds when the network is down.
-
-    Returns
-    -------
-    Path
 
     Examples
     --------

@@ -548,6 +548,10 @@ def read_factor_file(
     by_gas_file : path-like, optional
         The matching by-gas file; makes a ``gas="by_gas"`` set.
 
+    Returns
+    -------
+    FactorSet
+
     Raises
     ------
     cohort_helpers.data.DataFormatError
@@ -556,10 +560,6 @@ def read_factor_file(
 
     source, licence, attribution : str, optional
         Where the file comes from and its terms, carried by the set.
-
-    Returns
-    -------
-    FactorSet
 
     Examples
     --------

@@ -247,6 +247,17 @@ def waterfall_steps(
     :func:`exclusion_table`). The steps add up to the included spend
     (categories 1 and 2), which ``plots.waterfall`` draws as the result.
 
+    Parameters
+    ----------
+    reconciliation : DataFrame
+        ``inv.reconciliation`` (see :func:`reconcile`).
+    currency : str, optional
+        Needed only when the reconciliation holds several currencies.
+    min_share : float
+        Exclusions smaller than this share of the input are grouped.
+    start_label : str
+        Label of the first bar.
+
     Returns
     -------
     Series

@@ -742,16 +742,16 @@ def load_instrument(
     factor_codes : iterable of str, optional
         Valid factor codes (default: the EPA SEF v1.3 table).
 
+    Returns
+    -------
+    Instrument
+        Validated (see :meth:`Instrument.validate`).
+
     Raises
     ------
     InstrumentError
         Listing every problem (unknown unit, factor code not in the table,
         a skip rule naming a later question ...).
-
-    Returns
-    -------
-    Instrument
-        Validated (see :meth:`Instrument.validate`).
 
     Examples
     --------
@@ -1282,10 +1282,6 @@ def write_html_form(
     (``department, question_id, unit, answer, comment``), which
     :func:`read_return` and :func:`ingest_returns` read like a workbook.
 
-    Returns
-    -------
-    Path
-
     Parameters
     ----------
     instrument : Instrument
@@ -1296,6 +1292,10 @@ def write_html_form(
         The HTML file to write.
     member, fiscal_year, due, contact_line
         Shown on the form.
+
+    Returns
+    -------
+    Path
 
     Examples
     --------
@@ -1823,19 +1823,19 @@ def validate_answers(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Check tidy answers (from :func:`read_return`) against the instrument.
 
-    Returns
-    -------
-    (answers, problems)
-        ``answers`` with ``unit`` (instrument), ``unit_given``,
-        ``value_given``, ``value`` (usable, instrument unit) and ``status``;
-        ``problems`` as in :class:`IngestResult`.
-
     Parameters
     ----------
     answers : DataFrame
         Tidy answers (:func:`read_return`).
     instrument : Instrument, optional
         Default: the bundled instrument.
+
+    Returns
+    -------
+    (answers, problems)
+        ``answers`` with ``unit`` (instrument), ``unit_given``,
+        ``value_given``, ``value`` (usable, instrument unit) and ``status``;
+        ``problems`` as in :class:`IngestResult`.
 
     Examples
     --------
@@ -2270,6 +2270,11 @@ def _number_in_text(text: Any) -> float:
 def suggest_fixes(result: IngestResult) -> pd.DataFrame:
     """A proposed fix for every problem: convert the unit, read the number, or ask.
 
+    Parameters
+    ----------
+    result : IngestResult
+        From :func:`ingest_returns`.
+
     Returns
     -------
     DataFrame
@@ -2277,11 +2282,6 @@ def suggest_fixes(result: IngestResult) -> pd.DataFrame:
         (the proposed value in the instrument's unit, NaN when only the
         department can answer) and ``action`` (what to do, in words). Review
         it, change what you disagree with, then :func:`apply_fixes`.
-
-    Parameters
-    ----------
-    result : IngestResult
-        From :func:`ingest_returns`.
 
     Examples
     --------
