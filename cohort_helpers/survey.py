@@ -601,6 +601,13 @@ class Instrument:
         -------
         Instrument
 
+        Examples
+        --------
+        >>> inst = load_instrument()
+        >>> lines = pd.DataFrame({"department": ["Public Works", "Library"], "status": "included",
+        ...                       "naics6": ["327320", "323111"], "amount": [5e5, 2e3]})
+        >>> len(inst), len(inst.for_department(lines, "Library"))
+        (21, 8)
         """
         _need(lines, ("department", "status", "naics6", "amount"), "inventory lines")
         known = set(lines["department"].dropna().unique())
@@ -964,9 +971,6 @@ def _slug(text: str) -> str:
 def file_stem(member: str, fiscal_year: int, department: str) -> str:
     """``<member>_survey_FY<year>_<department>``, the name the returned files use.
 
-    >>> file_stem("cedar_valley", 2023, "Parks & Recreation")
-    'cedar_valley_survey_FY2023_parks_recreation'
-
     Parameters
     ----------
     member : str
@@ -980,6 +984,10 @@ def file_stem(member: str, fiscal_year: int, department: str) -> str:
     -------
     str
 
+    Examples
+    --------
+    >>> file_stem("cedar_valley", 2023, "Parks & Recreation")
+    'cedar_valley_survey_FY2023_parks_recreation'
     """
     return f"{member}_survey_FY{fiscal_year}_{_slug(department)}"
 
@@ -2469,6 +2477,17 @@ def reconcile_with_ledger(
         ``survey_value``, ``ledger_usd``, ``survey_usd`` (USD questions only),
         ``difference_usd`` (survey - ledger), ``implied_usd_per_unit``
         (quantities only).
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"department": ["Public Works", "Library"], "status": "included",
+    ...                       "naics6": ["327320", "323111"], "amount": [5e5, 2e3]})
+    >>> answers = pd.DataFrame({"department": ["Public Works"], "question_id": ["Q07"],
+    ...     "category": ["construction materials"], "value": [2000.0], "unit": ["cubic yards"],
+    ...     "naics6": ["327320"]})
+    >>> r = reconcile_with_ledger(answers, lines, load_instrument())
+    >>> r[["ledger_usd", "implied_usd_per_unit"]].iloc[0].tolist()
+    [500000.0, 250.0]
     """
     _need(answers, ("department", "question_id", "value", "unit"), "answers")
     q = (
