@@ -72,7 +72,6 @@ __all__ = [
     "extend_index_with_cpi",
     "deflate_spend",
     "exchange_rates",
-    "exclusion_table",
     "factor_ready_lines",
     "normalise_rates",
     "price_basis_choice",
@@ -83,7 +82,6 @@ __all__ = [
     "rates_used",
     "to_factor_dollars",
     "to_usd",
-    "waterfall_steps",
 ]
 
 Method = Literal["bea", "cpi_u"]
@@ -1133,123 +1131,6 @@ EXCLUSION_REASONS: dict[str, tuple[str, str]] = REASON_TEXT
 
 #: Exclusion reasons that are energy already in the member's Scope 1/2 inventory.
 SCOPE12_REASONS: tuple[str, ...] = _SCOPE12
-
-
-def _one_currency(reconciliation: pd.DataFrame, currency: str | None) -> pd.DataFrame:
-    need = {"currency", "bucket", "lines", "amount"}
-    if not isinstance(reconciliation, pd.DataFrame) or not need <= set(reconciliation.columns):
-        raise TypeError(
-            "Expected the reconciliation table of an inventory (inv.reconciliation, from "
-            f"inventory.reconcile) with columns {sorted(need)}."
-        )
-    curs = list(dict.fromkeys(reconciliation["currency"]))
-    if currency is None:
-        if len(curs) != 1:
-            raise ValueError(
-                f"The reconciliation has several currencies {curs}: pass currency='...'."
-            )
-        currency = curs[0]
-    rec = reconciliation[reconciliation["currency"] == currency]
-    if rec.empty:
-        raise KeyError(f"No reconciliation rows in {currency!r}; currencies: {curs}.")
-    return rec
-
-
-def exclusion_table(reconciliation: pd.DataFrame, currency: str | None = None) -> pd.DataFrame:
-    """Every exclusion with its reason in plain language, its lines and its money.
-
-    Parameters
-    ----------
-    reconciliation : DataFrame
-        ``inv.reconciliation`` (see :func:`cohort_helpers.inventory.reconcile`).
-    currency : str, optional
-        Needed only when the reconciliation holds several currencies.
-
-    Returns
-    -------
-    DataFrame
-        One row per exclusion reason present: ``reason``, ``label``, ``why``,
-        ``lines``, ``amount`` (ledger currency) and ``share_of_payments``
-        (of the input total), largest first. Reasons outside
-        :data:`EXCLUSION_REASONS` keep their code as the label.
-
-    Examples
-    --------
-    >>> rec = pd.DataFrame({"currency": "USD", "bucket": ["input", "included, category 1",
-    ...     "excluded: payroll_benefits", "check"], "lines": [3, 2, 1, 0],
-    ...     "amount": [100.0, 40.0, 60.0, 0.0]})
-    >>> exclusion_table(rec)[["label", "amount"]].values.tolist()
-    [['Payroll and benefits', 60.0]]
-    """
-    rec = _one_currency(reconciliation, currency)
-    total = float(rec.loc[rec["bucket"] == "input", "amount"].sum())
-    ex = rec[rec["bucket"].str.startswith("excluded: ")]
-    reason = ex["bucket"].str.removeprefix("excluded: ")
-    out = pd.DataFrame(
-        {
-            "reason": reason.to_numpy(),
-            "label": reason.map(lambda r: EXCLUSION_REASONS.get(r, (r, ""))[0]).to_numpy(),
-            "why": reason.map(
-                lambda r: EXCLUSION_REASONS.get(r, (r, "see the rules"))[1]
-            ).to_numpy(),
-            "lines": ex["lines"].to_numpy(dtype=int),
-            "amount": ex["amount"].to_numpy(dtype=float),
-        }
-    )
-    out["share_of_payments"] = out["amount"] / total if total else np.nan
-    return out.sort_values(["amount", "reason"], ascending=[False, True], ignore_index=True)
-
-
-def waterfall_steps(
-    reconciliation: pd.DataFrame,
-    currency: str | None = None,
-    *,
-    min_share: float = 0.005,
-    start_label: str = "Total payments",
-) -> pd.Series:
-    """Steps from total payments to factor-ready spend, for :func:`plots.waterfall`.
-
-    The first value is the input total; then one negative step per exclusion
-    reason (plain-language label) and for unclassified spend. Reasons
-    smaller than ``min_share`` of the input are summed into one step
-    "Smaller exclusions" (listed in ``attrs["grouped"]``; the full list is
-    :func:`exclusion_table`). The steps add up to the included spend
-    (categories 1 and 2), which ``plots.waterfall`` draws as the result.
-
-    Returns
-    -------
-    Series
-        Labels to amounts (ledger currency); ``attrs``: ``currency``,
-        ``factor_ready`` (the included spend), ``grouped``.
-
-    Examples
-    --------
-    >>> rec = pd.DataFrame({"currency": "USD", "bucket": ["input", "included, category 1",
-    ...     "excluded: payroll_benefits", "excluded: refund", "unclassified", "check"],
-    ...     "lines": [4, 1, 1, 1, 1, 0], "amount": [1000.0, 390.0, 600.0, 1.0, 9.0, 0.0]})
-    >>> waterfall_steps(rec).to_dict()
-    {'Total payments': 1000.0, 'Payroll and benefits': -600.0, 'Unclassified': -9.0, 'Smaller exclusions': -1.0}
-    """
-    rec = _one_currency(reconciliation, currency)
-    total = float(rec.loc[rec["bucket"] == "input", "amount"].sum())
-    table = exclusion_table(rec)
-    small = table["amount"].abs() < min_share * abs(total) if total else table["amount"] == 0
-    steps = {start_label: total}
-    for label, amount in zip(table.loc[~small, "label"], table.loc[~small, "amount"], strict=True):
-        steps[label] = -float(amount)
-    unclassified = float(rec.loc[rec["bucket"] == "unclassified", "amount"].sum())
-    if unclassified:
-        steps["Unclassified"] = -unclassified
-    if small.any():
-        steps["Smaller exclusions"] = -float(table.loc[small, "amount"].sum())
-    out = pd.Series(steps, name="amount")
-    included = float(rec.loc[rec["bucket"].str.startswith("included"), "amount"].sum())
-    out.attrs.update(
-        currency=str(rec["currency"].iloc[0]),
-        factor_ready=included,
-        grouped=table.loc[small, "label"].tolist(),
-    )
-    return out
 
 
 def factor_ready_lines(lines: pd.DataFrame) -> pd.DataFrame:

@@ -14,9 +14,10 @@ Pure functions on labelled pandas objects:
 - :func:`anonymise`: a table safe to share with the cohort;
 - :func:`joint_agreement_share`: share of spend bought through joint
   agreements (Norwegian procurement cooperations);
-- :func:`cohort_results`: every member-year computed with the same settings
-  (factor set, price year, exclusions), cached on disk, as a
-  :class:`CohortResults` with the comparisons above as methods.
+- :class:`CohortResults`: every member-year computed with the same settings
+  (factor set, price year, exclusions), with the comparisons above as
+  methods; made (and cached on disk) by
+  :func:`cohort_helpers.cohort_runner.cohort_results`.
 
 Both decompositions are *Shapley* decompositions of a product of factors per
 category: each factor's effect is its change weighted over every order in
@@ -38,17 +39,9 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import os
 import re
-import socket
-import tempfile
-import time
-import warnings
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -57,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
+from .adjust import exchange_rates
 from .plots import Chart, bar, waterfall
 
 __all__ = [
@@ -71,7 +65,6 @@ __all__ = [
     "anonymise",
     "joint_agreement_share",
     "CohortResults",
-    "cohort_results",
     "CATEGORY_COLUMNS",
     "MEMBER_YEAR_COLUMNS",
 ]
@@ -305,7 +298,19 @@ class Position:
 
     @property
     def effects(self) -> pd.Series:
-        """The three effects as a Series (t CO2e per resident)."""
+        """The three effects as a Series (t CO2e per resident).
+
+        Returns
+        -------
+        Series
+            ``size``, ``mix``, ``intensity``; they add up to :attr:`difference`.
+
+        Examples
+        --------
+        >>> pos = CohortResults.example().position("a")
+        >>> pos.effects.round(4).to_dict()
+        {'size': -0.0111, 'mix': 0.0082, 'intensity': 0.0021}
+        """
         return pd.Series(
             {"size": self.size, "mix": self.mix, "intensity": self.intensity},
             name="t_per_resident",
@@ -319,7 +324,23 @@ class Position:
         )
 
     def chart(self, member: str = "Member") -> Chart:
-        """Waterfall from the cohort value through the three effects to the member's."""
+        """Waterfall from the cohort value through the three effects to the member's.
+
+        Parameters
+        ----------
+        member : str
+            The member's name, for the title and caption.
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> chart = CohortResults.example().position("a").chart("Town A")
+        >>> chart.caption.startswith("Town A: 0.04 t CO2e per resident")
+        True
+        """
         steps = pd.Series(
             {
                 "Cohort": self.cohort_t_per_resident,
@@ -457,205 +478,87 @@ BENCHMARK_COLUMNS = [
     "caveats",
 ]
 
-# The one place where the published figures live when datasets/public/benchmarks.csv
-# does not exist (figures from the domain brief; sources named per row).
-_BUILTIN_BENCHMARKS: list[tuple] = [
-    (
-        "london_boroughs",
-        "London boroughs' procurement intensity",
-        337.0,
-        167.0,
-        674.0,
-        "t/GBP million",
-        2010,
-        "organisation",
-        "Trucost for London Councils, 2010",
-        "Spend-based EEIO (Trucost model) for UK boroughs; GBP of the study years (the spend "
-        "may predate publication); boundary and exclusions not the same as this curriculum's.",
-    ),
-    (
-        "east_of_england",
-        "East of England councils' procurement intensity",
-        350.0,
-        np.nan,
-        np.nan,
-        "t/GBP million",
-        pd.NA,
-        "organisation",
-        "Trucost",
-        "About 350 (rounded); supply chain 66% above the councils' own operations. Study year "
-        "and price year not restated here: check the source before quoting.",
-    ),
-    (
-        "king_county",
-        "King County (WA) natural resources department purchases, 2014",
-        85000.0 / 217.0,
-        np.nan,
-        np.nan,
-        "t/USD million",
-        2014,
-        "organisation",
-        "King County (85,000 t CO2e on USD 217 M of purchases)",
-        "One department, not a whole government; 2014 USD and EEIO factors of that time; "
-        "equal to the department's direct emissions.",
-    ),
-    (
-        "norway_public",
-        "Norwegian public procurement footprint, 2017",
-        11.2e6 / 523e3,
-        np.nan,
-        np.nan,
-        "t/NOK million",
-        2017,
-        "organisation",
-        "DFØ / Asplan Viak & Oslo Economics (11.2 Mt CO2e on NOK 523 bn)",
-        "Whole public sector (state and municipalities); consumption-based footprint including "
-        "about 8% direct emissions and 11% electricity, which this curriculum counts in "
-        "Scope 1/2, not Scope 3; about half emitted abroad; 2017 NOK.",
-    ),
-    (
-        "norway_municipal",
-        "Norwegian municipal footprints",
-        np.nan,
-        0.3,
-        3.0,
-        "t/resident",
-        pd.NA,
-        "organisation",
-        "Larsen & Hertwich",
-        "Whole municipal footprints (energy and direct emissions included, not only "
-        "purchases); a range across municipalities, no central value.",
-    ),
-    (
-        "cdp_supply_chain_ratio",
-        "Supply-chain vs direct emissions, organisations",
-        5.5,
-        np.nan,
-        np.nan,
-        "ratio",
-        2019,
-        "organisation",
-        "CDP supply-chain report 2019",
-        "Companies reporting to CDP, upstream Scope 3 vs Scope 1+2; not local governments.",
-    ),
-    (
-        "sef_v13_spread",
-        "EPA SEF v1.3 factor spread (median, 10th-90th percentile)",
-        0.173,
-        0.074,
-        0.595,
-        "kg/USD",
-        2022,
-        "factor",
-        "EPA Supply Chain GHG Emission Factors v1.3",
-        "Spread of the commodity factors (unweighted), not of organisations; 2022 USD, "
-        "purchaser price; maximum 3.924 (cement).",
-    ),
-]
-
-
-def _builtin_benchmarks() -> pd.DataFrame:
-    out = pd.DataFrame(_BUILTIN_BENCHMARKS, columns=BENCHMARK_COLUMNS)
-    out["data_year"] = out["data_year"].astype("Int64")
-    return out
-
-
-# ``datasets/public/benchmarks.csv`` ids -> built-in rows whose caveats and kind apply
-_PUBLIC_ALIASES = {
-    "london_boroughs_intensity": "london_boroughs",
-    "east_of_england_intensity": "east_of_england",
-    "king_county_dnrp_intensity": "king_county",
-    "norway_public_procurement_intensity": "norway_public",
-    "norway_municipal_per_resident": "norway_municipal",
-    "supply_chain_vs_direct": "cdp_supply_chain_ratio",
-    "sef_v13_median": "sef_v13_spread",
-    "sef_v13_max": "sef_v13_spread",
-}
-
-
-def _from_public_layout(table: pd.DataFrame) -> pd.DataFrame:
-    """``figure, description, value, low, high, unit, scope, year, source`` -> our columns.
-
-    Caveats and kind come from the built-in row of the same figure; other rows
-    get their scope as the caveat.
-    """
-    out = table.rename(
-        columns={"figure": "benchmark_id", "description": "benchmark", "year": "data_year"}
-    )
-    builtin = _builtin_benchmarks().set_index("benchmark_id")
-    alias = out["benchmark_id"].map(_PUBLIC_ALIASES)
-    scope = out["scope"].fillna("").astype(str) if "scope" in out else pd.Series("", out.index)
-    known = alias.isin(builtin.index)
-    cav = alias.map(builtin["caveats"]).where(known, "Scope: " + scope + ".")
-    if "caveats" in out:
-        cav = out["caveats"].where(out["caveats"].notna() & (out["caveats"] != ""), cav)
-    out["caveats"] = cav.fillna("")
-    out["kind"] = alias.map(builtin["kind"]).where(known, "organisation")
-    out["data_year"] = pd.to_numeric(out["data_year"], errors="coerce").astype("Int64")
-    return out
+#: Column renames of the layout of ``datasets/public/benchmarks.csv``.
+_PUBLIC_LAYOUT = {"figure": "benchmark_id", "description": "benchmark", "year": "data_year"}
 
 
 def benchmarks(path: str | Path | None = None) -> pd.DataFrame:
     """Published figures to compare a member against, with their caveats.
 
-    Read from ``datasets/public/benchmarks.csv`` when that file exists (or
-    from ``path``); otherwise the table built into this module. The file must
-    have at least ``value`` (or ``low``/``high``), ``unit`` and a name column
-    (``benchmark`` or ``name``); missing optional columns are added empty. The
-    layout of the bundled file (``figure``, ``description``, ``value``,
-    ``low``, ``high``, ``unit``, ``scope``, ``year``, ``source``) is read too,
-    with the caveats of the built-in rows. A file without those columns is
-    ignored with a warning.
+    The figures live in one place, ``datasets/public/benchmarks.csv``
+    (``figure``, ``description``, ``value``, ``low``, ``high``, ``unit``,
+    ``scope``, ``year``, ``source``, ``kind``, ``caveats``); a row without a
+    caveat gets its scope as the caveat. Another file given as ``path`` needs
+    at least ``value`` (or ``low``/``high``), ``unit`` and a name column
+    (``benchmark`` or ``name``); missing optional columns are added empty.
 
     Units are ``t/<CUR> million``, ``kg/<CUR>`` (CUR = USD, GBP, NOK, ...),
     ``t/resident`` or ``ratio``.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A benchmarks file (default: ``datasets/public/benchmarks.csv``).
+
     Returns
     -------
     DataFrame
-        Columns :data:`BENCHMARK_COLUMNS`; ``attrs["source"]`` says where the
-        figures came from.
+        Columns :data:`BENCHMARK_COLUMNS` (then any other columns of the
+        file, e.g. ``scope``); ``attrs["source"]`` is the file read.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    ValueError
+        The file lacks the value, unit or name columns.
 
     Examples
     --------
-    >>> b = benchmarks(path="no-such-file.csv")
-    >>> float(b.set_index("benchmark_id").loc["london_boroughs", "value"])
-    337.0
-    >>> b.attrs["source"]
-    'built-in table (cohort_helpers.compare)'
+    >>> b = benchmarks().set_index("benchmark_id")
+    >>> b.loc["london_boroughs_intensity", ["value", "low", "high"]].tolist()
+    [337.0, 167.0, 674.0]
+    >>> b.loc["sef_v13_median", "kind"], b.loc["king_county_dnrp_total", "caveats"]
+    ('factor', 'Scope: one county department.')
     """
     if path is None:
-        try:
-            path = paths.datasets_dir() / "public" / "benchmarks.csv"
-        except FileNotFoundError:
-            path = None
-    if path is not None and Path(path).is_file():
-        table = pd.read_csv(path)
-        if "benchmark" not in table and "name" in table:
-            table = table.rename(columns={"name": "benchmark"})
-        if {"figure", "description"} <= set(table.columns) and "benchmark" not in table:
-            table = _from_public_layout(table)
-        has_value = "value" in table or ("low" in table and "high" in table)
-        if has_value and {"unit", "benchmark"} <= set(table.columns):
-            for col in BENCHMARK_COLUMNS:
-                if col not in table:
-                    table[col] = "" if col in ("caveats", "source", "kind") else np.nan
-            if table["benchmark_id"].isna().all():
-                table["benchmark_id"] = table["benchmark"]
-            for col in ("value", "low", "high"):
-                table[col] = pd.to_numeric(table[col], errors="coerce")
-            table["caveats"] = table["caveats"].fillna("")
-            table.attrs["source"] = str(path)
-            extra = [c for c in table.columns if c not in BENCHMARK_COLUMNS]
-            return table[BENCHMARK_COLUMNS + extra]
-        warnings.warn(
-            f"{path} lacks the columns value, unit and benchmark (has {list(table.columns)}); "
-            "using the built-in benchmark table instead.",
-            stacklevel=2,
+        path = paths.datasets_dir() / "public" / "benchmarks.csv"
+    if not Path(path).is_file():
+        raise FileNotFoundError(
+            f"No benchmarks file {str(path)!r}; give the path of a CSV with the columns "
+            "value, unit and benchmark (or the layout of datasets/public/benchmarks.csv)."
         )
-    out = _builtin_benchmarks()
-    out.attrs["source"] = "built-in table (cohort_helpers.compare)"
-    return out
+    table = pd.read_csv(path)
+    if "benchmark" not in table and "name" in table:
+        table = table.rename(columns={"name": "benchmark"})
+    if {"figure", "description"} <= set(table.columns) and "benchmark" not in table:
+        table = table.rename(columns=_PUBLIC_LAYOUT)
+        scope = table["scope"] if "scope" in table else pd.Series("", index=table.index)
+        own = "Scope: " + scope.fillna("").astype(str) + "."
+        if "caveats" in table:
+            given = table["caveats"].notna() & (table["caveats"] != "")
+            own = table["caveats"].where(given, own)
+        table["caveats"] = own.fillna("")
+        if "kind" not in table:
+            table["kind"] = "organisation"
+        table["data_year"] = pd.to_numeric(table["data_year"], errors="coerce").astype("Int64")
+    has_value = "value" in table or ("low" in table and "high" in table)
+    if not (has_value and {"unit", "benchmark"} <= set(table.columns)):
+        raise ValueError(
+            f"{path} lacks the columns value, unit and benchmark (has {list(table.columns)}); "
+            "add them, or use the layout of datasets/public/benchmarks.csv."
+        )
+    for col in BENCHMARK_COLUMNS:
+        if col not in table:
+            table[col] = "" if col in ("caveats", "source", "kind") else np.nan
+    if table["benchmark_id"].isna().all():
+        table["benchmark_id"] = table["benchmark"]
+    for col in ("value", "low", "high"):
+        table[col] = pd.to_numeric(table[col], errors="coerce")
+    table["caveats"] = table["caveats"].fillna("")
+    table.attrs["source"] = str(path)
+    extra = [c for c in table.columns if c not in BENCHMARK_COLUMNS]
+    return table[BENCHMARK_COLUMNS + extra]
 
 
 _UNIT_RE = re.compile(
@@ -682,38 +585,15 @@ def _parse_unit(unit: str) -> tuple[str, str | None, float]:
     return "intensity", m["cur"].upper(), mult
 
 
-def _rates_from_file(path: Path, year: int) -> dict[str, float]:
-    """``usd_per_gbp``/``nok_per_usd`` for ``year`` from a wide or long rates file."""
-    table = pd.read_csv(path)
-    if "year" not in table:
-        warnings.warn(
-            f"{path} has no 'year' column; exchange rates not read from it.", stacklevel=3
-        )
-        return {}
-    row = table[pd.to_numeric(table["year"], errors="coerce") == year]
+def _rates_of_year(rates: pd.DataFrame, year: int) -> dict[str, float]:
+    """``usd_per_gbp``/``nok_per_usd`` of ``year`` from a table of :func:`adjust.exchange_rates`."""
+    row = rates[rates["year"] == year]
     found: dict[str, float] = {}
-    for col in ("usd_per_gbp", "nok_per_usd"):
-        if col in row and row[col].notna().any():
-            found[col] = float(row[col].dropna().iloc[0])
-    if {"currency", "units_per_usd"} <= set(table.columns):
-        cur = row["currency"].astype(str).str.upper()
-        for code, key, conv in (
-            ("GBP", "usd_per_gbp", lambda v: 1 / v),
-            ("NOK", "nok_per_usd", float),
-        ):
-            hit = row.loc[cur == code, "units_per_usd"].dropna()
-            if len(hit) and key not in found:
-                found[key] = conv(float(hit.iloc[0]))
-    known = {"usd_per_gbp", "nok_per_usd"} & set(table.columns) or (
-        {"currency", "units_per_usd"} <= set(table.columns)
-    )
-    if not known:
-        warnings.warn(
-            f"{path}: columns {list(table.columns)} are not a layout this function reads "
-            "(year + usd_per_gbp/nok_per_usd, or year + currency + units_per_usd); "
-            "pass the rates as arguments.",
-            stacklevel=3,
-        )
+    for code, key, quote in (("GBP", "usd_per_gbp", "usd_per"), ("NOK", "nok_per_usd", "per_usd")):
+        hit = row[row["currency"] == code]
+        if len(hit):
+            rate = float(hit["rate"].iloc[0])
+            found[key] = rate if hit["quote"].iloc[0] == quote else 1 / rate
     return found
 
 
@@ -731,10 +611,11 @@ def compare_to_benchmarks(
 
     Benchmarks are converted into the member's unit. Exchange rates are
     never built in: pass them (``usd_per_gbp``, ``nok_per_usd``), or keep
-    a ``datasets/public/exchange_rates.csv`` with the year's rates (columns
-    ``year`` and ``usd_per_gbp``/``nok_per_usd``, or ``year``, ``currency``,
-    ``units_per_usd``). Arguments win over the file. A row that needs a
-    missing rate gets NaN and says which rate to pass.
+    a ``datasets/public/exchange_rates.csv`` (or give ``rates_path``) with the
+    year's rates, in a layout that :func:`cohort_helpers.adjust.exchange_rates`
+    reads (e.g. ``year``, ``pair`` such as ``"USD per GBP"``, ``rate``; or
+    ``year``, ``currency``, ``units_per_usd``). Arguments win over the file.
+    A row that needs a missing rate gets NaN and says which rate to pass.
 
     Parameters
     ----------
@@ -750,6 +631,9 @@ def compare_to_benchmarks(
         Annual average exchange rates to use for every conversion.
     table : DataFrame, optional
         A :func:`benchmarks` table (default: ``benchmarks()``).
+    rates_path : str or Path, optional
+        An exchange-rates file (default ``datasets/public/exchange_rates.csv``
+        when it exists); read only for the rates not given as arguments.
 
     Returns
     -------
@@ -761,12 +645,20 @@ def compare_to_benchmarks(
         ``position`` (below/within/above the published range), ``conversion``
         and ``caveats`` (price year, scope, method, currency).
 
+    Raises
+    ------
+    ValueError
+        An unknown unit, a rate that is not positive, or a rates file in a
+        layout :func:`cohort_helpers.adjust.exchange_rates` does not read.
+
     Examples
     --------
-    >>> t = compare_to_benchmarks(300.0, "t/USD million", 2022, usd_per_gbp=1.25,
-    ...                           table=benchmarks(path="none.csv"))
-    >>> round(float(t.set_index("benchmark_id").loc["london_boroughs", "value_converted"]), 1)
+    >>> t = compare_to_benchmarks(300.0, "t/USD million", 2022, usd_per_gbp=1.25)
+    >>> t = t.set_index("benchmark_id")
+    >>> round(float(t.loc["london_boroughs_intensity", "value_converted"]), 1)
     269.6
+    >>> t.loc["london_boroughs_intensity", "position"]
+    'within range'
     """
     dim, cur, mult = _parse_unit(unit)
     if table is None:
@@ -780,7 +672,7 @@ def compare_to_benchmarks(
             except FileNotFoundError:
                 rates_path = None
         if rates_path is not None and Path(rates_path).is_file():
-            rates = _rates_from_file(Path(rates_path), year)
+            rates = _rates_of_year(exchange_rates(rates_path), year)
             rate_src = {k: f"{Path(rates_path).name}, {year}" for k in rates}
     for key, val in (("usd_per_gbp", usd_per_gbp), ("nok_per_usd", nok_per_usd)):
         if val is not None:
@@ -935,7 +827,18 @@ class YoYDecomposition:
 
     @property
     def effects(self) -> pd.Series:
-        """The four effects as a Series (t CO2e)."""
+        """The four effects as a Series (t CO2e).
+
+        Returns
+        -------
+        Series
+            ``volume``, ``mix``, ``price``, ``factor``; they add up to :attr:`change`.
+
+        Examples
+        --------
+        >>> CohortResults.example().decompose("a", 2021, 2022).effects.round(6).to_dict()
+        {'volume': 0.0, 'mix': 45.0, 'price': 0.0, 'factor': 0.0}
+        """
         return pd.Series({k: getattr(self, k) for k in _EFFECTS}, name="t_co2e")
 
     def __str__(self) -> str:
@@ -944,7 +847,23 @@ class YoYDecomposition:
         return f"{a} {self.t0:,.1f} t -> {b} {self.t1:,.1f} t ({self.change:+,.1f} t): {parts}."
 
     def chart(self, *, title: str | None = None) -> Chart:
-        """Waterfall from the first year's emissions through the four effects."""
+        """Waterfall from the first year's emissions through the four effects.
+
+        Parameters
+        ----------
+        title : str, optional
+            Chart title (default: "What changed between <year 0> and <year 1>").
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> chart = CohortResults.example().decompose("a", 2021, 2022).chart()
+        >>> chart.caption
+        'Emissions went from 330 t CO2e (FY2021) to 375 t (FY2022); the largest driver was mix.'
+        """
         a, b = self.labels
         steps = pd.Series(
             {
@@ -1107,6 +1026,11 @@ def random_code() -> str:
     Drawn with :mod:`secrets`: it says nothing about the member, its place in
     any list, or the code it had in another export.
 
+    Returns
+    -------
+    str
+        ``M-`` and four characters without look-alikes (no 0/O, 1/I).
+
     Examples
     --------
     >>> code = random_code()
@@ -1127,6 +1051,18 @@ def _band(n: pd.Series) -> pd.Series:
 
 def round_sig(x, digits: int = 2):
     """Round to ``digits`` significant figures (0 stays 0).
+
+    Parameters
+    ----------
+    x : Series, array or float
+        The values.
+    digits : int
+        Significant figures.
+
+    Returns
+    -------
+    Series or ndarray
+        A Series (same index) for a Series, else an array.
 
     Examples
     --------
@@ -1282,6 +1218,32 @@ def write_share(share: pd.DataFrame, path: str | Path) -> Path:
 
     Refuses a table with other columns (a department, an amount, a name ...),
     so that only what :func:`anonymise` made can leave your organisation.
+
+    Parameters
+    ----------
+    share : DataFrame
+        A table from :func:`anonymise`.
+    path : str or Path
+        The CSV to write.
+
+    Returns
+    -------
+    Path
+        The file written (formula-safe, see :mod:`cohort_helpers.safe_files`).
+
+    Raises
+    ------
+    ValueError
+        The table has columns :func:`anonymise` does not make.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> lines = pd.DataFrame({"member": "a", "status": "included", "naics6": ["327320"] * 6,
+    ...                       "spend_factor_usd": 100.0, "kg_co2e": 50.0})
+    >>> path = write_share(anonymise(lines, "a"), Path(tempfile.mkdtemp()) / "share.csv")
+    >>> path.read_text().splitlines()[0]
+    'member,category,payments,share_spend_pct,share_emissions_pct'
     """
     from . import safe_files
 
@@ -1357,11 +1319,8 @@ def joint_agreement_share(
 
 
 # --------------------------------------------------------------------------
-# the whole cohort, computed once with the same settings (cached on disk)
+# the whole cohort, computed once with the same settings (cohort_runner)
 # --------------------------------------------------------------------------
-
-#: Bump when the cached tables change shape: old cache files are then ignored.
-RESULTS_FORMAT = 1
 
 #: Columns of :attr:`CohortResults.categories` (one row per member-year and category).
 CATEGORY_COLUMNS = [
@@ -1400,7 +1359,7 @@ MEMBER_YEAR_COLUMNS = [
 class CohortResults:
     """Every member-year of the cohort, computed with one set of settings.
 
-    Made by :func:`cohort_results`. All amounts of a member-year are in its
+    Made by :func:`cohort_helpers.cohort_runner.cohort_results`. All amounts of a member-year are in its
     ledger currency (``nominal_spend``, ``*_spend``) or in factor-year USD
     (``spend_usd``); emissions in t CO2e.
 
@@ -1441,14 +1400,98 @@ class CohortResults:
             f"index ({where})."
         )
 
+    @classmethod
+    def example(cls) -> CohortResults:
+        """A small made-up cohort for examples: two members, three member-years.
+
+        ``a`` (US, FY2021 and FY2022, 10,000 residents) and ``b`` (Norway,
+        FY2022, 5,000 residents, a NOK ledger with joint agreements); two
+        NAICS-6 categories each. Real results come from
+        :func:`cohort_helpers.cohort_runner.cohort_results`.
+
+        Returns
+        -------
+        CohortResults
+
+        Examples
+        --------
+        >>> print(CohortResults.example())
+        2 members, 3 member-years, sef_v1.3 factors, bea price index (computed now).
+        """
+        cats = pd.DataFrame(
+            {
+                "member": ["a", "a", "a", "a", "b", "b"],
+                "fiscal_year": [2021, 2021, 2022, 2022, 2022, 2022],
+                "naics6": ["327320", "541330", "327320", "541330", "327320", "541611"],
+                "scope3_category": [1, 1, 1, 1, 1, 1],
+                "joint_agreement": pd.array([pd.NA] * 4 + [True, False], dtype="boolean"),
+                "lines": [10, 30, 12, 28, 5, 20],
+                "nominal_spend": [4e5, 6e5, 5e5, 5e5, 1.92e6, 7.68e6],
+                "spend_usd": [4e5, 6e5, 5e5, 5e5, 2e5, 8e5],
+                "t_co2e": [240.0, 90.0, 300.0, 75.0, 120.0, 80.0],
+            }
+        )
+        my = pd.DataFrame(
+            {
+                "member": ["a", "a", "b"],
+                "name": ["Town A", "Town A", "Fjordby"],
+                "country": ["US", "US", "NO"],
+                "fiscal_year": [2021, 2022, 2022],
+                "currency": ["USD", "USD", "NOK"],
+                "residents": [10_000, 10_000, 5_000],
+                "employees": [100, 100, 80],
+                "lines": [40, 40, 25],
+                "input_spend": [1.2e6, 1.2e6, 1.06e7],
+                "included_spend": [1e6, 1e6, 9.6e6],
+                "excluded_spend": [2e5, 2e5, 1e6],
+                "unclassified_spend": [0.0, 0.0, 0.0],
+                "spend_usd": [1e6, 1e6, 1e6],
+                "t_co2e": [330.0, 375.0, 200.0],
+                "reconciliation_cents": [0, 0, 0],
+            }
+        )
+        settings = {"factors": "sef_v1.3", "price_method": "bea", "members": "all",
+                    "dollar_year": 2022}  # fmt: skip
+        return cls(cats[CATEGORY_COLUMNS], my[MEMBER_YEAR_COLUMNS], settings, "example")
+
     # ------------------------------------------------------------ selection
 
     def members(self) -> list[str]:
-        """Member slugs, in the cohort's order."""
+        """Member slugs, in the cohort's order.
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> CohortResults.example().members()
+        ['a', 'b']
+        """
         return list(dict.fromkeys(self.member_years["member"]))
 
     def years(self, member: str) -> list[int]:
-        """Fiscal years computed for ``member`` (ascending)."""
+        """Fiscal years computed for ``member`` (ascending).
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+
+        Returns
+        -------
+        list of int
+
+        Raises
+        ------
+        KeyError
+            The member is not in these results.
+
+        Examples
+        --------
+        >>> CohortResults.example().years("a")
+        [2021, 2022]
+        """
         self._known(member)
         my = self.member_years
         return sorted(int(y) for y in my.loc[my["member"] == member, "fiscal_year"])
@@ -1468,7 +1511,18 @@ class CohortResults:
         return int(year)
 
     def latest(self) -> pd.DataFrame:
-        """One row per member: its latest fiscal year (``member_years`` columns)."""
+        """One row per member: its latest fiscal year (``member_years`` columns).
+
+        Returns
+        -------
+        DataFrame
+            :data:`MEMBER_YEAR_COLUMNS`, in the cohort's order.
+
+        Examples
+        --------
+        >>> CohortResults.example().latest()[["member", "fiscal_year"]].values.tolist()
+        [['a', 2022], ['b', 2022]]
+        """
         my = self.member_years.sort_values(["member", "fiscal_year"])
         last = my.groupby("member", sort=False).tail(1)
         order = {m: i for i, m in enumerate(self.members())}
@@ -1507,6 +1561,14 @@ class CohortResults:
             ``spend_factor_usd`` (the same, the name
             :func:`decompose_yoy` expects), ``t_co2e``, ``kg_per_usd``,
             ``share_spend``, ``share_emissions``; sorted by emissions.
+
+        Examples
+        --------
+        >>> res = CohortResults.example()
+        >>> res.category_summary("a")["t_co2e"].to_dict()
+        {'327320': 300.0, '541330': 75.0}
+        >>> res.category_summary(by="naics3")["t_co2e"].to_dict()
+        {'327': 420.0, '541': 155.0}
         """
         c = self.categories
         if member is None:
@@ -1539,6 +1601,18 @@ class CohortResults:
 
         :func:`normalise` on :meth:`latest`, plus ``name``, ``country``,
         ``fiscal_year`` and ``rank`` (by t per resident, 1 = lowest), sorted by rank.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by member; ``attrs["note"]`` names members not ranked
+            (no population given).
+
+        Examples
+        --------
+        >>> n = CohortResults.example().normalised()
+        >>> n["t_per_resident"].tolist(), n["rank"].tolist()
+        ([0.0375, 0.04], [1, 2])
         """
         last = self.latest()
         res = last.rename(columns={"included_spend": "spend_local"})
@@ -1566,6 +1640,23 @@ class CohortResults:
 
         The rank is ``None`` for a member whose ``metric`` is unknown (no
         population or staff count given): see :meth:`notes`.
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        metric : str
+            A :meth:`normalised` column.
+
+        Returns
+        -------
+        tuple
+            ``(rank or None, number of members ranked)``.
+
+        Examples
+        --------
+        >>> CohortResults.example().rank("b")
+        (2, 2)
         """
         self._known(member)
         n = self.normalised()
@@ -1580,10 +1671,19 @@ class CohortResults:
         member without residents is listed but not ranked (per-resident
         figures NaN); without a staff count its t per employee is NaN.
 
+        Parameters
+        ----------
+        member : str
+            A member slug.
+
+        Returns
+        -------
+        str
+            Markdown paragraphs, or ``""``.
+
         Examples
         --------
-        >>> res = cohort_results()  # doctest: +SKIP
-        >>> res.notes("cedar_valley")  # doctest: +SKIP
+        >>> CohortResults.example().notes("a")
         ''
         """
         self._known(member)
@@ -1606,7 +1706,22 @@ class CohortResults:
         return "\n\n".join(out)
 
     def median(self, metric: str = "t_per_resident") -> float:
-        """Median over the members (latest year each) of a :meth:`normalised` column."""
+        """Median over the members (latest year each) of a :meth:`normalised` column.
+
+        Parameters
+        ----------
+        metric : str
+            A :meth:`normalised` column.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> CohortResults.example().median()
+        0.03875
+        """
         return float(self.normalised()[metric].median())
 
     def position(self, member: str, year: int | None = None, *, by: str = "naics3") -> Position:
@@ -1619,6 +1734,30 @@ class CohortResults:
         a subsector (ready-mix concrete or cement, laptops or servers): with one
         factor set, every NAICS-6 code has the same factor for everybody, so at
         ``by="naics6"`` the intensity effect is zero by construction.
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        year : int, optional
+            Fiscal year (default: the member's latest).
+        by : str
+            Category level (``"naics2"`` .. ``"naics6"``).
+
+        Returns
+        -------
+        Position
+
+        Raises
+        ------
+        ValueError
+            The member has no population figure.
+
+        Examples
+        --------
+        >>> pos = CohortResults.example().position("a")
+        >>> round(pos.difference, 4), round(pos.size + pos.mix + pos.intensity, 4)
+        (-0.0008, -0.0008)
         """
         y = self._year(member, year)
         my = self.member_years
@@ -1645,6 +1784,21 @@ class CohortResults:
         A prefix is named after the NAICS-6 code with the most cohort spend in
         it (``"327: Ready-Mix Concrete Manufacturing and more"``); titles come
         from the factor file (EPA SEF).
+
+        Parameters
+        ----------
+        by : str
+            ``"naics2"`` .. ``"naics6"``.
+
+        Returns
+        -------
+        Series
+            Code or prefix -> label.
+
+        Examples
+        --------
+        >>> CohortResults.example().labels()["541"]
+        '541: Engineering Services and more'
         """
         from . import data
 
@@ -1665,6 +1819,27 @@ class CohortResults:
         :meth:`position` by category (``size``, ``mix``, ``intensity``,
         ``total`` in t CO2e per resident) with a ``label``, the ``n`` largest
         by absolute total.
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        n : int
+            How many categories.
+        by : str
+            Category level (``"naics2"`` .. ``"naics6"``).
+        year : int, optional
+            Fiscal year (default: the member's latest).
+
+        Returns
+        -------
+        DataFrame
+            ``label``, ``size``, ``mix``, ``intensity``, ``total``.
+
+        Examples
+        --------
+        >>> CohortResults.example().position_table("a", n=1)["label"].tolist()
+        ['541: Engineering Services and more']
         """
         table = self.position(member, year, by=by).by_category
         top = table.loc[table["total"].abs().sort_values(ascending=False).index[:n]]
@@ -1673,13 +1848,47 @@ class CohortResults:
         ]
 
     def decompose(self, member: str, year0: int, year1: int) -> YoYDecomposition:
-        """:func:`decompose_yoy` between two of a member's years (by NAICS-6 code)."""
+        """:func:`decompose_yoy` between two of a member's years (by NAICS-6 code).
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        year0, year1 : int
+            The two fiscal years.
+
+        Returns
+        -------
+        YoYDecomposition
+
+        Examples
+        --------
+        >>> print(CohortResults.example().decompose("a", 2021, 2022))
+        FY2021 330.0 t -> FY2022 375.0 t (+45.0 t): volume +0.0, mix +45.0, price +0.0, factor +0.0.
+        """
         a = self.category_summary(member, self._year(member, year0))
         b = self.category_summary(member, self._year(member, year1))
         return decompose_yoy(a, b, labels=(f"FY{year0}", f"FY{year1}"))
 
     def trend(self, member: str) -> pd.DataFrame:
-        """A member's years: t CO2e, spend and t per resident (index = fiscal year)."""
+        """A member's years: t CO2e, spend and t per resident (index = fiscal year).
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+
+        Returns
+        -------
+        DataFrame
+            ``t_co2e``, ``spend_usd``, ``included_spend``, ``residents``,
+            ``t_per_resident``.
+
+        Examples
+        --------
+        >>> CohortResults.example().trend("a")["t_per_resident"].tolist()
+        [0.033, 0.0375]
+        """
         self._known(member)
         my = self.member_years[self.member_years["member"] == member].set_index("fiscal_year")
         out = my[["t_co2e", "spend_usd", "included_spend", "residents"]].sort_index()
@@ -1687,7 +1896,24 @@ class CohortResults:
         return out
 
     def joint_agreement_share(self, members: Sequence[str] | None = None) -> pd.DataFrame:
-        """:func:`joint_agreement_share` per member and year, in the ledger currency."""
+        """:func:`joint_agreement_share` per member and year, in the ledger currency.
+
+        Parameters
+        ----------
+        members : list of str, optional
+            Only these members (default: all).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by (member, fiscal year): ``spend``, ``joint_spend``,
+            ``unknown_spend``, ``joint_share``.
+
+        Examples
+        --------
+        >>> CohortResults.example().joint_agreement_share(["b"])["joint_share"].tolist()
+        [0.2]
+        """
         c = self.categories
         if members is not None:
             c = c[c["member"].isin(list(members))]
@@ -1696,12 +1922,22 @@ class CohortResults:
     def cooperation(self, members: Sequence[str] | None = None) -> pd.DataFrame:
         """The Norwegian cooperation's members side by side, every year.
 
+        Parameters
+        ----------
+        members : list of str, optional
+            The members to show (default: every Norwegian member).
+
         Returns
         -------
         DataFrame
             Indexed by (``member``, ``fiscal_year``): ``name``, ``t_co2e``,
             ``t_per_resident``, ``t_per_local_million`` (t per NOK million of
             nominal spend), ``t_per_usd_million`` and ``joint_share``.
+
+        Examples
+        --------
+        >>> CohortResults.example().cooperation()["joint_share"].tolist()
+        [0.2]
         """
         my = self.member_years
         if members is None:
@@ -1731,17 +1967,39 @@ class CohortResults:
         ``datasets/public``), t per resident, and for NOK members t per NOK
         million of nominal spend (its own year's rates). A column
         ``member_unit`` says which comparison a row belongs to.
-        """
-        from . import members as members_mod
 
+        Parameters
+        ----------
+        member : str
+            A member slug.
+        table : DataFrame, optional
+            A :func:`benchmarks` table (default: the bundled one).
+
+        Returns
+        -------
+        DataFrame
+            The rows of :func:`compare_to_benchmarks` for each unit, one after
+            the other.
+
+        Examples
+        --------
+        >>> b = CohortResults.example().benchmarks("b")
+        >>> b.loc[b["member_unit"] == "t/NOK million", "value_converted"].iloc[-1]
+        np.float64(21.0)
+        """
         n = self.normalised().loc[member]
         dollar_year = int(self.settings.get("dollar_year") or 2022)
+        quoted = exchange_rates()
+        per_pair = {
+            "usd_per_gbp": quoted[(quoted["currency"] == "GBP") & (quoted["quote"] == "usd_per")],
+            "nok_per_usd": quoted[(quoted["currency"] == "NOK") & (quoted["quote"] == "per_usd")],
+        }
 
         def rate(name: str, year: int) -> float | None:
-            t = members_mod.public_table(name)
-            hit = t.loc[t["year"] == year, "value"]
+            t = per_pair[name].reset_index(drop=True)
+            hit = t.loc[t["year"] == year, "rate"]
             if hit.empty:  # the nearest year with a rate
-                hit = t.loc[(t["year"] - year).abs().sort_values().index[:1], "value"]
+                hit = t.loc[(t["year"] - year).abs().sort_values().index[:1], "rate"]
             return float(hit.iloc[0]) if len(hit) else None
 
         rates = {"usd_per_gbp": rate("usd_per_gbp", dollar_year)}
@@ -1773,6 +2031,25 @@ class CohortResults:
         or ``t_co2e``; ``member``'s bar is highlighted and named. The other
         members are named only with ``names=True`` (when the cohort opted in);
         otherwise they are labelled by rank (:meth:`public_view`).
+
+        Parameters
+        ----------
+        metric : str
+            The figure to draw.
+        member : str, optional
+            The member to highlight.
+        names : bool
+            Name every member (only when the cohort agreed).
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> chart = CohortResults.example().chart(member="a")
+        >>> chart.caption.startswith("Town A (highlighted) among")
+        True
         """
         n = self.public_view(member, names=names)
         if member is not None:
@@ -1807,7 +2084,24 @@ class CohortResults:
         """A random code for sharing, drawn once per member for this export.
 
         Not derived from the cohort's (public) order: the same member gets
-        another code in another export (another :func:`cohort_results` call).
+        another code in another export (another
+        :func:`cohort_helpers.cohort_runner.cohort_results` call).
+
+        Parameters
+        ----------
+        member : str
+            A member slug.
+
+        Returns
+        -------
+        str
+            ``M-`` and four letters or digits (:func:`random_code`).
+
+        Examples
+        --------
+        >>> res = CohortResults.example()
+        >>> res.member_code("a") == res.member_code("a"), res.member_code("a")[:2]
+        (True, 'M-')
         """
         self._known(member)
         codes = self._codes
@@ -1825,6 +2119,23 @@ class CohortResults:
         cohort opted in to showing names) every member but ``member`` is
         labelled by its rank (``"member ranked 3"``), and the slugs in the
         index are replaced by those labels too. ``member`` keeps its name.
+
+        Parameters
+        ----------
+        member : str, optional
+            The member who keeps its name.
+        names : bool
+            Keep every name.
+
+        Returns
+        -------
+        DataFrame
+            The :meth:`normalised` table, relabelled.
+
+        Examples
+        --------
+        >>> CohortResults.example().public_view("b").index.tolist()
+        ['member ranked 1', 'Fjordby']
         """
         n = self.normalised().copy()
         if names:
@@ -1840,14 +2151,6 @@ class CohortResults:
         return n
 
 
-#: Modules whose code changes the numbers (part of the cache key; changes in this
-#: module that change the cached tables bump RESULTS_FORMAT instead).
-_ENGINE_MODULES = (
-    "ledger", "exclude", "classify", "factors", "adjust", "data", "inventory", "members",
-    "workspace",
-)  # fmt: skip
-
-
 #: Charts of :meth:`CohortResults.chart`: metric -> (unit, title).
 _METRICS = {
     "t_per_resident": ("t CO2e per resident", "Supply-chain emissions per resident"),
@@ -1855,509 +2158,3 @@ _METRICS = {
     "t_per_usd_million": ("t CO2e per million USD", "Emissions per million dollars of spend"),
     "t_co2e": ("t CO2e", "Supply-chain emissions (Scope 3 categories 1 and 2)"),
 }
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _cache_inputs(
-    files: pd.DataFrame,
-    factors: str | os.PathLike,
-    rules: Path,
-    *,
-    extra: Sequence[Path] = (),
-) -> dict[str, str]:
-    """Fingerprints of everything the results depend on (file -> sha256 or size/mtime)."""
-    from . import data
-
-    root = paths.datasets_dir()
-
-    def name(p: Path) -> str:
-        try:
-            return Path(p).resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            return str(Path(p).resolve())
-
-    mine: set[Path] = {
-        root / "members" / f for f in ("members.csv", "ledgers.csv", "residents.csv")
-    }
-    mine |= {Path(p) for p in files["ledger"]} | {Path(p) for p in files["mapping"]}
-    mine |= {Path(p) for p in extra}
-    mine |= set(rules.glob("*.csv")) | set((root / "public").glob("*.csv"))
-    if Path(str(factors)).is_file():
-        mine.add(Path(str(factors)))
-    out = {name(p): _sha256_file(p) for p in sorted(mine) if p.is_file()}
-    # the engine's own code: a change in how lines are read, classified or priced
-    # invalidates results even before the package version is bumped
-    here = Path(__file__).resolve().parent
-    for module in _ENGINE_MODULES:
-        src = here / f"{module}.py"
-        if src.is_file():
-            out[f"engine:{module}"] = _sha256_file(src)
-    # published reference files are large and verified by their own SHA-256: size + mtime
-    for ref in data.REGISTRY:
-        found = data.locate(ref)
-        if found is not None:
-            st = found[0].stat()
-            out[f"reference:{ref}"] = f"{found[0]}|{st.st_size}|{st.st_mtime_ns}"
-    return out
-
-
-def _cache_key(settings: dict, inputs: dict[str, str]) -> str:
-    blob = json.dumps({"format": RESULTS_FORMAT, "settings": settings, "inputs": inputs},
-                      sort_keys=True, default=str)  # fmt: skip
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _cache_files(prefix: Path) -> dict[str, Path]:
-    return {
-        "categories": prefix.with_name(prefix.name + ".categories.csv"),
-        "member_years": prefix.with_name(prefix.name + ".member_years.csv"),
-        "meta": prefix.with_name(prefix.name + ".json"),
-        "lock": prefix.with_name(prefix.name + ".lock"),
-    }
-
-
-def _read_cache(prefix: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict] | None:
-    f = _cache_files(prefix)
-    if not all(f[k].is_file() for k in ("categories", "member_years", "meta")):
-        return None
-    try:
-        meta = json.loads(f["meta"].read_text(encoding="utf-8"))
-        cats = pd.read_csv(
-            f["categories"],
-            dtype={"member": str, "naics6": str, "joint_agreement": "boolean"},
-            keep_default_na=False,
-            na_values={"joint_agreement": [""]},
-        )
-        my = pd.read_csv(
-            f["member_years"], dtype={"member": str, "name": str, "currency": str},
-            keep_default_na=False,
-        )  # fmt: skip
-    except (OSError, ValueError) as exc:
-        warnings.warn(f"Ignoring an unreadable results cache {prefix}: {exc}", stacklevel=3)
-        return None
-    if list(cats.columns) != CATEGORY_COLUMNS or list(my.columns) != MEMBER_YEAR_COLUMNS:
-        return None
-    for col in ("residents", "employees"):  # blank (unknown) for a workspace member: NaN
-        my[col] = pd.to_numeric(my[col], errors="coerce")
-    return cats, my, meta
-
-
-def _acquire(lock: Path, ready: Callable[[], bool], wait: float, stale: float) -> bool | None:
-    """Take the build lock (True), or return False once another process built the cache,
-    or None after waiting ``wait`` seconds for a live owner (build anyway, without the lock).
-
-    A lock whose owner stopped writing its heartbeat for ``stale`` seconds, or
-    whose process (on this machine) no longer runs, is taken over; after ``wait`` seconds we give up waiting and build anyway.
-    """
-    start = time.monotonic()
-    while True:
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            if ready():
-                return False
-            try:
-                age = time.time() - lock.stat().st_mtime
-            except FileNotFoundError:
-                continue
-            if age > stale or _owner_gone(lock):
-                with suppress(FileNotFoundError):
-                    lock.unlink()
-                continue
-            if time.monotonic() - start > wait:
-                return None  # build without owning the lock; writes stay atomic
-            time.sleep(0.5)
-            continue
-        with os.fdopen(fd, "w") as fh:
-            fh.write(f"{os.getpid()} {socket.gethostname()}\n")
-        return True
-
-
-#: How many cached cohort results (settings/data versions) to keep.
-KEEP_RESULTS = 8
-
-
-def _prune(folder: Path, keep: int, stem: str = "cohort") -> None:
-    """Delete all but the ``keep`` most recently used cached results named ``<stem>_*``
-    in ``folder`` (workspace members' entries never push out the bundled cohort's)."""
-    metas = sorted(folder.glob(f"{stem}_*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for meta in metas[keep:]:
-        prefix = meta.with_suffix("")
-        for kind in ("categories", "member_years", "meta"):
-            with suppress(OSError):
-                _cache_files(prefix)[kind].unlink()
-
-
-def _owner_gone(lock: Path) -> bool:
-    """Whether the lock was written by a process of this machine that no longer runs."""
-    try:
-        pid, host = lock.read_text().split()[:2]
-        if host != socket.gethostname():
-            return False
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except (OSError, ValueError):
-        return False
-    return False
-
-
-def _summarise_member_year(inv) -> tuple[pd.DataFrame, dict]:
-    from .inventory import cents
-
-    lines = inv.lines
-    status = lines["status"]
-    inc = lines[status == "included"]
-    joint = (
-        inc["joint_agreement"].astype("boolean")
-        if "joint_agreement" in inc
-        else pd.Series(pd.NA, index=inc.index, dtype="boolean")
-    )
-    work = pd.DataFrame(
-        {
-            "naics6": inc["naics6"].astype("string").fillna(""),
-            "scope3_category": pd.to_numeric(inc["scope3_category"], errors="coerce")
-            .fillna(1)
-            .astype(int),
-            "joint_agreement": joint,
-            "nominal_spend": inc["amount"].astype(float),
-            "spend_usd": inc["spend_factor_usd"].astype(float),
-            "kg_co2e": inc["kg_co2e"].astype(float),
-        }
-    )
-    g = work.groupby(["naics6", "scope3_category", "joint_agreement"], dropna=False, sort=True)
-    cats = g[["nominal_spend", "spend_usd", "kg_co2e"]].sum()
-    cats.insert(0, "lines", g.size())
-    cats = cats.reset_index()
-    cats["t_co2e"] = cats.pop("kg_co2e") / 1000
-    cats.insert(0, "fiscal_year", int(inv.fiscal_year))
-    cats.insert(0, "member", inv.member)
-    amount_c = cents(lines["amount"])
-    rec = inv.reconciliation
-    cur = inc["currency"].dropna() if "currency" in inc else pd.Series(dtype=str)
-    totals = {
-        "lines": len(lines),
-        "input_spend": int(amount_c.sum()) / 100,
-        "included_spend": int(amount_c[status == "included"].sum()) / 100,
-        "excluded_spend": int(amount_c[status == "excluded"].sum()) / 100,
-        "unclassified_spend": int(amount_c[status == "unclassified"].sum()) / 100,
-        "spend_usd": float(work["spend_usd"].sum()),
-        "t_co2e": float(work["kg_co2e"].sum()) / 1000,
-        "reconciliation_cents": int(
-            rec.loc[rec["bucket"] == "check", "difference_cents"].abs().sum()
-        ),
-        "currency": str(cur.mode().iloc[0]) if len(cur) else "USD",
-    }
-    return cats[CATEGORY_COLUMNS], totals
-
-
-def _member_year_result(
-    member: str,
-    year: int,
-    factors: str | os.PathLike,
-    price_method: str,
-    rules_dir: str | os.PathLike | None,
-    chart: str,
-) -> tuple[pd.DataFrame, dict, int | None]:
-    """One member-year for :func:`cohort_results` (top level: runs in worker processes)."""
-    from . import exclude, inventory
-
-    kwargs = {}
-    if rules_dir is not None:
-        kwargs["rules"] = exclude.load_rules(rules_dir, chart=chart)
-    inv = inventory.member_inventory(
-        member, year, factors=factors, price_method=price_method, n_draws=0, **kwargs
-    )
-    cats, totals = _summarise_member_year(inv)
-    return cats, totals, inv.settings.get("dollar_year")
-
-
-def _count(value) -> int | float:
-    """A head count as an int, NaN when unknown (a workspace member may give none)."""
-    v = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return int(v) if pd.notna(v) else np.nan
-
-
-def _combine(blocks: list[CohortResults]) -> CohortResults:
-    """Cohort results of several blocks (bundled cohort, workspace members) as one."""
-    if len(blocks) == 1:
-        return blocks[0]
-    first = blocks[0]
-    categories = pd.concat([b.categories for b in blocks], ignore_index=True)
-    categories["joint_agreement"] = categories["joint_agreement"].astype("boolean")
-    member_years = pd.concat([b.member_years for b in blocks], ignore_index=True)
-    key = hashlib.sha256("|".join(b.key for b in blocks).encode()).hexdigest()
-    settings = {**first.settings, "workspace_members": [b.settings["members"] for b in blocks[1:]]}
-    return CohortResults(
-        categories, member_years, settings, key, first.path, all(b.from_cache for b in blocks)
-    )
-
-
-def cohort_results(
-    factors: str | os.PathLike = "sef_v1.3",
-    price_method: str = "bea",
-    *,
-    rules: str | os.PathLike | None = None,
-    members: Sequence[str] | None = None,
-    cache: bool = True,
-    refresh: bool = False,
-    progress: bool = True,
-    wait: float = 900.0,
-    workers: int | None = None,
-) -> CohortResults:
-    """Every cohort member-year with the same settings, cached in the user cache.
-
-    Runs :func:`cohort_helpers.inventory.member_inventory` for every ledger
-    year of every member (``members.ledger_files()``) with one factor set,
-    one price method and one set of exclusion/classification rules, without
-    Monte Carlo (``n_draws=0``; a member's own uncertainty comes from its own
-    ``member_inventory``). The first run takes a few minutes (a progress bar
-    shows it); later runs read ``<cache>/results/cohort_<key>.*`` in well
-    under a second.
-
-    The cache key is a hash of the settings, the package version, the bytes
-    of every ledger, column mapping, rules file and public table used, the
-    engine's source files, and the size and date of the published reference
-    files: change any of them and the results are computed again. Files are written to a temporary
-    name and then renamed (atomic), and a lock file lets a second process
-    that starts at the same time wait for the first instead of computing too.
-
-    Parameters
-    ----------
-    factors : str or path
-        Factor set name (``"sef_v1.3"``) or a file in the SEF layout.
-    price_method : {"bea", "cpi_u"}
-        Price index to bring spend to the factor year.
-    rules : path, optional
-        A folder of classification/exclusion rules (default ``datasets/classify``).
-    members : list of str, optional
-        Only these members (default: all).
-    cache : bool
-        Read and write the cache (False: always compute, write nothing).
-    refresh : bool
-        Compute again even when a cached result exists (and replace it).
-    progress : bool
-        Show a progress bar while computing.
-    wait : float
-        Seconds to wait for another process that is building the same cache.
-    workers : int, optional
-        Processes computing member-years in parallel (default: up to 2 for 12
-        or more member-years, else 1, in this process).
-
-    Returns
-    -------
-    CohortResults
-
-    Your own members (``cohort member add``, :mod:`cohort_helpers.workspace`)
-    are computed with the same settings and cached apart, one cache entry per
-    workspace member (keyed by its files and ``member.yaml``): adding or
-    editing one never invalidates the bundled cohort's cache.
-
-    Examples
-    --------
-    >>> res = cohort_results()  # doctest: +SKIP
-    >>> res.normalised()[["t_per_resident", "rank"]].head(3)  # doctest: +SKIP
-    """
-    from . import members as members_mod
-
-    files = members_mod.ledger_files()
-    profiles = members_mod.list_members()
-    own = set(profiles.loc[profiles["source"] == "workspace", "slug"])
-    if members is not None:
-        wanted = list(dict.fromkeys(members))
-        unknown = sorted(set(wanted) - set(files["member"]))
-        if unknown:
-            raise KeyError(
-                f"No ledgers for {unknown}; members: {', '.join(dict.fromkeys(files['member']))}."
-            )
-        files = files[files["member"].isin(wanted)]
-    rules_dir = Path(rules) if rules is not None else paths.datasets_dir() / "classify"
-    if not rules_dir.is_dir():
-        raise FileNotFoundError(f"The rules folder {str(rules_dir)!r} does not exist.")
-    common = dict(
-        factors=factors,
-        price_method=price_method,
-        rules=rules,
-        rules_dir=rules_dir,
-        cache=cache,
-        refresh=refresh,
-        progress=progress,
-        wait=wait,
-        workers=workers,
-    )
-    bundled = files[~files["member"].isin(own)]
-    blocks = []
-    if len(bundled) or not len(files):
-        label = "all" if members is None else sorted(set(members) - own)
-        blocks.append(_cohort_block(bundled, label, "cohort", **common))
-    for slug in dict.fromkeys(files.loc[files["member"].isin(own), "member"]):
-        blocks.append(
-            _cohort_block(files[files["member"] == slug], [slug], "member", **common, own=True)
-        )
-    return _combine(blocks)
-
-
-def _cohort_block(
-    files: pd.DataFrame,
-    label: str | list[str],
-    stem: str,
-    *,
-    factors: str | os.PathLike,
-    price_method: str,
-    rules: str | os.PathLike | None,
-    rules_dir: Path,
-    cache: bool,
-    refresh: bool,
-    progress: bool,
-    wait: float,
-    workers: int | None,
-    own: bool = False,
-) -> CohortResults:
-    """:func:`cohort_results` of the member-years in ``files``, cached as ``<stem>_<key>``."""
-    from . import __version__, data, workspace
-    from . import members as members_mod
-
-    settings = {
-        "factors": str(factors),
-        "price_method": price_method,
-        "rules": "default" if rules is None else str(rules_dir.resolve()),
-        "members": label,
-        "n_draws": 0,
-        "package_version": __version__,
-    }
-    extra = [workspace.member_dir(m) / "member.yaml" for m in label] if own else []
-    inputs = _cache_inputs(files, factors, rules_dir, extra=extra)
-    key = _cache_key(settings, inputs)
-    prefix = data.cache_dir() / "results" / f"{stem}_{key[:20]}"
-    f = _cache_files(prefix)
-
-    def loaded() -> CohortResults | None:
-        got = _read_cache(prefix)
-        if got is None:
-            return None
-        cats, my, meta = got
-        with suppress(OSError):
-            os.utime(f["meta"])  # recently used: kept by _prune
-        return CohortResults(cats, my, meta.get("settings", settings), key, prefix, True)
-
-    if cache and not refresh:
-        hit = loaded()
-        if hit is not None:
-            return hit
-    locked, got = False, None
-    if cache:
-        try:
-            prefix.parent.mkdir(parents=True, exist_ok=True)
-            got = _acquire(f["lock"], lambda: f["meta"].is_file(), wait, stale=120.0)
-            locked = got is True
-        except OSError as exc:
-            warnings.warn(
-                f"Cannot write the results cache in {prefix.parent} ({exc}); computing without "
-                f"it. Set {data.CACHE_ENV} to a writable folder to keep the results.",
-                stacklevel=2,
-            )
-            cache = False
-        if cache and got is False and not refresh:
-            hit = loaded()
-            if hit is not None:
-                return hit
-    try:
-        if cache and not refresh:  # another process may have finished meanwhile
-            hit = loaded()
-            if hit is not None:
-                return hit
-        pairs = files[["member", "fiscal_year"]].drop_duplicates().itertuples(index=False)
-        pairs = list(pairs)
-        profiles = members_mod.list_members().set_index("slug")
-        residents = members_mod.residents().set_index(["member", "year"])["residents"]
-        bar = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(
-                total=len(pairs), desc="Cohort inventories (first run only)", unit="member-year"
-            )
-        cat_frames, rows, dollar_year = [], [], None
-        jobs = [
-            (
-                member,
-                int(year),
-                factors,
-                price_method,
-                rules_dir if rules is not None else None,
-                profiles.loc[member, "chart"],
-            )
-            for member, year in pairs
-        ]
-        if workers is None:
-            workers = min(2, os.cpu_count() or 1) if len(jobs) >= 12 else 1
-        pool = None
-        if workers > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # "spawn": a fresh interpreter per worker, safe inside a Jupyter kernel
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-            done = pool.map(_member_year_result, *zip(*jobs, strict=True))
-        else:
-            done = (_member_year_result(*job) for job in jobs)
-        for (member, year, *_), (cats, totals, dy) in zip(jobs, done, strict=True):
-            if bar is not None:
-                bar.update(1)
-            prof = profiles.loc[member]
-            dollar_year = dy if dy is not None else dollar_year
-            cat_frames.append(cats)
-            rows.append(
-                {
-                    "member": member,
-                    "name": prof["name"],
-                    "country": prof["country"],
-                    "fiscal_year": int(year),
-                    "residents": _count(residents.get((member, int(year)), prof["population"])),
-                    "employees": _count(prof["employees"]),
-                    **totals,
-                }
-            )
-            if locked:
-                with suppress(OSError):
-                    os.utime(f["lock"])  # heartbeat: the build is alive
-        if pool is not None:
-            pool.shutdown()
-        if bar is not None:
-            bar.close()
-        categories = pd.concat(cat_frames, ignore_index=True)[CATEGORY_COLUMNS]
-        categories["joint_agreement"] = categories["joint_agreement"].astype("boolean")
-        member_years = pd.DataFrame(rows)[MEMBER_YEAR_COLUMNS]
-        settings = {**settings, "dollar_year": dollar_year}
-        result = CohortResults(categories, member_years, settings, key, prefix if cache else None)
-        if cache:
-            _write_atomic(f["categories"], lambda p: categories.to_csv(p, index=False))
-            _write_atomic(f["member_years"], lambda p: member_years.to_csv(p, index=False))
-            meta = {"key": key, "settings": settings, "format": RESULTS_FORMAT, "inputs": inputs}
-            _write_atomic(f["meta"], lambda p: p.write_text(json.dumps(meta, indent=1)))
-            _prune(prefix.parent, keep=KEEP_RESULTS, stem=stem)
-        return result
-    finally:
-        if locked:
-            with suppress(FileNotFoundError):
-                f["lock"].unlink()

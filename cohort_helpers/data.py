@@ -167,10 +167,32 @@ class RefFile:
 
     @property
     def filename(self) -> str:
+        """The file's name (the last part of ``relpath``).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> REGISTRY["sef_co2e"].filename
+        'SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv'
+        """
         return self.relpath.rsplit("/", 1)[-1]
 
     @property
     def where_to_get(self) -> str:
+        """Where to get the file: its download URL, else the page named in ``get_from``.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> REGISTRY["sef_co2e"].where_to_get.startswith("https://")
+        True
+        """
         return (
             self.url
             or self.get_from
@@ -367,7 +389,23 @@ class Sentinel:
     tol: float = 0.0
 
     def check(self, frame: pd.DataFrame) -> str | None:
-        """None when the value is as expected, else what differs (one line)."""
+        """None when the value is as expected, else what differs (one line).
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The file as its reader returns it.
+
+        Returns
+        -------
+        str or None
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> Sentinel("rows", 1576, len).check(pd.DataFrame({"a": range(3)}))
+        'rows: 3, expected 1576'
+        """
         try:
             got = self.get(frame)
         except Exception as exc:  # a missing row or column is a difference too
@@ -518,6 +556,17 @@ SENTINELS: dict[str, tuple[Sentinel, ...]] = {
 def add_sentinels(name: str, *sentinels: Sentinel) -> None:
     """Register known values for a registered file (checked when its bytes are not as published).
 
+    Parameters
+    ----------
+    name : str
+        Registry key.
+    *sentinels : Sentinel
+        The known values.
+
+    Returns
+    -------
+    None
+
     Examples
     --------
     >>> add_sentinels("dq_scores", Sentinel("rows", 1576, len))  # doctest: +SKIP
@@ -527,7 +576,18 @@ def add_sentinels(name: str, *sentinels: Sentinel) -> None:
 
 
 def allow_unverified() -> bool:
-    """True when ``COHORT_ALLOW_UNVERIFIED`` is set to 1/true/yes (``--allow-unverified``)."""
+    """True when ``COHORT_ALLOW_UNVERIFIED`` is set to 1/true/yes (``--allow-unverified``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import os
+    >>> allow_unverified() == (os.environ.get(ALLOW_ENV, "").lower() in ("1", "true", "yes"))
+    True
+    """
     return os.environ.get(ALLOW_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
@@ -541,10 +601,14 @@ def cache_dir() -> Path:
 
     ``COHORT_CACHE_DIR`` wins; otherwise the platform's user cache.
 
+    Returns
+    -------
+    Path
+
     Examples
     --------
-    >>> cache_dir().name  # doctest: +SKIP
-    'cohort-helpers'
+    >>> isinstance(cache_dir(), Path)
+    True
     """
     env = os.environ.get(CACHE_ENV)
     if env:
@@ -601,8 +665,9 @@ def locate(name: str, path: str | os.PathLike | None = None) -> tuple[Path, str]
 
     Examples
     --------
-    >>> locate("sef_co2e")  # doctest: +SKIP
-    (PosixPath('/data/epa_sef_v1.3/Supply...csv'), 'COHORT_DATA_DIR')
+    >>> found, where = locate("sef_co2e")
+    >>> found.name, where
+    ('SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv', 'COHORT_DATA_DIR')
     """
     ref = _get(name)
     if path is not None and Path(path).is_file():
@@ -668,6 +733,18 @@ def verify(name: str, file: str | os.PathLike) -> str:
     whose SHA-256 differs is **not verified** even then: see
     :func:`check_file` for what a run accepts.
 
+    Parameters
+    ----------
+    name : str
+        Registry key.
+    file : path-like
+        The file to check.
+
+    Returns
+    -------
+    str
+        What was checked.
+
     Raises
     ------
     DataFormatError
@@ -678,7 +755,7 @@ def verify(name: str, file: str | os.PathLike) -> str:
 
     Examples
     --------
-    >>> verify("dq_scores", locate("dq_scores")[0])  # doctest: +SKIP
+    >>> verify("dq_scores", locate("dq_scores")[0])
     'sha256 ok'
     """
     ref = _get(name)
@@ -717,6 +794,15 @@ def check_file(name: str, file: str | os.PathLike, *, allow: bool | None = None)
       :class:`UnverifiedDataWarning` is issued and every output of the run
       says NOT VERIFIED (:func:`provenance`).
 
+    Parameters
+    ----------
+    name : str
+        Registry key.
+    file : path-like
+        The file to check.
+    allow : bool, optional
+        Accept a file that is not as published (default: ``COHORT_ALLOW_UNVERIFIED``).
+
     Returns
     -------
     dict
@@ -730,6 +816,11 @@ def check_file(name: str, file: str | os.PathLike, *, allow: bool | None = None)
         names the file, its source URL and how to re-fetch it).
     SentinelError
         Accepted on request but a known value differs.
+
+    Examples
+    --------
+    >>> check_file("dq_scores", locate("dq_scores")[0])["state"]
+    'verified'
     """
     ref = _get(name)
     file = Path(file)
@@ -792,6 +883,16 @@ def provenance() -> list[dict]:
 
     One record per file (see :func:`check_file`), in the order first used;
     :meth:`cohort_helpers.inventory.Inventory.readme` puts them in every output.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> _ = check_file("dq_scores", locate("dq_scores")[0])
+    >>> "dq_scores" in [r["name"] for r in provenance()]
+    True
     """
     by_name: dict[str, list[dict]] = {}
     for rec in _CHECKED.values():
@@ -809,6 +910,15 @@ def provenance() -> list[dict]:
 
 def verification_summary(records: list[dict]) -> str:
     """One line for an output's metadata: verified, or which files are NOT VERIFIED.
+
+    Parameters
+    ----------
+    records : list of dict
+        :func:`provenance` records.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -837,7 +947,22 @@ def verification_summary(records: list[dict]) -> str:
 
 
 def verification_warning(records: list[dict] | None = None) -> str:
-    """A banner for the top and bottom of a run when some file is NOT VERIFIED, else ``""``."""
+    """A banner for the top and bottom of a run when some file is NOT VERIFIED, else ``""``.
+
+    Parameters
+    ----------
+    records : list of dict, optional
+        :func:`provenance` records (default: this process's).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> verification_warning([{"name": "sef_co2e", "state": "verified"}])
+    ''
+    """
     records = provenance() if records is None else records
     bad = [r for r in records if r["state"] == "NOT VERIFIED"]
     if not bad:
@@ -930,6 +1055,10 @@ def fetch_file(
         known values; refused when not as published unless
         ``--allow-unverified``). Every reader of the registry goes through here.
 
+    Returns
+    -------
+    Path
+
     Raises
     ------
     DataNotVerifiedError
@@ -941,7 +1070,7 @@ def fetch_file(
 
     Examples
     --------
-    >>> fetch_file("bea_price_index").name  # doctest: +SKIP
+    >>> fetch_file("bea_price_index", download=False).name
     'Detail_CPI_IO_17sch.rda'
     """
     ref = _get(name)
@@ -975,6 +1104,16 @@ def fetch_file(
 def fetch_all(progressbar: bool = True) -> dict[str, Path | Exception]:
     """Fetch every downloadable registered file; return path or error per name.
 
+    Parameters
+    ----------
+    progressbar : bool
+        Show download progress.
+
+    Returns
+    -------
+    dict
+        Name -> path, or the error that stopped it.
+
     Examples
     --------
     >>> results = fetch_all()  # doctest: +SKIP
@@ -993,13 +1132,23 @@ def fetch_all(progressbar: bool = True) -> dict[str, Path | Exception]:
 def status(path: str | os.PathLike | None = None, check: bool = True) -> list[dict]:
     """One record per registered file: where found and whether it verifies.
 
-    Returns a list of dicts (stdlib only, so it works before set-up) with keys
-    ``name``, ``file``, ``found_in``, ``location``, ``check``.
+    Parameters
+    ----------
+    path : path-like, optional
+        A data folder searched first.
+    check : bool
+        Verify each file found (slower).
+
+    Returns
+    -------
+    list of dict
+        Keys ``name``, ``file``, ``found_in``, ``location``, ``check``
+        (stdlib only, so it works before set-up).
 
     Examples
     --------
-    >>> [r["check"] for r in status()]  # doctest: +SKIP
-    ['sha256 ok', ...]
+    >>> list(status(check=False)[0])
+    ['name', 'file', 'found_in', 'location', 'check']
     """
     rows = []
     for name, ref in REGISTRY.items():
@@ -1090,8 +1239,8 @@ def read_sef(file: str | os.PathLike | None = None, by_gas: bool = False) -> pd.
 
     Examples
     --------
-    >>> sef = read_sef()  # doctest: +SKIP
-    >>> len(sef), sef.set_index("naics6").at["327310", "sef_with_margins"]  # doctest: +SKIP
+    >>> sef = read_sef()
+    >>> len(sef), float(sef.set_index("naics6").at["327310", "sef_with_margins"])
     (1016, 3.924)
     """
     import pandas as pd
@@ -1148,6 +1297,11 @@ def read_sef(file: str | os.PathLike | None = None, by_gas: bool = False) -> pd.
 def read_price_index(file: str | os.PathLike | None = None) -> pd.DataFrame:
     """BEA chain-type gross-output price index per BEA detail sector.
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
     Returns
     -------
     DataFrame
@@ -1156,8 +1310,8 @@ def read_price_index(file: str | os.PathLike | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> pi = read_price_index()  # doctest: +SKIP
-    >>> pi.query("year == 2017").price_index.eq(100).all()  # doctest: +SKIP
+    >>> pi = read_price_index()
+    >>> bool(pi.query("year == 2017").price_index.eq(100).all())
     True
     """
     import pandas as pd
@@ -1177,6 +1331,11 @@ def read_price_index(file: str | os.PathLike | None = None) -> pd.DataFrame:
 def read_use_table(file: str | os.PathLike | None = None) -> pd.DataFrame:
     """BEA 2017 detail Use table in purchaser prices (million USD).
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
     Returns
     -------
     DataFrame
@@ -1186,8 +1345,8 @@ def read_use_table(file: str | os.PathLike | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> use = read_use_table()  # doctest: +SKIP
-    >>> use.loc["324110", "GSLGO"] > 0  # doctest: +SKIP
+    >>> use = read_use_table()
+    >>> bool(use.loc["324110", "GSLGO"] > 0)
     True
     """
     file = Path(file) if file else fetch_file("bea_use_table")
@@ -1203,9 +1362,19 @@ def read_use_table(file: str | os.PathLike | None = None) -> pd.DataFrame:
 def read_commodity_names(file: str | os.PathLike | None = None) -> pd.DataFrame:
     """BEA 2017 detail commodity codes and names: ``bea_code``, ``bea_name``.
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
+    Returns
+    -------
+    DataFrame
+        ``bea_code``, ``bea_name``
+
     Examples
     --------
-    >>> read_commodity_names().iloc[0].tolist()  # doctest: +SKIP
+    >>> read_commodity_names().iloc[0].tolist()
     ['1111A0', 'Oilseed farming']
     """
     file = Path(file) if file else fetch_file("bea_commodity_names")
@@ -1233,6 +1402,11 @@ DQ_COLUMNS = {
 def read_dq_scores(file: str | os.PathLike | None = None) -> pd.DataFrame:
     """Data-quality (pedigree) scores, 1 best .. 5 worst, per sector and gas.
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
     Returns
     -------
     DataFrame
@@ -1242,7 +1416,7 @@ def read_dq_scores(file: str | os.PathLike | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> read_dq_scores().columns[:2].tolist()  # doctest: +SKIP
+    >>> read_dq_scores().columns[:2].tolist()
     ['bea_code', 'flowable']
     """
     import pandas as pd
@@ -1346,6 +1520,11 @@ def read_open_ceda(file: str | os.PathLike | None = None) -> pd.DataFrame:
     Reads the semicolon CSV export (cover lines, decimal commas) or the
     workbook (``.xlsx``, first sheet with the same layout).
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
     Returns
     -------
     DataFrame
@@ -1356,8 +1535,8 @@ def read_open_ceda(file: str | os.PathLike | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> ceda = read_open_ceda()  # doctest: +SKIP
-    >>> ceda.attrs["attribution"]  # doctest: +SKIP
+    >>> ceda = read_open_ceda()
+    >>> ceda.attrs["attribution"]
     'CEDA by Watershed (Open CEDA 2024, CC BY-SA 4.0)'
     """
     import csv
@@ -1409,9 +1588,19 @@ def read_naics_index(file: str | os.PathLike | None = None) -> pd.DataFrame:
     The 25 cross-reference rows (code ``******``, "Contractors -- see specific
     activity") are dropped.
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
+    Returns
+    -------
+    DataFrame
+        ``naics6``, ``index_item``
+
     Examples
     --------
-    >>> read_naics_index().columns.tolist()  # doctest: +SKIP
+    >>> read_naics_index().columns.tolist()
     ['naics6', 'index_item']
     """
 
@@ -1427,9 +1616,19 @@ def read_naics_titles(file: str | os.PathLike | None = None) -> pd.DataFrame:
     Sector ranges (``31-33``) are kept as written; a trailing superscript "T"
     (trilateral marker of the descriptions file) is removed.
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
+    Returns
+    -------
+    DataFrame
+        ``naics``, ``title``
+
     Examples
     --------
-    >>> read_naics_titles().set_index("naics").loc["237", "title"]  # doctest: +SKIP
+    >>> read_naics_titles().set_index("naics").loc["237", "title"]
     'Heavy and Civil Engineering Construction'
     """
 
@@ -1444,9 +1643,19 @@ def read_naics_titles(file: str | os.PathLike | None = None) -> pd.DataFrame:
 def read_naics_descriptions(file: str | os.PathLike | None = None) -> pd.DataFrame:
     """Census NAICS 2017 descriptions: ``naics``, ``title`` (trailing "T" removed), ``description``.
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
+    Returns
+    -------
+    DataFrame
+        ``naics``, ``title``, ``description``
+
     Examples
     --------
-    >>> read_naics_descriptions().shape[1]  # doctest: +SKIP
+    >>> read_naics_descriptions().shape[1]
     3
     """
 
@@ -1463,9 +1672,19 @@ def read_naics_descriptions(file: str | os.PathLike | None = None) -> pd.DataFra
 def read_mcc_codes(file: str | os.PathLike | None = None) -> pd.DataFrame:
     """The public MCC list: ``mcc`` (4 digits, text) and ``description``.
 
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
+    Returns
+    -------
+    DataFrame
+        ``mcc``, ``description``
+
     Examples
     --------
-    >>> read_mcc_codes().columns.tolist()  # doctest: +SKIP
+    >>> read_mcc_codes().columns.tolist()
     ['mcc', 'description']
     """
     import pandas as pd
@@ -1495,6 +1714,16 @@ def read_sef_v14(file: str | os.PathLike | None = None) -> pd.DataFrame:
     first whose header has the SEF columns (:data:`SEF_COLUMNS`) and whose
     ``Unit`` names CO2e, preferring a sheet with "CO2e" in its name. A CSV is
     read as the v1.3 file is. Returns the :func:`read_sef` layout.
+
+    Parameters
+    ----------
+    file : path-like, optional
+        The file (default: the registered one, found or downloaded by :func:`fetch_file`).
+
+    Returns
+    -------
+    DataFrame
+        The :func:`read_sef` layout.
 
     Raises
     ------
@@ -1598,9 +1827,14 @@ def open_dataset(name: str, path: str | os.PathLike | None = None) -> pd.DataFra
     path : path-like, optional
         A file or data folder to use first.
 
+    Returns
+    -------
+    DataFrame
+        What the file's reader returns (e.g. :func:`read_sef`).
+
     Examples
     --------
-    >>> open_dataset("bea_commodity_names").shape  # doctest: +SKIP
+    >>> open_dataset("bea_commodity_names").shape
     (402, 2)
     """
     _get(name)
@@ -1617,7 +1851,22 @@ def preflight(required: tuple[str, ...] | None = None) -> int:
 
     Checks every downloadable file: present, or its publisher reachable.
     Prints an actionable message naming the file, its URL and
-    ``COHORT_DATA_DIR``. Returns a process exit code.
+    ``COHORT_DATA_DIR``.
+
+    Parameters
+    ----------
+    required : tuple of str, optional
+        Registry keys a run needs (default: every downloadable file).
+
+    Returns
+    -------
+    int
+        A process exit code: 0 when everything can be had, else 1.
+
+    Examples
+    --------
+    >>> preflight()  # doctest: +SKIP
+    0
     """
     names = required or tuple(n for n, r in REGISTRY.items() if r.url)
     problems = []

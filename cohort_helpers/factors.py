@@ -195,9 +195,19 @@ def bea_weights(column: str | tuple[str, ...] = "T007") -> pd.Series | None:
     columns summed (``GOVERNMENT_CAPITAL_COLUMNS``). None when the registered
     Use table is not available.
 
+    Parameters
+    ----------
+    column : str or tuple of str
+        Use-table column(s).
+
+    Returns
+    -------
+    Series or None
+        BEA commodity -> million USD (positive values only).
+
     Examples
     --------
-    >>> bea_weights("GSLGO")["531ORE"]  # doctest: +SKIP
+    >>> float(bea_weights("GSLGO")["531ORE"])
     8839.0
     """
     return _output_by_bea(None, column)
@@ -205,6 +215,15 @@ def bea_weights(column: str | tuple[str, ...] = "T007") -> pd.Series | None:
 
 def bea_components(bea: str) -> list[str]:
     """The BEA codes listed in a ``bea_code`` (``"230301, 233210"`` lists two).
+
+    Parameters
+    ----------
+    bea : str
+        A ``bea_code`` value.
+
+    Returns
+    -------
+    list of str
 
     Examples
     --------
@@ -329,10 +348,14 @@ class FactorSet:
     def describe(self) -> str:
         """One paragraph for a notebook: what the set is and how to use it.
 
+        Returns
+        -------
+        str
+
         Examples
         --------
-        >>> print(load_factor_set().describe())  # doctest: +SKIP
-        sef_v1.3 (EPA SEF 1.3.0): 1016 naics6 codes, kg CO2e per 2022 USD, ...
+        >>> print(load_factor_set().describe())
+        sef_v1.3 (EPA SEF 1.3.0): 1016 naics6 codes, kg CO2e per 2022 USD at purchaser p...
         """
         text = (
             f"{self.name} ({self.version}): {len(self.table)} {self.code_type} codes, "
@@ -353,6 +376,16 @@ class FactorSet:
         """Factors per NAICS-6 code (the table itself, or via :attr:`crosswalk`).
 
         Columns ``factor_kg_per_usd``, ``bea_code``, ``title``, ``note``.
+
+        Returns
+        -------
+        DataFrame
+            Index = NAICS-6 code.
+
+        Examples
+        --------
+        >>> float(load_factor_set("sef_v1.3").naics_view.loc["327310", "factor_kg_per_usd"])
+        3.924
         """
         if self.code_type == "naics6":
             view = self.table[["factor_kg_per_usd", "bea_code"]].copy()
@@ -368,7 +401,18 @@ class FactorSet:
 
     @cached_property
     def bea_view(self) -> pd.DataFrame:
-        """Factors per BEA detail code (the table itself, or averaged over NAICS rows)."""
+        """Factors per BEA detail code (the table itself, or averaged over NAICS rows).
+
+        Returns
+        -------
+        DataFrame
+            Index = BEA code; ``factor_kg_per_usd``, ``bea_code``, ``title``, ``note``.
+
+        Examples
+        --------
+        >>> load_factor_set("sef_v1.3").bea_view.shape
+        (388, 4)
+        """
         if self.code_type == "bea":
             view = self.table[["factor_kg_per_usd", "bea_code"]].copy()
             view["title"] = self.table["title"] if "title" in self.table else ""
@@ -504,11 +548,18 @@ def read_factor_file(
     by_gas_file : path-like, optional
         The matching by-gas file; makes a ``gas="by_gas"`` set.
 
+    Returns
+    -------
+    FactorSet
+
     Raises
     ------
     cohort_helpers.data.DataFormatError
         Not the SEF layout (the message lists the expected columns) or no
         dollar year in the ``Unit`` column and none given.
+
+    source, licence, attribution : str, optional
+        Where the file comes from and its terms, carried by the set.
 
     Examples
     --------
@@ -560,9 +611,22 @@ def sef(
 ) -> FactorSet:
     """EPA Supply Chain GHG Emission Factors v1.3 (the registered reference files).
 
+    Parameters
+    ----------
+    margins : {"with", "without"}
+        Factors with margins (purchaser price, for ledger spend) or without.
+    by_gas : bool
+        The by-gas file (CO2, CH4, N2O, other) instead of CO2e.
+    path : path-like, optional
+        The file (default: the registered reference file).
+
+    Returns
+    -------
+    FactorSet
+
     Examples
     --------
-    >>> sef().table.loc["327310", "factor_kg_per_usd"]  # doctest: +SKIP
+    >>> float(sef().table.loc["327310", "factor_kg_per_usd"])
     3.924
     """
     df = _reference("sef_co2e", path)
@@ -623,6 +687,8 @@ def open_ceda(
         The Open CEDA CSV/XLSX the user downloaded; default: the registered file.
     crosswalk : DataFrame, optional
         NAICS-6 to ``bea_code``; default: the SEF v1.3 ``Reference USEEIO Code``.
+    edition : {"2024", "2025"}
+        The Open CEDA edition.
 
     Returns
     -------
@@ -632,8 +698,8 @@ def open_ceda(
 
     Examples
     --------
-    >>> fs = open_ceda("NOR")  # doctest: +SKIP
-    >>> fs.price_basis, fs.attribution  # doctest: +SKIP
+    >>> fs = open_ceda("NOR")
+    >>> fs.price_basis, fs.attribution
     ('producer', 'CEDA by Watershed (Open CEDA 2024, CC BY-SA 4.0)')
     """
     spec = FACTOR_SETS[f"open_ceda_{edition}"]
@@ -687,6 +753,15 @@ def sef_v14(path: str | os.PathLike | None = None) -> FactorSet:
     The file is user-supplied (``sef_v1.4/`` in the data folder); its price
     year and GWP set come from :data:`FACTOR_SETS` and the price year must
     agree with the file's ``Unit`` column.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        The file (default: found in the data folder).
+
+    Returns
+    -------
+    FactorSet
 
     Raises
     ------
@@ -829,10 +904,15 @@ FACTOR_SETS: dict[str, FactorSetSpec] = {
 def factor_set_table() -> pd.DataFrame:
     """The registered factor sets, whether their file is here, and their metadata.
 
+    Returns
+    -------
+    DataFrame
+        One row per registered set (index = its name).
+
     Examples
     --------
-    >>> factor_set_table().loc["sef-1.4", ["dollar_year", "gwp"]].tolist()
-    [2024, 'AR6']
+    >>> factor_set_table().loc["sef-1.4", ["dollar_year", "gwp"]].astype(str).tolist()
+    ['2024', 'AR6']
     """
     rows = []
     for spec in FACTOR_SETS.values():
@@ -871,6 +951,10 @@ _SET_CACHE: dict[tuple, FactorSet] = {}
 def available_factor_sets() -> list[str]:
     """Names accepted by :func:`load_factor_set`.
 
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> "sef_v1.3" in available_factor_sets()
@@ -897,6 +981,17 @@ def register_factor_set(
         (read lazily with :func:`read_factor_file` and ``read_kwargs``).
     overwrite : bool
         Replace an existing name (built-in names included).
+    **read_kwargs
+        Passed to :func:`read_factor_file` for a path.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        The name is taken and ``overwrite`` is False.
 
     Examples
     --------
@@ -935,11 +1030,15 @@ def load_factor_set(
         Passed to the set's loader (e.g. ``country=`` for Open CEDA, or
         ``dollar_year=`` / ``margins=`` for a file).
 
+    Returns
+    -------
+    FactorSet
+
     Examples
     --------
-    >>> load_factor_set("sef_v1.3").dollar_year  # doctest: +SKIP
+    >>> load_factor_set("sef_v1.3").dollar_year
     2022
-    >>> load_factor_set("open_ceda", country="NOR").price_basis  # doctest: +SKIP
+    >>> load_factor_set("open_ceda", country="NOR").price_basis
     'producer'
     """
     if isinstance(name_or_path, FactorSet):
@@ -1002,10 +1101,24 @@ def naics_output_weights(
     that ``bea_code`` (BEA publishes no finer split, so they share it
     equally). NaN where the Use table has no positive value.
 
+    Parameters
+    ----------
+    factor_set : FactorSet or str, optional
+        Default ``"sef_v1.3"``.
+    use : DataFrame, optional
+        The BEA Use table (default: the registered file).
+    column : str or tuple of str
+        Use-table column(s).
+
+    Returns
+    -------
+    Series
+        NAICS-6 code -> weight (million USD).
+
     Examples
     --------
-    >>> w = naics_output_weights("sef_v1.3")  # doctest: +SKIP
-    >>> w.index.name, (w > 0).mean() > 0.9  # doctest: +SKIP
+    >>> w = naics_output_weights("sef_v1.3")
+    >>> w.index.name, bool((w > 0).mean() > 0.9)
     ('code', True)
     """
     fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
@@ -1046,10 +1159,24 @@ def government_weights(
     of one BEA commodity as in :func:`naics_output_weights`. NaN where
     governments buy none of it (or the Use table is missing).
 
+    Parameters
+    ----------
+    factor_set : FactorSet or str, optional
+        Default ``"sef_v1.3"``.
+    kind : {"operating", "capital"}
+        Operating purchases or investment.
+    use : DataFrame, optional
+        The BEA Use table (default: the registered file).
+
+    Returns
+    -------
+    Series
+        NAICS-6 code -> million USD (2017).
+
     Examples
     --------
-    >>> w = government_weights("sef_v1.3")  # doctest: +SKIP
-    >>> round(w["531120"], 1)  # doctest: +SKIP
+    >>> w = government_weights("sef_v1.3")
+    >>> round(float(w["531120"]), 1)
     1104.9
     """
     cols = {"operating": GOVERNMENT_OPERATING_COLUMNS, "capital": GOVERNMENT_CAPITAL_COLUMNS}
@@ -1076,6 +1203,20 @@ def profile_weights(
     The factor of a line coded with a profile is the average of the set's
     factors with these weights.
 
+    Parameters
+    ----------
+    code : {"GSLGO", "F10"}
+        The profile.
+    factor_set : FactorSet or str, optional
+        Default ``"sef_v1.3"``.
+    use : DataFrame, optional
+        The BEA Use table (default: the registered file).
+
+    Returns
+    -------
+    Series
+        NAICS-6 code -> share.
+
     Raises
     ------
     KeyError
@@ -1085,8 +1226,8 @@ def profile_weights(
 
     Examples
     --------
-    >>> w = profile_weights("GSLGO")  # doctest: +SKIP
-    >>> round(w.sum(), 12), "324110" in w.index  # doctest: +SKIP
+    >>> w = profile_weights("GSLGO")
+    >>> round(float(w.sum()), 12), "324110" in w.index
     (1.0, False)
     """
     c = str(code).strip().upper()
@@ -1114,10 +1255,22 @@ def profile_bea_weights(code: str, factor_set: FactorSet | str | None = None) ->
     The Use-table column(s) of ``code`` (``"GSLGO"`` or ``"F10"``) over the BEA
     commodities that the set has a factor for, Scope 1/2 energy left out.
 
+    Parameters
+    ----------
+    code : {"GSLGO", "F10"}
+        The profile.
+    factor_set : FactorSet or str, optional
+        Default ``"sef_v1.3"``.
+
+    Returns
+    -------
+    Series
+        BEA commodity -> share.
+
     Examples
     --------
-    >>> w = profile_bea_weights("GSLGO")  # doctest: +SKIP
-    >>> round(w.sum(), 12), "324110" in w.index  # doctest: +SKIP
+    >>> w = profile_bea_weights("GSLGO")
+    >>> round(float(w.sum()), 12), "324110" in w.index
     (1.0, False)
     """
     c = str(code).strip().upper()
@@ -1457,8 +1610,11 @@ def lookup(
 
     Examples
     --------
-    >>> r = lookup(["327310", "531", "GSLGO", "221100"], "sef_v1.3")  # doctest: +SKIP
-    >>> r["match"].tolist()  # doctest: +SKIP
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # 221100 (electricity) has no factor: a warning
+    ...     r = lookup(["327310", "531", "GSLGO", "221100"], "sef_v1.3")
+    >>> r["match"].tolist()
     ['exact', 'prefix_average', 'profile', 'missing']
     """
     fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
@@ -1543,6 +1699,19 @@ def apply_factors(
     records a ``price_year`` that differs from the set's ``dollar_year`` this
     raises instead of mixing years.
 
+    Parameters
+    ----------
+    lines : DataFrame
+        Lines with ``amount_col`` and ``code_col``.
+    factor_set : FactorSet or str, optional
+        Default ``"sef_v1.3"``.
+    amount_col, code_col : str
+        Column names.
+    code_type : {"auto", "naics6", "bea"}
+        As in :func:`lookup`.
+    errors : {"warn", "raise", "ignore"}
+        As in :func:`lookup`.
+
     Returns
     -------
     DataFrame
@@ -1553,7 +1722,7 @@ def apply_factors(
     Examples
     --------
     >>> df = pd.DataFrame({"naics6": ["327310"], "amount_adjusted": [1000.0]})
-    >>> apply_factors(df, "sef_v1.3")["emissions_kg"].item()  # doctest: +SKIP
+    >>> apply_factors(df, "sef_v1.3")["emissions_kg"].item()
     3924.0
     """
     fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
@@ -1624,10 +1793,28 @@ def factors_by_gas(
     ``*_co2e`` columns add up to ``co2e_kg_per_usd`` exactly. Prefix codes are
     averaged with the same weights as :func:`lookup`.
 
+    Parameters
+    ----------
+    codes : array-like
+        Codes as in :func:`lookup`.
+    factor_set : FactorSet or str, optional
+        Default the SEF v1.3 by-gas set.
+    gwp : mapping
+        Gas -> GWP (default AR5).
+    weights : {"government", "output", "equal"} or Series
+        Prefix-average weights, as in :func:`lookup`.
+    errors : {"warn", "raise", "ignore"}
+        As in :func:`lookup`.
+
+    Returns
+    -------
+    DataFrame
+        One row per code.
+
     Examples
     --------
-    >>> g = factors_by_gas(["327310"])  # doctest: +SKIP
-    >>> g[["CO2", "CH4", "N2O", "other_co2e"]].round(4).iloc[0].tolist()  # doctest: +SKIP
+    >>> g = factors_by_gas(["327310"])
+    >>> g[["CO2", "CH4", "N2O", "other_co2e"]].round(4).iloc[0].tolist()
     [3.86, 0.002, 0.0, -0.0008]
     """
     fs = _bygas_set(factor_set)
@@ -1659,9 +1846,25 @@ def split_by_gas(
     Each line is split by its code's per-gas shares of CO2e; the four columns
     add up to the input (NaN where the code has no by-gas factor).
 
+    Parameters
+    ----------
+    emissions_kg : array-like
+        kg CO2e per line.
+    codes : array-like
+        The lines' codes.
+    factor_set : FactorSet or str, optional
+        Default the SEF v1.3 by-gas set.
+    gwp : mapping
+        Gas -> GWP (default AR5).
+
+    Returns
+    -------
+    DataFrame
+        ``CO2``, ``CH4``, ``N2O``, ``other`` in kg CO2e, one row per line.
+
     Examples
     --------
-    >>> split_by_gas([3924.0], ["327310"]).round(0).iloc[0].tolist()  # doctest: +SKIP
+    >>> split_by_gas([3924.0], ["327310"]).round(0).iloc[0].tolist()
     [3860.0, 55.0, 9.0, -1.0]
     """
     g = factors_by_gas(codes, factor_set, gwp=gwp)
@@ -1713,9 +1916,23 @@ def check_gas_split(
     tolerance is half a unit of the last printed digit of each number (CO2e
     to ``co2e_decimals`` decimals; gases to 3 significant digits) times its GWP.
 
+    Parameters
+    ----------
+    factor_set : FactorSet or str, optional
+        Default the SEF v1.3 by-gas set.
+    gwp : mapping
+        Gas -> GWP (default AR5).
+    co2e_decimals : int
+        Decimals of the published CO2e factors.
+
+    Returns
+    -------
+    GasSplitCheck
+        ``ok``, a per-code ``table`` and a ``message``.
+
     Examples
     --------
-    >>> check_gas_split("sef_v1.3_bygas").ok  # doctest: +SKIP
+    >>> check_gas_split("sef_v1.3_bygas").ok
     True
     """
     fs = _bygas_set(factor_set)

@@ -1,4 +1,4 @@
-"""The inventory: emissions per line, summaries, reconciliation, coverage, hot spots.
+"""The inventory: emissions per line, summaries, reconciliation, the member's outputs.
 
 A *lines* table (one row per ledger line; columns in ``docs/CONTRACTS.md``)
 goes through exclusions and classification, then :func:`compute_emissions`
@@ -7,11 +7,14 @@ else here is a pure summary of that table:
 
 - :func:`reconcile`: input = included + excluded by reason + unclassified,
   to the cent, per currency;
+- :func:`exclusion_table` and :func:`waterfall_steps`: the reconciliation's
+  exclusions in plain language, and the steps from total payments to
+  factor-ready spend (for :func:`cohort_helpers.plots.waterfall`);
 - :func:`summarise`: totals by any column (category, department, Scope 3
-  category) with spend, emissions and intensity;
-- :func:`hot_spots`: Pareto ranking by emissions vs by spend;
-- :func:`coverage`: share of spend classified, by method and confidence;
-- :func:`ratio_to_lgo`: supply chain vs the member's Scope 1+2.
+  category) with spend, emissions and intensity.
+
+Session 4's analysis of these tables (hot spots, coverage, intensity,
+uncertainty drivers, the review queue) is in :mod:`cohort_helpers.analysis`.
 
 The arithmetic that matters is one line: ``kg_co2e = spend_factor_usd *
 factor_kg_per_usd``.
@@ -36,15 +39,15 @@ import numpy as np
 import pandas as pd
 
 from . import safe_files
+from .vocabulary import REASON_TEXT
 
 __all__ = [
     "STATUSES",
     "cents",
     "reconcile",
+    "exclusion_table",
+    "waterfall_steps",
     "summarise",
-    "hot_spots",
-    "coverage",
-    "ratio_to_lgo",
     "safe_for_spreadsheet",
     "write_workbook",
 ]
@@ -162,6 +165,135 @@ def reconcile(lines: pd.DataFrame) -> pd.DataFrame:
     return out[["currency", "bucket", "lines", "amount", "cents", "difference_cents"]]
 
 
+def _one_currency(reconciliation: pd.DataFrame, currency: str | None) -> pd.DataFrame:
+    need = {"currency", "bucket", "lines", "amount"}
+    if not isinstance(reconciliation, pd.DataFrame) or not need <= set(reconciliation.columns):
+        raise TypeError(
+            "Expected the reconciliation table of an inventory (inv.reconciliation, from "
+            f"inventory.reconcile) with columns {sorted(need)}."
+        )
+    curs = list(dict.fromkeys(reconciliation["currency"]))
+    if currency is None:
+        if len(curs) != 1:
+            raise ValueError(
+                f"The reconciliation has several currencies {curs}: pass currency='...'."
+            )
+        currency = curs[0]
+    rec = reconciliation[reconciliation["currency"] == currency]
+    if rec.empty:
+        raise KeyError(f"No reconciliation rows in {currency!r}; currencies: {curs}.")
+    return rec
+
+
+def exclusion_table(reconciliation: pd.DataFrame, currency: str | None = None) -> pd.DataFrame:
+    """Every exclusion with its reason in plain language, its lines and its money.
+
+    Parameters
+    ----------
+    reconciliation : DataFrame
+        ``inv.reconciliation`` (see :func:`reconcile`).
+    currency : str, optional
+        Needed only when the reconciliation holds several currencies.
+
+    Returns
+    -------
+    DataFrame
+        One row per exclusion reason present: ``reason``, ``label``, ``why``,
+        ``lines``, ``amount`` (ledger currency) and ``share_of_payments``
+        (of the input total), largest first. Reasons outside
+        :data:`cohort_helpers.vocabulary.REASON_TEXT` keep their code as
+        the label.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"currency": "USD", "bucket": ["input", "included, category 1",
+    ...     "excluded: payroll_benefits", "check"], "lines": [3, 2, 1, 0],
+    ...     "amount": [100.0, 40.0, 60.0, 0.0]})
+    >>> exclusion_table(rec)[["label", "amount"]].values.tolist()
+    [['Payroll and benefits', 60.0]]
+    """
+    rec = _one_currency(reconciliation, currency)
+    total = float(rec.loc[rec["bucket"] == "input", "amount"].sum())
+    ex = rec[rec["bucket"].str.startswith("excluded: ")]
+    reason = ex["bucket"].str.removeprefix("excluded: ")
+    out = pd.DataFrame(
+        {
+            "reason": reason.to_numpy(),
+            "label": reason.map(lambda r: REASON_TEXT.get(r, (r, ""))[0]).to_numpy(),
+            "why": reason.map(
+                lambda r: REASON_TEXT.get(r, (r, "see the rules"))[1]
+            ).to_numpy(),
+            "lines": ex["lines"].to_numpy(dtype=int),
+            "amount": ex["amount"].to_numpy(dtype=float),
+        }
+    )
+    out["share_of_payments"] = out["amount"] / total if total else np.nan
+    return out.sort_values(["amount", "reason"], ascending=[False, True], ignore_index=True)
+
+
+def waterfall_steps(
+    reconciliation: pd.DataFrame,
+    currency: str | None = None,
+    *,
+    min_share: float = 0.005,
+    start_label: str = "Total payments",
+) -> pd.Series:
+    """Steps from total payments to factor-ready spend, for :func:`cohort_helpers.plots.waterfall`.
+
+    The first value is the input total; then one negative step per exclusion
+    reason (plain-language label) and for unclassified spend. Reasons
+    smaller than ``min_share`` of the input are summed into one step
+    "Smaller exclusions" (listed in ``attrs["grouped"]``; the full list is
+    :func:`exclusion_table`). The steps add up to the included spend
+    (categories 1 and 2), which ``plots.waterfall`` draws as the result.
+
+    Parameters
+    ----------
+    reconciliation : DataFrame
+        ``inv.reconciliation`` (see :func:`reconcile`).
+    currency : str, optional
+        Needed only when the reconciliation holds several currencies.
+    min_share : float
+        Exclusions smaller than this share of the input are grouped.
+    start_label : str
+        Label of the first bar.
+
+    Returns
+    -------
+    Series
+        Labels to amounts (ledger currency); ``attrs``: ``currency``,
+        ``factor_ready`` (the included spend), ``grouped``.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"currency": "USD", "bucket": ["input", "included, category 1",
+    ...     "excluded: payroll_benefits", "excluded: refund", "unclassified", "check"],
+    ...     "lines": [4, 1, 1, 1, 1, 0], "amount": [1000.0, 390.0, 600.0, 1.0, 9.0, 0.0]})
+    >>> waterfall_steps(rec).to_dict()
+    {'Total payments': 1000.0, 'Payroll and benefits': -600.0, 'Unclassified': -9.0, 'Smaller exclusions': -1.0}
+    """
+    rec = _one_currency(reconciliation, currency)
+    total = float(rec.loc[rec["bucket"] == "input", "amount"].sum())
+    table = exclusion_table(rec)
+    small = table["amount"].abs() < min_share * abs(total) if total else table["amount"] == 0
+    steps = {start_label: total}
+    for label, amount in zip(table.loc[~small, "label"], table.loc[~small, "amount"], strict=True):
+        steps[label] = -float(amount)
+    unclassified = float(rec.loc[rec["bucket"] == "unclassified", "amount"].sum())
+    if unclassified:
+        steps["Unclassified"] = -unclassified
+    if small.any():
+        steps["Smaller exclusions"] = -float(table.loc[small, "amount"].sum())
+    out = pd.Series(steps, name="amount")
+    included = float(rec.loc[rec["bucket"].str.startswith("included"), "amount"].sum())
+    out.attrs.update(
+        currency=str(rec["currency"].iloc[0]),
+        factor_ready=included,
+        grouped=table.loc[small, "label"].tolist(),
+    )
+    return out
+
+
 def summarise(
     lines: pd.DataFrame, by: str | list[str] = "naics6", *, names: pd.Series | None = None
 ) -> pd.DataFrame:
@@ -208,101 +340,6 @@ def summarise(
     if names is not None and len(keys) == 1:
         out.insert(0, "name", out.index.map(names))
     return out.sort_values("t_co2e", ascending=False)
-
-
-@dataclass
-class HotSpots:
-    """Pareto view: how few categories hold 80% of emissions vs of spend."""
-
-    table: pd.DataFrame
-    n80_emissions: int
-    n80_spend: int
-    overlap: list[str] = field(default_factory=list)
-
-    def __repr__(self) -> str:
-        return (
-            f"HotSpots: {self.n80_emissions} categories hold 80% of emissions, "
-            f"{self.n80_spend} hold 80% of spend; {len(self.overlap)} in both."
-        )
-
-
-def hot_spots(summary: pd.DataFrame, threshold: float = 0.8) -> HotSpots:
-    """Pareto ranking of a :func:`summarise` table by emissions and by spend.
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"spend_usd": [80.0, 10.0, 10.0], "t_co2e": [1.0, 7.0, 2.0]},
-    ...                  index=["services", "concrete", "paper"])
-    >>> hs = hot_spots(s)
-    >>> hs.n80_emissions, hs.n80_spend
-    (2, 1)
-    """
-    t = summary[["spend_usd", "t_co2e"]].copy()
-
-    def rank_and_cum(col: str) -> tuple[pd.Series, pd.Series]:
-        order = t[col].sort_values(ascending=False)
-        cum = order.cumsum() / order.sum()
-        return order.rank(ascending=False, method="first").astype(int), cum
-
-    r_e, cum_e = rank_and_cum("t_co2e")
-    r_s, cum_s = rank_and_cum("spend_usd")
-    t["rank_emissions"] = r_e
-    t["rank_spend"] = r_s
-    t["cum_share_emissions"] = cum_e
-    t["cum_share_spend"] = cum_s
-    in_e = cum_e.index[(cum_e.shift(fill_value=0) < threshold)]
-    in_s = cum_s.index[(cum_s.shift(fill_value=0) < threshold)]
-    t["hot_spot"] = t.index.isin(in_e)
-    t = t.sort_values("rank_emissions")
-    return HotSpots(t, len(in_e), len(in_s), [str(i) for i in in_e if i in set(in_s)])
-
-
-def coverage(
-    lines: pd.DataFrame, bins: tuple[float, ...] = (0.0, 0.5, 0.8, 1.0001)
-) -> pd.DataFrame:
-    """Share of purchase spend classified, by method and by confidence band.
-
-    Purchase spend = included + unclassified (exclusions are not purchases).
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"status": ["included", "unclassified"], "amount": [90.0, 10.0],
-    ...                    "method": ["vendor", "unclassified"], "confidence": [0.95, 0.0]})
-    >>> float(coverage(df).loc[("method", "vendor"), "share_of_purchase_spend"])
-    0.9
-    """
-    buy = lines[lines["status"].isin(["included", "unclassified"])]
-    total = buy["amount"].sum()
-    # a line left unclassified (e.g. its code has no factor) counts as unclassified,
-    # with confidence 0, whatever method first proposed its code
-    classified = buy["status"].eq("included")
-    method = buy["method"].where(classified, "unclassified").fillna("unclassified")
-    by_method = buy.groupby(method)["amount"].agg(["size", "sum"])
-    band = pd.cut(
-        buy["confidence"].where(classified, 0.0).fillna(0.0),
-        bins=list(bins),
-        right=False,
-        labels=[f"{lo:.1f}-{min(hi, 1):.1f}" for lo, hi in zip(bins[:-1], bins[1:], strict=True)],
-    )
-    by_conf = buy.groupby(band, observed=False)["amount"].agg(["size", "sum"])
-    out = pd.concat({"method": by_method, "confidence": by_conf})
-    out.columns = ["lines", "spend"]
-    out["share_of_purchase_spend"] = out["spend"] / total if total else np.nan
-    return out
-
-
-def ratio_to_lgo(t_co2e_supply_chain: float, lgo: pd.DataFrame) -> float:
-    """Supply-chain emissions divided by the member's Scope 1+2 (``t_co2e`` column).
-
-    Examples
-    --------
-    >>> ratio_to_lgo(550.0, pd.DataFrame({"t_co2e": [60.0, 40.0]}))
-    5.5
-    """
-    direct = float(lgo["t_co2e"].sum())
-    if direct <= 0:
-        raise ValueError("The LGO inventory has no Scope 1+2 emissions to compare with.")
-    return t_co2e_supply_chain / direct
 
 
 #: Kept importable from here; the one formula-neutralising rule lives in :mod:`safe_files`.
@@ -1229,359 +1266,3 @@ def headline(member: str, fiscal_year: int | None = None) -> str:
         f"{inv.lines.loc[inc, 'amount'].sum():,.0f} {cur} of purchases ({share:.1%} of purchase "
         f"spend classified).\nTop categories: {tops}."
     )
-
-
-# --------------------------------------------------------------------------
-# Session 4 analysis: labels, intensity, uncertainty drivers, review queue
-# --------------------------------------------------------------------------
-
-__all__ += [
-    "category_labels",
-    "intensity",
-    "variance_drivers",
-    "category_ranges",
-    "review_queue",
-]
-
-#: Median SEF v1.3 factor (kg CO2e per 2022 USD, with margins): the brief's reference point.
-SEF_MEDIAN_KG_PER_USD = 0.173
-
-
-def category_labels(codes, factor_set="sef_v1.3", *, width: int | None = 45) -> pd.Series:
-    """Readable labels ``"<code> <title>"`` for NAICS codes (for tables and charts).
-
-    Titles come from the factor set. A 2-5 digit (coarse) code is labelled
-    ``"<code> (average of <code>xxx codes)"``; an unknown code keeps just the code.
-
-    Parameters
-    ----------
-    codes : sequence of str
-        NAICS codes (e.g. a summary's index).
-    factor_set : str or FactorSet
-        Where the titles come from.
-    width : int or None
-        Cut labels longer than this (with an ellipsis); ``None`` keeps them whole.
-
-    Returns
-    -------
-    Series
-        Index = the codes (as given), values = labels.
-
-    Examples
-    --------
-    >>> category_labels(["327320", "311"]).tolist()  # doctest: +SKIP
-    ['327320 Ready-Mix Concrete Manufacturing', '311 (average of 311xxx codes)']
-    """
-    from . import factors
-
-    fs = factors.load_factor_set(factor_set)
-    titles = fs.table["title"] if "title" in fs.table.columns else pd.Series(dtype=str)
-    idx = pd.Index(list(codes))
-    code = pd.Series(idx.astype(str), index=idx).str.strip()
-    title = code.map(titles)
-    coarse = code.str.fullmatch(r"\d{2,5}")
-    label = code.where(title.isna(), code + " " + title.astype(str))
-    label = label.where(~(coarse & title.isna()), code + " (average of " + code + "xxx codes)")
-    if width:
-        long = label.str.len() > width
-        label = label.where(~long, label.str.slice(0, width - 1) + "…")
-    return label.rename("label")
-
-
-def intensity(
-    summary: pd.DataFrame,
-    *,
-    min_share_spend: float = 0.005,
-    reference: float = SEF_MEDIAN_KG_PER_USD,
-) -> pd.DataFrame:
-    """Categories ranked by intensity (kg CO2e per factor-year dollar).
-
-    Parameters
-    ----------
-    summary : DataFrame
-        A :func:`summarise` table (``spend_usd``, ``t_co2e``, ``kg_per_usd``,
-        ``share_spend``).
-    min_share_spend : float
-        Leave out categories with less than this share of spend (tiny
-        categories have extreme intensities that matter little).
-    reference : float
-        Intensity to compare with (default: the median SEF v1.3 factor).
-
-    Returns
-    -------
-    DataFrame
-        The summary rows kept, sorted by ``kg_per_usd`` (highest first), with
-        ``times_reference`` = ``kg_per_usd / reference``.
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"spend_usd": [100.0, 900.0], "t_co2e": [0.1, 0.09]},
-    ...                  index=["327320", "541330"])
-    >>> s["kg_per_usd"] = s["t_co2e"] * 1000 / s["spend_usd"]
-    >>> s["share_spend"] = s["spend_usd"] / s["spend_usd"].sum()
-    >>> intensity(s, reference=0.5)["times_reference"].round(2).tolist()
-    [2.0, 0.2]
-    """
-    need = {"spend_usd", "t_co2e", "kg_per_usd"}
-    if not need <= set(summary.columns):
-        raise KeyError(
-            f"intensity() needs a summarise() table with {sorted(need)}; "
-            f"this one has {list(summary.columns)}."
-        )
-    share = (
-        summary["share_spend"]
-        if "share_spend" in summary
-        else summary["spend_usd"] / summary["spend_usd"].sum()
-    )
-    out = summary[share >= min_share_spend].copy()
-    out["times_reference"] = out["kg_per_usd"] / reference
-    return out.sort_values("kg_per_usd", ascending=False)
-
-
-def _line_codes(lines: pd.DataFrame, code_col: str) -> pd.Series:
-    c = lines[code_col].astype(object)
-    c = c.where(c.notna(), "").astype(str).str.strip()
-    return c.replace("", "<unclassified>")
-
-
-def variance_drivers(
-    lines: pd.DataFrame,
-    mc,
-    by: str | list[str] = "naics6",
-    *,
-    value_col: str = "kg_co2e",
-    code_col: str = "bea_code",
-) -> pd.DataFrame:
-    """Which categories (or lines) drive the uncertainty of the total.
-
-    Each part's contribution is its covariance with the total: a line with
-    emissions ``e`` whose factor code has emissions ``E`` in all and relative
-    variance ``v`` contributes ``e * E * v``. Lines sharing a code share its
-    draws (as in :func:`cohort_helpers.uncertainty.monte_carlo`), so the
-    contributions add up exactly to the variance of the total, and a group's
-    contribution is the sum of its lines'.
-
-    Parameters
-    ----------
-    lines : DataFrame
-        The lines the Monte Carlo was run on (e.g. ``inv.lines``): ``value_col``
-        (kg CO2e), ``code_col`` and the ``by`` columns. Rows without emissions
-        are left out, as in the Monte Carlo.
-    mc : MonteCarloResult
-        From :func:`cohort_helpers.uncertainty.monte_carlo` (``inv.monte_carlo``).
-    by : str, list of str, or ``"line"``
-        Grouping column(s); ``"line"`` gives one row per ledger line
-        (``source_file``, ``source_line``, with vendor and description).
-
-    Returns
-    -------
-    DataFrame
-        ``lines``, ``t_co2e``, ``share_emissions``, ``variance_t2`` (t CO2e
-        squared), ``share_of_variance`` and ``cumulative_share``, sorted by
-        contribution (largest first).
-
-    Raises
-    ------
-    ValueError
-        When ``lines`` are not the lines ``mc`` was computed from.
-
-    Examples
-    --------
-    >>> drivers = variance_drivers(inv.lines, inv.monte_carlo, by="naics6")  # doctest: +SKIP
-    >>> drivers["share_of_variance"].head(3)  # doctest: +SKIP
-    """
-    if value_col not in lines.columns or code_col not in lines.columns:
-        raise KeyError(
-            f"variance_drivers() needs {value_col!r} and {code_col!r} columns (inventory lines)."
-        )
-    e = pd.to_numeric(lines[value_col], errors="coerce")
-    ok = e.notna().to_numpy() & np.isfinite(e.to_numpy(dtype=float))
-    sub = lines.loc[ok]
-    e = e[ok].astype(float)
-    codes = _line_codes(sub, code_col)
-    c = mc.contributions
-    missing = ~codes.isin(c.index)
-    # the Monte Carlo ran on these very numbers, so it is in the same unit as value_col
-    if missing.any() or not np.isclose(e.sum(), mc.point, rtol=1e-6, atol=1e-6):
-        first = codes[missing].iloc[0] if missing.any() else None
-        raise ValueError(
-            "These lines are not the ones the Monte Carlo result was computed from"
-            + (f" (code {first!r} is not in it)" if first else " (the totals differ)")
-            + ". Run uncertainty.monte_carlo on the same lines, or use inv.lines with "
-            "inv.monte_carlo."
-        )
-    emis = c["emissions"].to_numpy(dtype=float)
-    var = c["variance"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.where(emis != 0, var / emis**2, np.exp(c["sigma2"].to_numpy(dtype=float)) - 1)
-    rel = pd.Series(rel, index=c.index).reindex(codes).to_numpy()
-    code_total = pd.Series(emis, index=c.index).reindex(codes).to_numpy()
-    to_t = 1 / 1000 if value_col.startswith("kg") else 1.0
-    contrib = e.to_numpy() * code_total * rel * to_t**2  # covariance with the total, t^2
-    frame = sub.assign(
-        _t=e.to_numpy() * to_t,
-        _var=contrib,
-        _gsd=codes.map(c["gsd"]).to_numpy(),
-    )
-    if by == "line":
-        keys = ["source_file", "source_line"]
-        extra = [
-            k
-            for k in ("vendor", "description", "naics6", "method", "confidence")
-            if k in frame.columns
-        ]
-        out = frame.set_index(keys)[[*extra, "_t", "_var", "_gsd"]].rename(
-            columns={"_t": "t_co2e", "_var": "variance_t2", "_gsd": "gsd"}
-        )
-        out.insert(0, "lines", 1)
-    else:
-        keys = [by] if isinstance(by, str) else list(by)
-        g = frame.groupby(keys, dropna=False, sort=False)
-        out = pd.DataFrame(
-            {"lines": g.size(), "t_co2e": g["_t"].sum(), "variance_t2": g["_var"].sum()}
-        )
-    total_var = out["variance_t2"].sum()
-    out["share_emissions"] = out["t_co2e"] / out["t_co2e"].sum()
-    out["share_of_variance"] = out["variance_t2"] / total_var if total_var > 0 else np.nan
-    out = out.sort_values("variance_t2", ascending=False)
-    out["cumulative_share"] = out["share_of_variance"].cumsum()
-    return out
-
-
-def category_ranges(
-    lines: pd.DataFrame,
-    by: str = "naics6",
-    *,
-    top: int | None = 10,
-    n_draws: int = 1000,
-    seed: int = 2022,
-) -> pd.DataFrame:
-    """95 % ranges of the largest categories (Monte Carlo with ``by=``), in t CO2e.
-
-    Runs :func:`cohort_helpers.uncertainty.monte_carlo` on the lines with
-    emissions, grouped by ``by``. With the inventory's seed (2022) and draws
-    the total's range is the inventory's own.
-
-    Parameters
-    ----------
-    lines : DataFrame
-        Inventory lines (``kg_co2e``, ``bea_code``, ``confidence`` and ``by``).
-    by : str
-        Category column (``naics6``, ``department``, ``scope3_category`` ...).
-    top : int or None
-        Keep the ``top`` categories with the most emissions (``None``: all).
-    n_draws, seed : int
-        Monte Carlo settings (same seed, same result).
-
-    Returns
-    -------
-    DataFrame
-        One row per category, largest first: ``by``, ``t_co2e`` (point
-        estimate), ``low_t`` and ``high_t`` (2.5th and 97.5th percentiles),
-        ``mean_t``.
-
-    Examples
-    --------
-    >>> category_ranges(inv.lines, top=5)  # doctest: +SKIP
-    """
-    from . import uncertainty
-
-    cols = ["kg_co2e", "bea_code", "confidence", by]
-    missing = [c for c in cols if c not in lines.columns]
-    if missing:
-        raise KeyError(f"category_ranges() needs inventory lines with {missing}.")
-    sub = lines.loc[pd.to_numeric(lines["kg_co2e"], errors="coerce").notna(), cols]
-    mc = uncertainty.monte_carlo(sub, n_draws=n_draws, seed=seed, by=by, value_col="kg_co2e")
-    g = mc.by_group
-    out = pd.DataFrame(
-        {
-            by: g.index.astype(str) if by == "naics6" else g.index,
-            "t_co2e": g["point"].to_numpy() / 1000,
-            "low_t": g["p2_5"].to_numpy() / 1000,
-            "high_t": g["p97_5"].to_numpy() / 1000,
-            "mean_t": g["mean"].to_numpy() / 1000,
-        }
-    )
-    out = out.sort_values(["t_co2e", by], ascending=[False, True], kind="mergesort")
-    out = out.reset_index(drop=True)
-    return out.head(top) if top else out
-
-
-def review_queue(
-    lines: pd.DataFrame,
-    n: int = 20,
-    *,
-    max_confidence: float = 0.8,
-) -> pd.DataFrame:
-    """The purchase lines most worth a human look: low confidence, high spend.
-
-    A line qualifies when it is a purchase (``included`` or ``unclassified``),
-    was not overridden already, and its confidence is below ``max_confidence``
-    (unclassified lines count as confidence 0). Lines are ranked by
-    ``priority = |amount| x (1 - confidence)``: the spend that is probably in
-    the wrong category.
-
-    Parameters
-    ----------
-    lines : DataFrame
-        Classified lines (``inv.lines``).
-    n : int
-        How many lines to return.
-    max_confidence : float
-        Lines at or above this confidence are not queued.
-
-    Returns
-    -------
-    DataFrame
-        Up to ``n`` lines, highest priority first, with ``source_file``,
-        ``source_line``, the ledger columns that help decide (vendor,
-        department, account, description, mcc), ``amount``, ``currency``,
-        ``status``, ``naics6``, ``method``, ``confidence``, ``kg_co2e`` and
-        ``priority``.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"source_file": "ap.csv", "source_line": [2, 3, 4],
-    ...     "amount": [1000.0, 5000.0, 9000.0], "status": ["included", "unclassified",
-    ...     "included"], "naics6": ["311", None, "541330"],
-    ...     "method": ["object_code", None, "vendor"], "confidence": [0.35, None, 0.95]})
-    >>> review_queue(df)["source_line"].tolist()
-    [3, 2]
-    """
-    need = ["source_file", "source_line", "amount", "status", "confidence"]
-    missing = [c for c in need if c not in lines.columns]
-    if missing:
-        raise KeyError(f"review_queue() needs classified lines with {missing} (use inv.lines).")
-    conf = pd.to_numeric(lines["confidence"], errors="coerce").fillna(0.0).clip(0, 1)
-    method = lines["method"].astype(object) if "method" in lines else pd.Series("", lines.index)
-    buy = lines["status"].isin(["included", "unclassified"])
-    mask = buy & (conf < max_confidence) & method.ne("override")
-    cand = lines.loc[mask].copy()
-    cand["confidence"] = conf[mask]
-    cand["priority"] = cand["amount"].astype(float).abs() * (1.0 - cand["confidence"])
-    cand = cand.sort_values(
-        ["priority", "source_file", "source_line"],
-        ascending=[False, True, True],
-        kind="mergesort",
-    )
-    cols = [
-        "source_file",
-        "source_line",
-        "vendor",
-        "department",
-        "account",
-        "description",
-        "mcc",
-        "amount",
-        "currency",
-        "status",
-        "naics6",
-        "method",
-        "confidence",
-        "kg_co2e",
-        "priority",
-    ]
-    keep = [c for c in cols if c in cand.columns]
-    if "mcc" in keep and cand["mcc"].isna().all():
-        keep.remove("mcc")
-    return cand[keep].head(n).reset_index(drop=True)

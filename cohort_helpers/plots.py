@@ -74,7 +74,19 @@ _RC = {
 
 @contextmanager
 def style():
-    """Context with the project's chart style (petroff10, large fonts)."""
+    """Context with the project's chart style (petroff10, large fonts).
+
+    Returns
+    -------
+    context manager
+        Inside it, matplotlib draws with :data:`STYLE` and the project's rc settings.
+
+    Examples
+    --------
+    >>> with style():
+    ...     fig, ax = plt.subplots()
+    >>> plt.close(fig)
+    """
     with plt.style.context(STYLE), plt.rc_context(_RC):
         yield
 
@@ -116,6 +128,20 @@ def wrap_label(text, width: int = 24, max_lines: int = 3) -> str:
 
     A label that arrives already cut mid-word (ending in "…") loses its partial
     last word, so no chart shows "Computer Systems Desi".
+
+    Parameters
+    ----------
+    text : object
+        The label (its ``str()``).
+    width : int
+        Characters per line.
+    max_lines : int
+        Lines at most; the rest is cut at a word boundary with " …".
+
+    Returns
+    -------
+    str
+        The label with newlines.
 
     Examples
     --------
@@ -169,6 +195,17 @@ class Chart:
     alt_text: str
 
     def png(self) -> bytes:
+        """The chart as PNG bytes (at the style's resolution).
+
+        Returns
+        -------
+        bytes
+
+        Examples
+        --------
+        >>> bar(pd.Series({"a": 1.0})).png()[1:4]
+        b'PNG'
+        """
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png")
         return buf.getvalue()
@@ -188,7 +225,26 @@ class Chart:
         return f"Chart: {self.caption}"
 
     def save(self, path: str | Path) -> Path:
-        """Save the PNG and, beside it, ``<name>.txt`` with caption and alt text."""
+        """Save the PNG and, beside it, ``<name>.txt`` with caption and alt text.
+
+        Parameters
+        ----------
+        path : str or Path
+            The PNG file (its folder is created).
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> png = bar(pd.Series({"a": 1.0}), title="A").save(Path(tempfile.mkdtemp()) / "a.png")
+        >>> png.with_suffix(".txt").read_text().splitlines()[0]
+        'Caption: A'
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(self.png())
@@ -232,6 +288,11 @@ def bar(
     top : int, optional
         Keep the largest ``top`` bars (the rest are summed into "All other").
 
+    Returns
+    -------
+    Chart
+        The figure with its caption and alt text (describing the data).
+
     Examples
     --------
     >>> c = bar(pd.Series({"a": 3.0, "b": 1.0}), unit="t CO2e", highlight="b")
@@ -266,6 +327,22 @@ def grouped_bar(
     frame: pd.DataFrame, *, unit: str = "", title: str = "", caption: str | None = None
 ) -> Chart:
     """Bars for several series side by side (columns = series, index = groups).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns = series, index = groups.
+    unit : str
+        Unit of the values, shown on the axis and in the alt text.
+    title : str
+        Chart title.
+    caption : str, optional
+        Figure caption (default: the title).
+
+    Returns
+    -------
+    Chart
+        The figure with its caption and alt text (describing the data).
 
     Examples
     --------
@@ -309,6 +386,24 @@ def stacked_bar(
     horizontal: bool = False,
 ) -> Chart:
     """Stacked bars (index = bars, columns = stack segments), e.g. Scope 1/2 by sector.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Index = bars, columns = stack segments.
+    unit : str
+        Unit of the values, shown on the axis and in the alt text.
+    title : str
+        Chart title.
+    caption : str, optional
+        Figure caption (default: the title).
+    horizontal : bool
+        Horizontal bars.
+
+    Returns
+    -------
+    Chart
+        The figure with its caption and alt text (describing the data).
 
     Examples
     --------
@@ -360,6 +455,22 @@ def pareto(
     share of the total, in percent), with the cumulative share as a line on
     the top axis (0% to 100%) and the 80% mark. Bars of the categories that
     together reach 80% are in colour, the rest grey.
+
+    Parameters
+    ----------
+    spend, emissions : Series
+        Spend and emissions per category.
+    top : int
+        Categories shown per panel.
+    title : str
+        Chart title.
+    caption : str, optional
+        Figure caption (default: the title).
+
+    Returns
+    -------
+    Chart
+        The figure with its caption and alt text (describing the data).
 
     Examples
     --------
@@ -425,6 +536,11 @@ def waterfall(
         exclusions or reductions). The result bar is added. The bars of the
         changes are labelled with their sign (``−21,500``, ``+1,800``).
 
+    Returns
+    -------
+    Chart
+        The figure with its caption and alt text (describing the data).
+
     Examples
     --------
     >>> w = waterfall(pd.Series({"Payments": 100.0, "Payroll": -60.0, "Energy": -5.0}),
@@ -487,6 +603,24 @@ def ranges(
 ) -> Chart:
     """Point estimates with 95% ranges (index = categories).
 
+    Parameters
+    ----------
+    frame : DataFrame
+        Index = categories, with the point, low and high columns.
+    point, low, high : str
+        Column names.
+    unit : str
+        Unit of the values, shown on the axis and in the alt text.
+    title : str
+        Chart title.
+    caption : str, optional
+        Figure caption (default: the title).
+
+    Returns
+    -------
+    Chart
+        The figure with its caption and alt text (describing the data).
+
     Examples
     --------
     >>> df = pd.DataFrame({"point": [10.0], "low": [7.0], "high": [15.0]}, index=["Concrete"])
@@ -533,6 +667,24 @@ def line(
     xlabel: str = "",
 ) -> Chart:
     """Lines over an ordered index (years), one per column, e.g. a target path.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Ordered index (years), one column per line.
+    unit : str
+        Unit of the values, shown on the axis and in the alt text.
+    title : str
+        Chart title.
+    caption : str, optional
+        Figure caption (default: the title).
+    xlabel : str
+        Axis label of the index.
+
+    Returns
+    -------
+    Chart
+        The figure with its caption and alt text (describing the data).
 
     Examples
     --------

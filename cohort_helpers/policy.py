@@ -29,9 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import base64
-import html
-import importlib.util
 import math
 import re
 import textwrap
@@ -43,7 +40,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from . import paths, safe_files
+from . import paths, render
 from .plots import Chart, grouped_bar, line, waterfall
 
 __all__ = [
@@ -275,10 +272,25 @@ def load_measures(path: str | Path | None = None) -> pd.DataFrame:
     Codes stay text (leading zeros and prefixes intact). See
     :func:`validate_measures` for the rules and the messages.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A measures CSV (default: the bundled one).
+
+    Returns
+    -------
+    DataFrame
+        One row per measure, validated.
+
+    Raises
+    ------
+    ValueError
+        A row breaks a rule (the message names the row and column).
+
     Examples
     --------
-    >>> m = load_measures()  # doctest: +SKIP
-    >>> m.loc[m["measure_id"] == "concrete_epd", "change"].item()  # doctest: +SKIP
+    >>> m = load_measures()
+    >>> m.loc[m["measure_id"] == "concrete_epd", "change"].item()
     -0.3
     """
     if path is None:
@@ -336,12 +348,45 @@ class ScenarioResult:
 
     @property
     def reduction_t(self) -> float:
-        """``baseline_t - scenario_t``."""
+        """``baseline_t - scenario_t``.
+
+        Returns
+        -------
+        float
+            t CO2e.
+
+        Examples
+        --------
+        >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+        ...                        index=["327320", "541611"])
+        >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+        ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+        ...     "adoption_share": [1.0], "start_year": [2025]})
+        >>> r = apply_scenario(summary, m, 2026)
+        >>> round(r.reduction_t, 6)
+        181.8
+        """
         return self.baseline_t - self.scenario_t
 
     @property
     def reduction_share(self) -> float:
-        """Reduction as a share of the baseline (NaN for a zero baseline)."""
+        """Reduction as a share of the baseline (NaN for a zero baseline).
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+        ...                        index=["327320", "541611"])
+        >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+        ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+        ...     "adoption_share": [1.0], "start_year": [2025]})
+        >>> r = apply_scenario(summary, m, 2026)
+        >>> round(r.reduction_share, 4)
+        0.2386
+        """
         return self.reduction_t / self.baseline_t if self.baseline_t else math.nan
 
     def __str__(self) -> str:
@@ -388,6 +433,26 @@ class ScenarioResult:
         When the steps are small next to the baseline (all levels within 25% of
         it), the axis starts above zero so that they are visible, and the
         caption says so.
+
+        Parameters
+        ----------
+        title : str, optional
+            Chart title.
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+        ...                        index=["327320", "541611"])
+        >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+        ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+        ...     "adoption_share": [1.0], "start_year": [2025]})
+        >>> r = apply_scenario(summary, m, 2026)
+        >>> r.chart().caption[:60]
+        'Scope 3 (purchased goods and capital goods) emissions in 202'
         """
         s3 = self._effects()["Scope 3 (supply chain)"]
         s3 = s3[s3 != 0]
@@ -419,7 +484,28 @@ class ScenarioResult:
         return self._one_line(chart)
 
     def scopes_chart(self, *, title: str | None = None) -> Chart:
-        """Change per measure by scope: shows e.g. Scope 1 savings vs Scope 3 increases."""
+        """Change per measure by scope: shows e.g. Scope 1 savings vs Scope 3 increases.
+
+        Parameters
+        ----------
+        title : str, optional
+            Chart title.
+
+        Returns
+        -------
+        Chart
+
+        Examples
+        --------
+        >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+        ...                        index=["327320", "541611"])
+        >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+        ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+        ...     "adoption_share": [1.0], "start_year": [2025]})
+        >>> r = apply_scenario(summary, m, 2026)
+        >>> r.scopes_chart().caption.startswith("Negative = fewer emissions.")
+        True
+        """
         frame = self._effects()
         frame = frame.loc[:, (frame != 0).any()]
         if frame.empty:
@@ -695,6 +781,17 @@ class Gap:
 
     @property
     def on_track(self) -> bool:
+        """Whether the scenario is at or below the target path.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> gap(target_path(1000.0, 2022, 2030, 0.5), 700.0, 2026).on_track
+        True
+        """
         return self.gap_t <= 0
 
     def __str__(self) -> str:
@@ -711,6 +808,20 @@ class Gap:
 
 def gap(path: pd.Series, scenario_t: float, year: int) -> Gap:
     """How far a scenario is from the target path in ``year``.
+
+    Parameters
+    ----------
+    path : Series
+        :func:`target_path` output (t CO2e per year).
+    scenario_t : float
+        The scenario's emissions in ``year``, t CO2e.
+    year : int
+        A year on the path.
+
+    Returns
+    -------
+    Gap
+        ``gap_t`` > 0: above the path (more measures needed).
 
     Examples
     --------
@@ -776,6 +887,19 @@ def target_chart(
 
     The caption states the gap in the last year of the path.
 
+    Parameters
+    ----------
+    path : Series
+        :func:`target_path` output.
+    scenario : Series, optional
+        The scenario per year (:func:`scenario_path`).
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    Chart
+
     Examples
     --------
     >>> p = target_path(1000.0, 2022, 2030, 0.5)
@@ -827,6 +951,18 @@ class HybridComparison:
     note: str
 
     def as_row(self) -> dict:
+        """The comparison as one row of the brief's table.
+
+        Returns
+        -------
+        dict
+            Column -> value.
+
+        Examples
+        --------
+        >>> hybrid(600.0, 1500.0, "m3", 280.0, label="Ready-mix concrete").as_row()["quantity"]
+        '1,500 m3'
+        """
         return {
             "hot spot": self.label,
             "spend-based t": self.spend_based_t,
@@ -921,6 +1057,22 @@ _NUMBER_RE = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 def convert_quantity(value: float, from_unit: str, to_unit: str) -> float:
     """Convert a quantity between the units in :data:`UNITS` (volume or mass).
 
+    Parameters
+    ----------
+    value : float
+        The quantity.
+    from_unit, to_unit : str
+        Units of :data:`UNITS` of the same kind.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        An unknown unit, or a volume converted to a mass.
+
     Examples
     --------
     >>> round(convert_quantity(100.0, "cubic yards", "m3"), 3)
@@ -974,6 +1126,15 @@ def survey_quantities(member: str, question_id: str = "Q07", unit: str = "m3") -
     (``"19,463 short tons"`` -> 19463) and converted from the unit the
     department wrote (e.g. cubic yards, or m3 when it changed the unit).
 
+    Parameters
+    ----------
+    member : str
+        Member slug.
+    question_id : str
+        The survey question asking the quantity.
+    unit : str
+        The unit to report in.
+
     Returns
     -------
     DataFrame
@@ -983,8 +1144,9 @@ def survey_quantities(member: str, question_id: str = "Q07", unit: str = "m3") -
 
     Examples
     --------
-    >>> q = survey_quantities("cedar_valley")  # doctest: +SKIP
-    >>> q.loc[q["quantity"] > 0, ["department", "quantity"]]  # doctest: +SKIP
+    >>> q = survey_quantities("cedar_valley")
+    >>> q.loc[q["quantity"] > 0, "department"].tolist()
+    ['Public Works - Streets']
     """
     raw = None
     try:
@@ -1103,11 +1265,21 @@ def hot_spot_quantity(
     assumed_price_per_unit : float
         USD (factor year) per ``unit``, used only without survey quantities
         (default 200 USD per m3 of ready-mix, an illustrative US price).
+    label : str
+        The hot spot's name, for the note.
+
+    Returns
+    -------
+    HotSpotQuantity
+        The quantity, where it came from (``survey`` or ``assumed``), the
+        matching spend-based estimate and a note.
 
     Examples
     --------
-    >>> q = hot_spot_quantity(inv.lines, "cedar_valley")  # doctest: +SKIP
-    >>> q.source  # doctest: +SKIP
+    >>> lines = pd.DataFrame({"status": "included", "naics6": ["327320", "541611"],
+    ...     "department": ["Public Works - Streets", "Library"],
+    ...     "spend_factor_usd": [400000.0, 1e5], "kg_co2e": [240000.0, 8000.0]})
+    >>> hot_spot_quantity(lines, "cedar_valley").source
     'survey'
     """
     inc = lines[(lines["status"] == "included") & (lines["naics6"].astype("string") == naics6)]
@@ -1182,37 +1354,12 @@ class BriefPaths:
     images: list[Path]
 
 
-def _md_text(text: object) -> str:
-    """Markdown text that renders as text: ``< > &`` as entities (no raw HTML gets through)."""
-    return html.escape(str(text), quote=False)
-
-
-def _md_escape(text: str) -> str:
-    return _md_text(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _markdown_table(frame: pd.DataFrame) -> str:
-    """A Markdown table (``DataFrame.to_markdown`` when ``tabulate`` is installed)."""
-    frame = frame.map(_md_escape)
-    frame.columns = [_md_escape(c) for c in frame.columns]
-    if importlib.util.find_spec("tabulate") is not None:
-        return frame.to_markdown(index=False, disable_numparse=True)
-    head = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(row) + " |" for row in frame.astype(str).itertuples(index=False)]
-    return "\n".join([head, rule, *body])
-
-
 def _fmt_num(v: object, digits: int = 1) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if isinstance(v, int | float | np.number):
         return f"{v:,.{digits}f}"
     return str(v)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "brief"
 
 
 def policy_brief(
@@ -1273,12 +1420,19 @@ def policy_brief(
 
     Examples
     --------
-    >>> out = policy_brief("build/brief", member="Cedar Valley", scenario=result)  # doctest: +SKIP
-    >>> out.markdown.name  # doctest: +SKIP
-    'policy_brief.md'
+    >>> import tempfile
+    >>> summary = pd.DataFrame({"spend_usd": [1e6, 2e6], "t_co2e": [606.0, 156.0]},
+    ...                        index=["327320", "541611"])
+    >>> m = pd.DataFrame({"measure_id": ["concrete"], "name": ["Low-carbon concrete"],
+    ...     "category_codes": ["327320"], "change_type": ["factor"], "change": [-0.3],
+    ...     "adoption_share": [1.0], "start_year": [2025]})
+    >>> out = policy_brief(tempfile.mkdtemp(), member="Cedar Valley",
+    ...                    scenario=apply_scenario(summary, m, 2026))
+    >>> out.markdown.name, [p.name for p in out.images]
+    ('policy_brief.md', ['policy_brief_scenario.png'])
+    >>> out.markdown.read_text().splitlines()[0]
+    '# Draft purchasing policy brief: Cedar Valley'
     """
-    out_dir = Path(output_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     title = title or f"Draft purchasing policy brief: {member}"
     uses_ceda = open_ceda if open_ceda is not None else "ceda" in factor_version.lower()
     uses_sef = any(k in factor_version.lower() for k in ("sef", "epa"))
@@ -1418,50 +1572,5 @@ def policy_brief(
         licences.append(f"Emission factors: {factor_version} (see its licence).")
     blocks += [("h2", "Data sources and licences"), ("ul", licences)]
 
-    esc = safe_files.html_text
-    md: list[str] = []
-    body: list[str] = []
-    images: list[Path] = []
-    for b in blocks:
-        kind = b[0]
-        if kind in ("h1", "h2"):
-            level = int(kind[1])
-            md.append("#" * level + " " + _md_text(b[1]))
-            body.append(f"<h{level}>{esc(b[1])}</h{level}>")
-        elif kind == "p":
-            md.append(_md_text(b[1]))
-            body.append(f"<p>{esc(b[1])}</p>")
-        elif kind == "ul":
-            md.append("\n".join(f"- {_md_text(x)}" for x in b[1]))
-            body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in b[1]) + "</ul>")
-        elif kind == "table":
-            md.append(_markdown_table(b[1]))
-            body.append(b[1].to_html(index=False, border=0, classes="brief-table", escape=True))
-        elif kind == "chart":
-            chart: Chart = b[2]
-            png = chart.save(out_dir / f"{stem}_{_slug(b[1])}.png")
-            images.append(png)
-            md.append(f"![{_md_escape(chart.alt_text)}]({png.name})\n\n*{_md_text(chart.caption)}*")
-            data = base64.b64encode(png.read_bytes()).decode("ascii")
-            body.append(
-                '<figure><img src="data:image/png;base64,'
-                f'{data}" alt="{esc(chart.alt_text)}"/>'
-                f"<figcaption>{esc(chart.caption)}</figcaption></figure>"
-            )
-    md_path = out_dir / f"{stem}.md"
-    html_path = out_dir / f"{stem}.html"
-    safe_files.write_text(md_path, "\n\n".join(md) + "\n")
-    style = (
-        "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5;"
-        "padding:0 1rem}table{border-collapse:collapse;margin:1rem 0}th,td{padding:.3rem .6rem;"
-        "border-bottom:1px solid #ccc;text-align:left}img{max-width:100%}"
-        "figcaption{font-style:italic}"
-    )
-    safe_files.write_text(
-        html_path,
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>{style}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n",
-    )
+    md_path, html_path, images = render.write_report(blocks, output_dir, stem, title=title)
     return BriefPaths(md_path, html_path, images)

@@ -220,8 +220,8 @@ def sector_scores(
 
     Examples
     --------
-    >>> sector_scores("co2").loc["327310"].tolist()  # doctest: +SKIP
-    [3, 1, 2, 1, 2, 'Carbon dioxide']
+    >>> [str(x) for x in sector_scores("co2").loc["327310"].tolist()]
+    ['3', '1', '2', '1', '2', 'Carbon dioxide']
     """
     dq = _factors._reference("dq_scores") if dq is None else dq
     ren = _to_pedigree_columns(dq)
@@ -276,7 +276,7 @@ def sector_variances(
 
     Examples
     --------
-    >>> sector_variances().loc["327310", "pedigree_variance"]  # doctest: +SKIP
+    >>> float(sector_variances().loc["327310", "pedigree_variance"])
     0.0028
     """
     cols = list(INDICATORS)
@@ -338,6 +338,13 @@ def code_variances(
     among file codes sharing its first 5 (then 4) characters, else the worst
     per indicator in the file.
 
+    Parameters
+    ----------
+    codes : sequence of str
+        BEA codes of an inventory (``"a, b"`` for several).
+    variances : DataFrame, optional
+        :func:`sector_variances` (default: from the bundled scores).
+
     Returns
     -------
     DataFrame
@@ -345,7 +352,7 @@ def code_variances(
 
     Examples
     --------
-    >>> code_variances(["327310", "333914"])["basis"].tolist()  # doctest: +SKIP
+    >>> code_variances(["327310", "333914"])["basis"].tolist()
     ['Carbon dioxide', 'no DQ scores for 333914; worst of 33391*']
     """
     v = sector_variances() if variances is None else variances
@@ -394,9 +401,18 @@ def classification_variance_scale(factor_set: Any = None) -> float:
     The variance a line would carry if its code were a random guess: the
     scale of the classification-confidence variance ``scale x (1 - confidence)``.
 
+    Parameters
+    ----------
+    factor_set : str or FactorSet, optional
+        Default: SEF v1.3.
+
+    Returns
+    -------
+    float
+
     Examples
     --------
-    >>> round(classification_variance_scale("sef_v1.3"), 3)  # doctest: +SKIP
+    >>> round(classification_variance_scale("sef_v1.3"), 3)
     0.674
     """
     fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
@@ -455,7 +471,21 @@ class MonteCarloResult:
 
     @property
     def range95(self) -> tuple[float, float]:
-        """The 95 % range of the total."""
+        """The 95 % range of the total.
+
+        Returns
+        -------
+        tuple of float
+            ``(p2_5, p97_5)``.
+
+        Examples
+        --------
+        >>> res = monte_carlo(pd.DataFrame({"bea_code": ["327310", "541300"],
+        ...                                 "emissions_kg": [3924.0, 100.0]}), seed=1, n_draws=500)
+        >>> low, high = res.range95
+        >>> bool(low < res.point < high)
+        True
+        """
         return (self.p2_5, self.p97_5)
 
     def variance_decomposition(self) -> pd.Series:
@@ -466,9 +496,16 @@ class MonteCarloResult:
         (``pedigree_variance``, ``basic_variance``, ``classification_variance``,
         which add up to its ``sigma2``), then summed over codes.
 
+        Returns
+        -------
+        Series
+            Term -> share of the variance.
+
         Examples
         --------
-        >>> res.variance_decomposition().sum()  # doctest: +SKIP
+        >>> res = monte_carlo(pd.DataFrame({"bea_code": ["327310", "541300"],
+        ...                                 "emissions_kg": [3924.0, 100.0]}), seed=1, n_draws=500)
+        >>> round(float(res.variance_decomposition().sum()), 6)
         1.0
         """
         c = self.contributions
@@ -486,10 +523,16 @@ class MonteCarloResult:
     def summary(self) -> str:
         """A sentence for a notebook or report.
 
+        Returns
+        -------
+        str
+
         Examples
         --------
-        >>> print(res.summary())  # doctest: +SKIP
-        Total 4,024 kg CO2e (95% range 1,776-8,462; 1,000 draws, seed 1; ...
+        >>> res = monte_carlo(pd.DataFrame({"bea_code": ["327310", "541300"],
+        ...                                 "emissions_kg": [3924.0, 100.0]}), seed=1, n_draws=500)
+        >>> print(res.summary())
+        Total 4,024 kg CO2e (95% range 1,644-7,719; 500 draws, seed 1; ...
         """
         top = self.contributions.head(3)
         drivers = ", ".join(
@@ -579,8 +622,8 @@ def monte_carlo(
     Examples
     --------
     >>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "emissions_kg": [3924.0, 100.0]})
-    >>> r = monte_carlo(inv, seed=1)  # doctest: +SKIP
-    >>> r.p2_5 < r.point < r.p97_5  # doctest: +SKIP
+    >>> r = monte_carlo(inv, seed=1, n_draws=500)
+    >>> bool(r.p2_5 < r.point < r.p97_5)
     True
     """
     df = lines_or_categories
@@ -743,6 +786,7 @@ def assumptions_table(mc: MonteCarloResult, factor_set: str = "sef_v1.3") -> pd.
     Parameters
     ----------
     mc : MonteCarloResult
+        A Monte Carlo run.
     factor_set : str
         Name of the factor set the emissions were computed with: for sets
         other than EPA SEF (Open CEDA, a national set) the table says that
@@ -756,8 +800,10 @@ def assumptions_table(mc: MonteCarloResult, factor_set: str = "sef_v1.3") -> pd.
 
     Examples
     --------
-    >>> t = assumptions_table(res)  # doctest: +SKIP
-    >>> t.loc[t.section == "variance share", "value"].astype(float).sum()  # doctest: +SKIP
+    >>> res = monte_carlo(pd.DataFrame({"bea_code": ["327310", "541300"],
+    ...                                 "emissions_kg": [3924.0, 100.0]}), seed=1, n_draws=500)
+    >>> t = assumptions_table(res)
+    >>> round(float(t.loc[t.section == "variance share", "value"].astype(float).sum()), 6)
     1.0
     """
     a = mc.assumptions
@@ -820,9 +866,26 @@ def output_table(
     ``point_t``, ``mean_t``, ``p2_5_t``, ``p97_5_t``; the rows of
     :func:`assumptions_table` follow with ``value`` and ``note``.
 
+    Parameters
+    ----------
+    ranges : DataFrame
+        ``group``, ``point_t``, ``mean_t``, ``p2_5_t``, ``p97_5_t`` (``inv.uncertainty``).
+    mc : MonteCarloResult or None
+        The run (None: a row says it was not computed).
+    factor_set : str
+        The factor set it used.
+
+    Returns
+    -------
+    DataFrame
+
     Examples
     --------
-    >>> output_table(inv.uncertainty, inv.monte_carlo).section.unique().tolist()  # doctest: +SKIP
+    >>> res = monte_carlo(pd.DataFrame({"bea_code": ["327310", "541300"],
+    ...                                 "emissions_kg": [3924.0, 100.0]}), seed=1, n_draws=500)
+    >>> ranges = pd.DataFrame({"group": ["total"], "point_t": [4.0], "mean_t": [4.0],
+    ...                        "p2_5_t": [1.6], "p97_5_t": [7.7]})
+    >>> output_table(ranges, res).section.unique().tolist()
     ['range', 'assumption', 'variance share']
     """
     r = ranges.copy()
@@ -841,10 +904,23 @@ def output_table(
 def assumptions_line(mc: MonteCarloResult, factor_set: str = "sef_v1.3") -> str:
     """The assumptions of :func:`assumptions_table` in one sentence (README sheet).
 
+    Parameters
+    ----------
+    mc : MonteCarloResult
+        A Monte Carlo run.
+    factor_set : str
+        The factor set it used.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
-    >>> print(assumptions_line(res))  # doctest: +SKIP
-    basic GSD 1.5; classification 0.6740 x (1 - confidence); ...
+    >>> res = monte_carlo(pd.DataFrame({"bea_code": ["327310", "541300"],
+    ...                                 "emissions_kg": [3924.0, 100.0]}), seed=1, n_draws=500)
+    >>> print(assumptions_line(res))
+    basic GSD 1.5; classification term 0.6744 x (1 - confidence); ...
     """
     t = assumptions_table(mc, factor_set)
     a = t[t["section"] == "assumption"].set_index("item")["value"]
@@ -888,7 +964,8 @@ def sensitivity(
 
     Examples
     --------
-    >>> sensitivity(inc, gsds=(1.5,), centrals=("mean",))["basic_gsd"].tolist()  # doctest: +SKIP
+    >>> lines = pd.DataFrame({"bea_code": ["327310", "541300"], "kg_co2e": [3924.0, 100.0]})
+    >>> sensitivity(lines, gsds=(1.5,), centrals=("mean",), n_draws=200)["basic_gsd"].tolist()
     [1.5]
     """
     rows = []

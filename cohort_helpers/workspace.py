@@ -78,6 +78,13 @@ def workspace_dir(create: bool = True) -> Path:
     Returns
     -------
     Path
+
+    Examples
+    --------
+    >>> import os
+    >>> workspace_dir(create=False).name == os.path.basename(
+    ...     os.environ.get(WORKSPACE_ENV, "cohort-workspace").rstrip("/"))
+    True
     """
     env = os.environ.get(WORKSPACE_ENV)
     root = Path(env).expanduser() if env else Path.home() / "cohort-workspace"
@@ -88,6 +95,15 @@ def workspace_dir(create: bool = True) -> Path:
 
 def slugify(name: str) -> str:
     """A member name as a slug: lower case, ``_`` between words, ASCII letters kept.
+
+    Parameters
+    ----------
+    name : str
+        A name.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -103,12 +119,38 @@ def slugify(name: str) -> str:
 
 
 def member_dir(slug: str) -> Path:
-    """Folder of a workspace member (it need not exist yet)."""
+    """Folder of a workspace member (it need not exist yet).
+
+    Parameters
+    ----------
+    slug : str
+        The member's slug.
+
+    Returns
+    -------
+    Path
+        ``<workspace>/members/<slug>``.
+
+    Examples
+    --------
+    >>> member_dir("my_city").name
+    'my_city'
+    """
     return workspace_dir(create=False) / "members" / slug
 
 
 def list_workspace_members() -> list[str]:
-    """Slugs of the members in the workspace (folders holding a ``member.yaml``)."""
+    """Slugs of the members in the workspace (folders holding a ``member.yaml``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> isinstance(list_workspace_members(), list)
+    True
+    """
     root = workspace_dir(create=False) / "members"
     if not root.is_dir():
         return []
@@ -118,12 +160,29 @@ def list_workspace_members() -> list[str]:
 def read_member(slug: str) -> dict[str, Any]:
     """The ``member.yaml`` of a workspace member, with paths made absolute.
 
+    Parameters
+    ----------
+    slug : str
+        The member's slug.
+
+    Returns
+    -------
+    dict
+        The file's fields.
+
     Raises
     ------
     KeyError
         When the workspace has no such member.
     WorkspaceError
         When ``member.yaml`` is not valid.
+
+    Examples
+    --------
+    >>> read_member("no_such_member_here")
+    Traceback (most recent call last):
+    ...
+    KeyError: ...
     """
     import yaml
 
@@ -220,6 +279,11 @@ def add_member(
     -------
     Path
         The member folder.
+
+    Examples
+    --------
+    >>> add_member("My City", country="US", ledgers=["ap.csv"],  # doctest: +SKIP
+    ...            mappings=["ap.mapping.yaml"], fiscal_years=[2023], residents=50000)
     """
     import yaml
 
@@ -328,10 +392,31 @@ def read_lgo_file(path: str | os.PathLike, slug: str) -> pd.DataFrame:
     Columns: ``inventory_year``, ``sector``, ``scope`` (1 or 2), ``source``,
     ``t_co2e`` (``member`` is filled in).
 
+    Parameters
+    ----------
+    path : path-like
+        The CSV.
+    slug : str
+        The member it belongs to.
+
+    Returns
+    -------
+    DataFrame
+        ``member`` and the columns above.
+
     Raises
     ------
     WorkspaceError
         Naming the file, row and column of the first problem.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> f = Path(tempfile.mkdtemp()) / "lgo.csv"
+    >>> _ = f.write_text("inventory_year,sector,scope,source,t_co2e\\n2019,fleet,1,diesel,120\\n")
+    >>> read_lgo_file(f, "my_city")[["member", "scope", "t_co2e"]].values.tolist()
+    [['my_city', 1, 120]]
     """
     p = Path(path)
     if not p.is_file():

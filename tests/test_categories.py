@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from cohort_helpers import categories, factors, inventory, paths
+from cohort_helpers import analysis, categories, factors, inventory, paths
 
 
 def test_doctests():
@@ -73,7 +73,7 @@ def test_cedar_valley_hot_spots_at_category_level(data_dir):
     inv = inventory.member_inventory("cedar_valley", n_draws=0)
     by = categories.by_category(inv.summary)
     assert by["t_co2e"].sum() == pytest.approx(inv.summary["t_co2e"].sum())
-    hot = inventory.hot_spots(by)
+    hot = analysis.hot_spots(by)
     assert len(by) <= 25
     assert hot.n80_emissions < 12 and hot.n80_spend < 12  # few, against 56 and 63 NAICS codes
     assert by.index[0] == "Construction and maintenance works"

@@ -129,21 +129,29 @@ def test_explain_position_mixed_case_sums_and_handles_one_sided_categories():
 # ---------------------------------------------------------------- benchmarks
 
 
-def _builtin():
-    return compare.benchmarks(path="/nonexistent/benchmarks.csv")
+def _bundled():
+    return compare.benchmarks()
 
 
-def test_builtin_benchmarks_table():
-    b = _builtin().set_index("benchmark_id")
-    assert list(_builtin().columns) == compare.BENCHMARK_COLUMNS
-    assert b.loc["london_boroughs", ["value", "low", "high"]].tolist() == [337.0, 167.0, 674.0]
-    assert b.loc["king_county", "value"] == pytest.approx(391.7, abs=0.05)
-    assert b.loc["norway_public", "value"] == pytest.approx(21.4, abs=0.05)
-    assert b.loc["cdp_supply_chain_ratio", "value"] == 5.5
-    assert b["caveats"].str.len().gt(20).all()
+def test_bundled_benchmarks_table():
+    b = _bundled().set_index("benchmark_id")
+    assert list(_bundled().columns) == compare.BENCHMARK_COLUMNS + ["scope"]
+    assert b.loc["london_boroughs_intensity", ["value", "low", "high"]].tolist() == [
+        337.0, 167.0, 674.0,
+    ]  # fmt: skip
+    assert b.loc["king_county_dnrp_intensity", ["value", "unit"]].tolist() == [
+        0.39, "kg CO2e per USD",
+    ]  # fmt: skip
+    assert b.loc["norway_public_procurement_intensity", "value"] == 21.0
+    assert b.loc["supply_chain_vs_direct", "value"] == 5.5
+    assert b.loc["sef_v13_max", "kind"] == "factor"
+    assert b.loc["norway_public_procurement_intensity", "kind"] == "organisation"
+    # a figure without its own caveat gets its scope as the caveat
+    assert b.loc["king_county_dnrp_spend", "caveats"] == "Scope: one county department."
+    assert b.loc["norway_municipal_per_resident", "caveats"].startswith("Whole municipal")
 
 
-def test_benchmarks_read_from_file_and_fallback(tmp_path):
+def test_benchmarks_read_from_file_and_errors(tmp_path):
     good = tmp_path / "benchmarks.csv"
     pd.DataFrame(
         {"name": ["X"], "value": [100.0], "unit": ["t/GBP million"], "caveats": ["c"]}
@@ -153,43 +161,44 @@ def test_benchmarks_read_from_file_and_fallback(tmp_path):
     assert b.loc[0, "benchmark"] == "X" and b.loc[0, "value"] == 100.0
     bad = tmp_path / "other.csv"
     pd.DataFrame({"figure": ["X"], "number": [1]}).to_csv(bad, index=False)
-    with pytest.warns(UserWarning, match="built-in"):
-        b2 = compare.benchmarks(bad)
-    assert "london_boroughs" in b2["benchmark_id"].tolist()
+    with pytest.raises(ValueError, match="other.csv lacks the columns value, unit and benchmark"):
+        compare.benchmarks(bad)
+    with pytest.raises(FileNotFoundError, match="No benchmarks file"):
+        compare.benchmarks(tmp_path / "none.csv")
 
 
 def test_gbp_to_usd_uses_the_given_rate():
-    common = {"table": _builtin(), "rates_path": "/nonexistent.csv"}
+    common = {"table": _bundled(), "rates_path": "/nonexistent.csv"}
     t = compare.compare_to_benchmarks(300.0, "t/USD million", 2021, usd_per_gbp=1.3757, **common)
-    row = t.set_index("benchmark_id").loc["london_boroughs"]
+    row = t.set_index("benchmark_id").loc["london_boroughs_intensity"]
     assert row["value_converted"] == pytest.approx(337.0 / 1.3757)
     assert row["low_converted"] == pytest.approx(167.0 / 1.3757)
     assert row["position"] == "within range"
     assert "usd_per_gbp=1.3757 (given)" in row["conversion"]
     assert "Price year" in row["caveats"] and "2010" in row["caveats"]
     t2 = compare.compare_to_benchmarks(300.0, "t/USD million", 2022, usd_per_gbp=1.2369, **common)
-    assert t2.set_index("benchmark_id").loc["london_boroughs", "value_converted"] == pytest.approx(
-        337.0 / 1.2369
-    )
+    assert t2.set_index("benchmark_id").loc[
+        "london_boroughs_intensity", "value_converted"
+    ] == pytest.approx(337.0 / 1.2369)
     # only intensity benchmarks are compared with an intensity
-    assert "norway_municipal" not in t["benchmark_id"].tolist()
+    assert "norway_municipal_per_resident" not in t["benchmark_id"].tolist()
 
 
 def test_nok_and_kg_units_and_missing_rates():
-    common = {"table": _builtin(), "rates_path": "/nonexistent.csv"}
+    common = {"table": _bundled(), "rates_path": "/nonexistent.csv"}
     t = compare.compare_to_benchmarks(0.3, "kg/USD", 2022, nok_per_usd=9.6137, **common)
     t = t.set_index("benchmark_id")
-    assert t.loc["king_county", "value_converted"] == pytest.approx(85_000 / 217 / 1000)
-    assert t.loc["norway_public", "value_converted"] == pytest.approx(
-        11.2e6 / 523e3 * 9.6137 / 1000
+    assert t.loc["king_county_dnrp_intensity", "value_converted"] == pytest.approx(0.39)
+    assert t.loc["norway_public_procurement_intensity", "value_converted"] == pytest.approx(
+        21 * 9.6137 / 1000
     )
-    assert math.isnan(t.loc["london_boroughs", "value_converted"])
-    assert "usd_per_gbp" in t.loc["london_boroughs", "conversion"]
+    assert math.isnan(t.loc["london_boroughs_intensity", "value_converted"])
+    assert "usd_per_gbp" in t.loc["london_boroughs_intensity", "conversion"]
     # a NOK member compares directly with the Norwegian figure
     t = compare.compare_to_benchmarks(25.0, "t/NOK million", 2021, **common).set_index(
         "benchmark_id"
     )
-    assert t.loc["norway_public", "value_converted"] == pytest.approx(11.2e6 / 523e3)
+    assert t.loc["norway_public_procurement_intensity", "value_converted"] == 21.0
     r = compare.compare_to_benchmarks(1.2, "t/resident", 2021, **common)
     assert r["position"].tolist() == ["within range"]
     with pytest.raises(ValueError, match="Unknown unit"):
@@ -197,12 +206,15 @@ def test_nok_and_kg_units_and_missing_rates():
 
 
 def test_rates_from_file_when_not_given(tmp_path):
+    """The file is read by adjust.exchange_rates (the one rate reader), in its layouts."""
     rates = tmp_path / "exchange_rates.csv"
-    pd.DataFrame({"year": [2021, 2022], "usd_per_gbp": [1.3757, 1.2369]}).to_csv(rates, index=False)
-    t = compare.compare_to_benchmarks(
-        300.0, "t/USD million", 2022, table=_builtin(), rates_path=rates
+    pd.DataFrame({"year": [2021, 2022], "USD per GBP": [1.3757, 1.2369]}).to_csv(
+        rates, index=False
     )
-    row = t.set_index("benchmark_id").loc["london_boroughs"]
+    t = compare.compare_to_benchmarks(
+        300.0, "t/USD million", 2022, table=_bundled(), rates_path=rates
+    )
+    row = t.set_index("benchmark_id").loc["london_boroughs_intensity"]
     assert row["value_converted"] == pytest.approx(337.0 / 1.2369)
     assert "exchange_rates.csv, 2022" in row["conversion"]
     long = tmp_path / "long.csv"
@@ -210,16 +222,18 @@ def test_rates_from_file_when_not_given(tmp_path):
         {"year": [2022, 2022], "currency": ["GBP", "NOK"], "units_per_usd": [0.8, 9.6137]}
     ).to_csv(long, index=False)
     t = compare.compare_to_benchmarks(
-        300.0, "t/USD million", 2022, table=_builtin(), rates_path=long
+        300.0, "t/USD million", 2022, table=_bundled(), rates_path=long
     )
     t = t.set_index("benchmark_id")
-    assert t.loc["london_boroughs", "value_converted"] == pytest.approx(337.0 * 0.8)
-    assert t.loc["norway_public", "value_converted"] == pytest.approx(11.2e6 / 523e3 * 9.6137)
+    assert t.loc["london_boroughs_intensity", "value_converted"] == pytest.approx(337.0 * 0.8)
+    assert t.loc["norway_public_procurement_intensity", "value_converted"] == pytest.approx(
+        21 * 9.6137
+    )
     odd = tmp_path / "odd.csv"
     pd.DataFrame({"year": [2022], "gbp": [1.2]}).to_csv(odd, index=False)
-    with pytest.warns(UserWarning, match="not a layout"):
+    with pytest.raises(ValueError, match="not understood"):
         compare.compare_to_benchmarks(
-            300.0, "t/USD million", 2022, table=_builtin(), rates_path=odd
+            300.0, "t/USD million", 2022, table=_bundled(), rates_path=odd
         )
 
 
@@ -415,7 +429,7 @@ def test_joint_agreement_share():
         compare.joint_agreement_share(lines.drop(columns="joint_agreement"))
 
 
-def test_no_warnings_from_builtin_path():
+def test_no_warnings_from_the_bundled_benchmarks():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        _builtin()
+        _bundled()

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import compare, members, paths
+from cohort_helpers import cohort_runner, compare, members, paths
 
 SECRETS = ["Granite", "granite", "Parks", "Smith", "ready mix", "6100-220", "cedar_valley"]
 LINES = pd.DataFrame(
@@ -52,7 +52,7 @@ def test_codes_are_random_per_export_not_the_public_order():
 
 @pytest.fixture(scope="module")
 def cohort(data_dir):
-    return compare.cohort_results(progress=False)
+    return cohort_runner.cohort_results(progress=False)
 
 
 def _public(cohort) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cohort_helpers import analysis
 from cohort_helpers import inventory as inv
 
 
@@ -93,16 +94,16 @@ def test_summarise_and_hot_spots():
     assert s.loc["541330", "t_co2e"] == pytest.approx(1.25)
     assert s.loc["327320", "kg_per_usd"] == pytest.approx(0.9)
     assert s["share_spend"].sum() == pytest.approx(1.0)
-    hs = inv.hot_spots(s)
+    hs = analysis.hot_spots(s)
     assert hs.n80_spend == 1  # engineering services alone is 83% of spend
     assert hs.n80_emissions == 2  # emissions: 49% + 35% = 84%
     assert list(hs.table.index[:2]) == ["541330", "327320"]
 
 
 def test_ratio_to_lgo():
-    assert inv.ratio_to_lgo(5500.0, pd.DataFrame({"t_co2e": [600.0, 400.0]})) == 5.5
+    assert analysis.ratio_to_lgo(5500.0, pd.DataFrame({"t_co2e": [600.0, 400.0]})) == 5.5
     with pytest.raises(ValueError):
-        inv.ratio_to_lgo(1.0, pd.DataFrame({"t_co2e": [0.0]}))
+        analysis.ratio_to_lgo(1.0, pd.DataFrame({"t_co2e": [0.0]}))
 
 
 def test_workbook_is_formula_safe(tmp_path):
@@ -134,7 +135,7 @@ def test_coverage_bands():
             "confidence": [0.95, 0.6, 0.0, np.nan],
         }
     )
-    cov = inv.coverage(df)
+    cov = analysis.coverage(df)
     assert cov.loc[("method", "vendor"), "share_of_purchase_spend"] == pytest.approx(0.6)
     assert cov.loc[("confidence", "0.8-1.0"), "spend"] == 60.0
     assert cov.loc[("confidence", "0.0-0.5"), "spend"] == 10.0
@@ -149,7 +150,7 @@ def test_coverage_counts_lines_left_without_factor_as_unclassified():
             "confidence": [0.9, 0.9, 0.9],
         }
     )
-    cov = inv.coverage(df)
+    cov = analysis.coverage(df)
     assert cov.loc[("method", "vendor"), "share_of_purchase_spend"] == 0.75
     assert cov.loc[("method", "unclassified"), "share_of_purchase_spend"] == 0.25
     assert ("method", "object_code") not in cov.index

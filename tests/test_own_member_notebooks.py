@@ -27,7 +27,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import compare, downscale, members, runner, workspace
+from cohort_helpers import (
+    cohort_cache,
+    cohort_runner,
+    compare,
+    downscale,
+    members,
+    runner,
+    workspace,
+)
 from cohort_helpers.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -312,11 +320,11 @@ def test_chart_lists_the_unranked_member_in_its_caption():
 def test_cached_blank_head_counts_come_back_as_nan(tmp_path):
     res = _results()
     prefix = tmp_path / "member_x"
-    files = compare._cache_files(prefix)
+    files = cohort_cache.cache_files(prefix)
     res.categories.to_csv(files["categories"], index=False)
     res.member_years.to_csv(files["member_years"], index=False)
     files["meta"].write_text("{}", encoding="utf-8")
-    cats, my, _ = compare._read_cache(prefix)
+    cats, my, _ = cohort_cache.read_cache(prefix)
     assert my["residents"].isna().tolist() == [False, False, True]
     assert my["residents"].iloc[0] == 10_000
 
@@ -365,14 +373,14 @@ def test_a_workspace_member_is_cached_apart_from_the_cohort(tmp_path, monkeypatc
 
     monkeypatch.setenv("COHORT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("COHORT_WORKSPACE", str(tmp_path / "ws"))
-    before = compare.cohort_results(members=["tindoy"], progress=False)
+    before = cohort_runner.cohort_results(members=["tindoy"], progress=False)
     ledger = tmp_path / "ap.csv"
     ledger.write_text("".join(CV_AP.read_text(encoding="utf-8").splitlines(True)[:201]))
     workspace.add_member(
         "mine", country="US", ledgers=[ledger], mappings=[CV_MAP], fiscal_years=[2022],
         residents=20_000,
     )  # fmt: skip
-    both = compare.cohort_results(members=["tindoy", "mine"], progress=False)
+    both = cohort_runner.cohort_results(members=["tindoy", "mine"], progress=False)
     assert both.path == before.path  # the same cache entry for the bundled members
     assert both.members() == ["tindoy", "mine"] and both.years("mine") == [2022]
     n = both.normalised()
@@ -384,14 +392,14 @@ def test_a_workspace_member_is_cached_apart_from_the_cohort(tmp_path, monkeypatc
 
     with monkeypatch.context() as m:
         m.setattr(inventory, "member_inventory", boom)
-        assert compare.cohort_results(members=["tindoy", "mine"], progress=False).from_cache
-        assert compare.cohort_results(members=["tindoy"], progress=False).from_cache
+        assert cohort_runner.cohort_results(members=["tindoy", "mine"], progress=False).from_cache
+        assert cohort_runner.cohort_results(members=["tindoy"], progress=False).from_cache
     # a new figure in member.yaml recomputes that member only
     workspace.add_member(
         "mine", country="US", ledgers=[ledger], mappings=[CV_MAP], fiscal_years=[2022],
         residents=40_000, replace=True,
     )  # fmt: skip
-    again = compare.cohort_results(members=["tindoy", "mine"], progress=False)
+    again = cohort_runner.cohort_results(members=["tindoy", "mine"], progress=False)
     assert again.normalised().loc["mine", "population"] == 40_000
     entries = sorted(p.name.split("_")[0] for p in (tmp_path / "cache" / "results").glob("*.json"))
     assert entries == ["cohort", "member", "member"]

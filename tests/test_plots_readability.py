@@ -254,7 +254,7 @@ def test_html_export_title_names_session_and_member(tmp_path):
 @pytest.mark.notebooks
 def test_session4_hot_spot_caption_counts_categories(tmp_path):
     """Acceptance: the caption states how many *categories* hold 80% of emissions and spend."""
-    from cohort_helpers import categories, inventory, members
+    from cohort_helpers import analysis, categories, inventory, members
 
     member = "cedar_valley"
     notebook = NOTEBOOKS / "04_quantitative_analysis.ipynb"
@@ -276,7 +276,7 @@ def test_session4_hot_spot_caption_counts_categories(tmp_path):
     hot = [c for c in captions if "hold 80%" in c]
     assert len(hot) == 1
     by = categories.by_category(inventory.member_inventory(member, n_draws=0).summary)
-    h = inventory.hot_spots(by)
+    h = analysis.hot_spots(by)
     name = members.member_profile(member).name
     assert hot[0].startswith(
         f"{h.n80_emissions} of {len(by)} purchase categories hold 80% of {name}&#x27;s "

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cohort_helpers import policy
+from cohort_helpers import policy, render
 
 SUMMARY = pd.DataFrame(
     {
@@ -317,5 +317,5 @@ def test_policy_brief_open_ceda_attribution_and_fallback_table(tmp_path, monkeyp
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "tabulate" else real(name, *a)
     )
-    table = policy._markdown_table(pd.DataFrame({"a|b": ["x|y"], "n": ["1"]}))
+    table = render.markdown_table(pd.DataFrame({"a|b": ["x|y"], "n": ["1"]}))
     assert table.splitlines() == ["| a\\|b | n |", "|---|---|", "| x\\|y | 1 |"]

@@ -16,8 +16,8 @@ from cohort_helpers import adjust, data, downscale, factors, inventory
 from cohort_helpers.homework import session03
 
 NEW_FUNCTIONS = [
-    adjust.exclusion_table,
-    adjust.waterfall_steps,
+    inventory.exclusion_table,
+    inventory.waterfall_steps,
     adjust.factor_ready_lines,
     downscale.sector_of,
     downscale.compare_with_ledger,
@@ -66,13 +66,13 @@ def test_every_contract_reason_has_a_label_and_a_why():
 
 def test_waterfall_steps_end_at_the_included_spend(inv):
     rec = inv.reconciliation
-    steps = adjust.waterfall_steps(rec)
+    steps = inventory.waterfall_steps(rec)
     included = rec.loc[rec["bucket"].str.startswith("included"), "amount"].sum()
     assert steps.sum() == pytest.approx(included, abs=0.01)
     assert steps.attrs["factor_ready"] == pytest.approx(included)
     assert steps.index[0] == "Total payments" and (steps.iloc[1:] <= 0).all()
     # every excluded dollar is in a step (grouped or not) and in the table
-    table = adjust.exclusion_table(rec)
+    table = inventory.exclusion_table(rec)
     excluded = rec.loc[rec["bucket"].str.startswith("excluded"), "amount"].sum()
     assert table["amount"].sum() == pytest.approx(excluded)
     assert set(steps.attrs["grouped"]) <= set(table["label"])
@@ -89,7 +89,7 @@ def test_waterfall_groups_small_reasons_and_keeps_unknown_reasons():
             "check": 0.0,
         }
     )
-    steps = adjust.waterfall_steps(rec, min_share=0.01)
+    steps = inventory.waterfall_steps(rec, min_share=0.01)
     assert steps.to_dict() == {
         "Total payments": 1000.0,
         "Payroll and benefits": -600.0,
@@ -97,16 +97,16 @@ def test_waterfall_groups_small_reasons_and_keeps_unknown_reasons():
         "Smaller exclusions": -2.0,
     }
     assert steps.attrs["grouped"] == ["Refunds"]
-    assert adjust.exclusion_table(rec).set_index("reason").loc["mystery", "why"] == "see the rules"
+    assert inventory.exclusion_table(rec).set_index("reason").loc["mystery", "why"] == "see the rules"
 
 
 def test_reconciliation_with_two_currencies_needs_a_choice():
     rec = pd.concat([rec_frame({"input": 10.0}), rec_frame({"input": 5.0}).assign(currency="NOK")])
     with pytest.raises(ValueError, match="currency="):
-        adjust.exclusion_table(rec)
-    assert adjust.waterfall_steps(rec, "NOK").iloc[0] == 5.0
+        inventory.exclusion_table(rec)
+    assert inventory.waterfall_steps(rec, "NOK").iloc[0] == 5.0
     with pytest.raises(TypeError, match="reconciliation"):
-        adjust.waterfall_steps(pd.DataFrame({"amount": [1.0]}))
+        inventory.waterfall_steps(pd.DataFrame({"amount": [1.0]}))
 
 
 # ------------------------------------------------------------ price methods

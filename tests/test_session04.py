@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import checks, classify, inventory, uncertainty
+from cohort_helpers import analysis, checks, classify, inventory, uncertainty
 from cohort_helpers.homework import session04
 
 MEMBER = "tindoy"  # small and fast
@@ -43,14 +43,14 @@ def lines_frame() -> pd.DataFrame:
 
 
 def test_review_queue_ranks_probably_misplaced_spend():
-    q = inventory.review_queue(lines_frame())
+    q = analysis.review_queue(lines_frame())
     # unclassified counts as confidence 0; credits count by size; excluded, confident and
     # overridden lines are not queued; ties keep ledger order
     assert q["source_line"].tolist() == [3, 6, 8, 2]
     assert q["priority"].tolist() == [5000.0, 2000.0, 1500.0, 650.0]
     assert q["confidence"].iloc[0] == 0.0
-    assert inventory.review_queue(lines_frame(), n=2)["source_line"].tolist() == [3, 6]
-    assert inventory.review_queue(lines_frame(), max_confidence=0.4)["source_line"].tolist() == [
+    assert analysis.review_queue(lines_frame(), n=2)["source_line"].tolist() == [3, 6]
+    assert analysis.review_queue(lines_frame(), max_confidence=0.4)["source_line"].tolist() == [
         3,
         2,
     ]
@@ -58,11 +58,11 @@ def test_review_queue_ranks_probably_misplaced_spend():
 
 def test_review_queue_needs_classified_lines():
     with pytest.raises(KeyError, match="confidence"):
-        inventory.review_queue(lines_frame().drop(columns="confidence"))
+        analysis.review_queue(lines_frame().drop(columns="confidence"))
 
 
 def test_review_queue_of_a_member(inv):
-    q = inventory.review_queue(inv.lines, n=10)
+    q = analysis.review_queue(inv.lines, n=10)
     assert len(q) == 10 and q["priority"].is_monotonic_decreasing
     assert (q["confidence"] < 0.8).all() and q["status"].isin(["included", "unclassified"]).all()
     assert {"vendor", "description", "amount", "currency", "naics6", "method"} <= set(q.columns)
@@ -72,11 +72,11 @@ def test_review_queue_of_a_member(inv):
 
 
 def test_category_labels():
-    lab = inventory.category_labels(["327320", "311", "999999"], width=None)
+    lab = analysis.category_labels(["327320", "311", "999999"], width=None)
     assert lab["327320"].startswith("327320 ") and len(lab["327320"]) > 10
     assert lab["311"] == "311 (average of 311xxx codes)"
     assert lab["999999"] == "999999"
-    short = inventory.category_labels(["327320"], width=12)
+    short = analysis.category_labels(["327320"], width=12)
     assert len(short.iloc[0]) == 12 and short.iloc[0].endswith("…")
 
 
@@ -86,11 +86,11 @@ def test_intensity_filters_small_categories_and_ranks():
         index=["tiny", "b", "c"],
     )
     s["kg_per_usd"] = s["t_co2e"] * 1000 / s["spend_usd"]
-    out = inventory.intensity(s, min_share_spend=0.01)
+    out = analysis.intensity(s, min_share_spend=0.01)
     assert out.index.tolist() == ["c", "b"]
     assert out["times_reference"].iloc[0] == pytest.approx(0.2 * 1000 / 499 / 0.173)
     with pytest.raises(KeyError, match="summarise"):
-        inventory.intensity(s.drop(columns="kg_per_usd"))
+        analysis.intensity(s.drop(columns="kg_per_usd"))
 
 
 # ------------------------------------------------------------------ uncertainty
@@ -99,9 +99,9 @@ def test_intensity_filters_small_categories_and_ranks():
 def test_variance_drivers_add_up_to_the_variance_of_the_total(inv):
     mc = inv.monte_carlo
     total_var_t2 = mc.contributions["variance"].sum() / 1e6
-    by_code = inventory.variance_drivers(inv.lines, mc, by="naics6")
-    by_line = inventory.variance_drivers(inv.lines, mc, by="line")
-    by_dept = inventory.variance_drivers(inv.lines, mc, by="department")
+    by_code = analysis.variance_drivers(inv.lines, mc, by="naics6")
+    by_line = analysis.variance_drivers(inv.lines, mc, by="line")
+    by_dept = analysis.variance_drivers(inv.lines, mc, by="department")
     for d in (by_code, by_line, by_dept):
         assert d["variance_t2"].sum() == pytest.approx(total_var_t2, rel=1e-9)
         assert d["share_of_variance"].sum() == pytest.approx(1.0)
@@ -123,11 +123,11 @@ def test_variance_drivers_refuse_other_lines(inv):
     i = changed.index[changed["kg_co2e"].notna()][0]
     changed.loc[i, "kg_co2e"] *= 2
     with pytest.raises(ValueError, match="not the ones the Monte Carlo"):
-        inventory.variance_drivers(changed, inv.monte_carlo)
+        analysis.variance_drivers(changed, inv.monte_carlo)
     changed = inv.lines.copy()
     changed.loc[i, "bea_code"] = "NOTACODE"
     with pytest.raises(ValueError, match="NOTACODE"):
-        inventory.variance_drivers(changed, inv.monte_carlo)
+        analysis.variance_drivers(changed, inv.monte_carlo)
 
 
 def test_variance_drivers_on_a_small_hand_made_inventory():
@@ -140,7 +140,7 @@ def test_variance_drivers_on_a_small_hand_made_inventory():
         }
     )
     mc = uncertainty.monte_carlo(lines, n_draws=200, seed=1, value_col="kg_co2e")
-    d = inventory.variance_drivers(lines, mc, by="naics6")
+    d = analysis.variance_drivers(lines, mc, by="naics6")
     c = mc.contributions
     rel = c["variance"] / c["emissions"] ** 2
     # a line's contribution: e x E(code) x relative variance of the code
@@ -151,20 +151,20 @@ def test_variance_drivers_on_a_small_hand_made_inventory():
 
 
 def test_category_ranges_use_the_inventory_draws(inv):
-    r = inventory.category_ranges(inv.lines, by="scope3_category", top=None)
+    r = analysis.category_ranges(inv.lines, by="scope3_category", top=None)
     u = inv.uncertainty.set_index("group")
     for _, row in r.iterrows():
         g = u.loc[str(int(row["scope3_category"]))]
         assert row["t_co2e"] == pytest.approx(g["point_t"])
         assert row["low_t"] == pytest.approx(g["p2_5_t"])
         assert row["high_t"] == pytest.approx(g["p97_5_t"])
-    top = inventory.category_ranges(inv.lines, top=5)
+    top = analysis.category_ranges(inv.lines, top=5)
     assert top.columns.tolist() == ["naics6", "t_co2e", "low_t", "high_t", "mean_t"]
     assert len(top) == 5 and top["t_co2e"].is_monotonic_decreasing
     assert top["naics6"].tolist() == inv.summary.index[:5].astype(str).tolist()
     assert ((top["low_t"] < top["t_co2e"]) & (top["t_co2e"] < top["high_t"])).all()
     with pytest.raises(KeyError, match="department_x"):
-        inventory.category_ranges(inv.lines, by="department_x")
+        analysis.category_ranges(inv.lines, by="department_x")
 
 
 # ------------------------------------------------------------------ homework checks
@@ -181,7 +181,7 @@ def test_colleague_review_is_an_overrides_file_for_the_queue(inv):
     ]
     ov = classify.load_overrides(answers)  # valid: one of code or reason per row
     assert len(ov) == session04.N_REVIEWED
-    queue = inventory.review_queue(inv.lines, n=session04.N_REVIEWED)
+    queue = analysis.review_queue(inv.lines, n=session04.N_REVIEWED)
     assert answers["source_line"].tolist() == queue["source_line"].tolist()
     answers.loc[0, "naics6"] = "changed"  # a copy: the cached answers stay intact
     assert session04.colleague_review(MEMBER).loc[0, "naics6"] != "changed"
@@ -197,7 +197,7 @@ def test_expected_values_for_a_member():
     assert ((hot["low_t"] <= hot["t_co2e"]) & (hot["t_co2e"] <= hot["high_t"])).all()
     # the review raises the confident share: reviewed lines get confidence 1
     base = session04._base(MEMBER)
-    before = inventory.coverage(base.lines).loc[
+    before = analysis.coverage(base.lines).loc[
         ("confidence", "0.8-1.0"), "share_of_purchase_spend"
     ]
     assert share > before

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import compare, inventory, paths
+from cohort_helpers import cohort_cache, cohort_runner, compare, inventory, paths
 
 SOME = ["cedar_valley", "tindoy", "northgate"]  # 5 + 3 + 1 member-years: US, NO, one-year
 
@@ -29,7 +29,7 @@ def cache_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def some(cache_dir):
-    return compare.cohort_results(members=SOME, progress=False)
+    return cohort_runner.cohort_results(members=SOME, progress=False)
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_benchmarks_read_the_bundled_file_with_caveats():
 
 
 def test_second_call_reads_the_cache_and_does_not_recompute(some, no_compute):
-    again = compare.cohort_results(members=SOME, progress=False)
+    again = cohort_runner.cohort_results(members=SOME, progress=False)
     assert again.from_cache and again.key == some.key
     pd.testing.assert_frame_equal(again.member_years, some.member_years, check_dtype=False)
     pd.testing.assert_frame_equal(again.categories, some.categories, check_dtype=False)
@@ -137,11 +137,11 @@ def test_second_call_reads_the_cache_and_does_not_recompute(some, no_compute):
 
 def test_changed_settings_or_refresh_compute_again(some, no_compute):
     with pytest.raises(AssertionError, match="cache was not used"):
-        compare.cohort_results(members=SOME, price_method="cpi_u", progress=False)
+        cohort_runner.cohort_results(members=SOME, price_method="cpi_u", progress=False)
     with pytest.raises(AssertionError, match="cache was not used"):
-        compare.cohort_results(members=SOME, refresh=True, progress=False)
+        cohort_runner.cohort_results(members=SOME, refresh=True, progress=False)
     with pytest.raises(AssertionError, match="cache was not used"):
-        compare.cohort_results(members=SOME[:2], progress=False)
+        cohort_runner.cohort_results(members=SOME[:2], progress=False)
 
 
 def test_a_changed_rules_file_changes_the_key(tmp_path):
@@ -150,15 +150,15 @@ def test_a_changed_rules_file_changes_the_key(tmp_path):
     from cohort_helpers import members
 
     files = members.ledger_files("northgate")
-    before = compare._cache_key({"s": 1}, compare._cache_inputs(files, "sef_v1.3", rules))
+    before = cohort_cache.cache_key({"s": 1}, cohort_cache.input_fingerprints(files, "sef_v1.3", rules))
     with open(rules / "keywords.csv", "a", encoding="utf-8") as fh:
         fh.write("\n")
-    after = compare._cache_key({"s": 1}, compare._cache_inputs(files, "sef_v1.3", rules))
+    after = cohort_cache.cache_key({"s": 1}, cohort_cache.input_fingerprints(files, "sef_v1.3", rules))
     assert before != after
 
 
 def test_a_process_that_finds_a_build_in_progress_waits_for_it(some, cache_dir, no_compute):
-    files = compare._cache_files(some.path)
+    files = cohort_cache.cache_files(some.path)
     hidden = files["meta"].with_suffix(".hidden")
     os.replace(files["meta"], hidden)
     files["lock"].write_text(f"{os.getpid()} {socket.gethostname()}\n")
@@ -171,7 +171,7 @@ def test_a_process_that_finds_a_build_in_progress_waits_for_it(some, cache_dir, 
     t = threading.Thread(target=other_process_finishes)
     t.start()
     try:
-        got = compare.cohort_results(members=SOME, progress=False)
+        got = cohort_runner.cohort_results(members=SOME, progress=False)
     finally:
         t.join()
     assert got.from_cache and not files["lock"].exists()
@@ -183,7 +183,7 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
     lock = tmp_path / "x.lock"
     lock.write_text(f"{dead.stdout.strip()} {socket.gethostname()}\n")
     start = time.monotonic()
-    assert compare._acquire(lock, lambda: False, wait=60, stale=60) is True
+    assert cohort_cache.acquire_lock(lock, lambda: False, wait=60, stale=60) is True
     assert time.monotonic() - start < 5
     assert lock.read_text().split()[0] == str(os.getpid())
 
@@ -196,9 +196,9 @@ def test_atomic_write_leaves_nothing_behind_on_failure(tmp_path):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        compare._write_atomic(target, broken)
+        cohort_cache.write_atomic(target, broken)
     assert list(tmp_path.iterdir()) == []
-    compare._write_atomic(target, lambda p: p.write_text("ok"))
+    cohort_cache.write_atomic(target, lambda p: p.write_text("ok"))
     assert target.read_text() == "ok" and list(tmp_path.iterdir()) == [target]
 
 
@@ -219,11 +219,11 @@ def test_homework_answers_follow_from_the_results(some, monkeypatch):
 def test_old_results_are_pruned(tmp_path):
     for i in range(5):
         prefix = tmp_path / f"cohort_{i:04d}"
-        for p in compare._cache_files(prefix).values():
+        for p in cohort_cache.cache_files(prefix).values():
             if not p.name.endswith(".lock"):
                 p.write_text("x")
                 os.utime(p, (1000 + i, 1000 + i))
-    compare._prune(tmp_path, keep=2)
+    cohort_cache.prune(tmp_path, keep=2)
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted(
         f"cohort_{i:04d}{s}" for i in (3, 4) for s in (".categories.csv", ".json", ".member_years.csv")

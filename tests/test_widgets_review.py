@@ -7,7 +7,7 @@ import doctest
 import pandas as pd
 import pytest
 
-from cohort_helpers import classify, inventory
+from cohort_helpers import analysis, classify, inventory
 from cohort_helpers.classify import OverrideError
 from cohort_helpers.widgets import review
 
@@ -21,7 +21,7 @@ def base():
 
 @pytest.fixture(scope="module")
 def queue(base):
-    q = inventory.review_queue(base.lines, n=6)
+    q = analysis.review_queue(base.lines, n=6)
     assert len(q) >= 3, "the member needs low-confidence lines to review"
     return q
 

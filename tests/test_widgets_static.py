@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from cohort_helpers import inventory, paths, policy, runner, survey, vocabulary
+from cohort_helpers import analysis, inventory, paths, policy, runner, survey, vocabulary
 from cohort_helpers.widgets import review, scenario, static
 from cohort_helpers.widgets.survey_form import survey_form
 
@@ -26,7 +26,7 @@ ROOT = paths.repo_root()
 
 @pytest.fixture(scope="module")
 def queue():
-    return inventory.review_queue(inventory.member_inventory(MEMBER, n_draws=0).lines, n=5)
+    return analysis.review_queue(inventory.member_inventory(MEMBER, n_draws=0).lines, n=5)
 
 
 def test_doctests():

@@ -1,7 +1,7 @@
 """Self-checks of the Session 4 homework (``solutions/04_quantitative_analysis.ipynb``).
 
 The homework: a colleague in finance looked up the ten lines at the top of
-the member's review queue (:func:`cohort_helpers.inventory.review_queue`) and
+the member's review queue (:func:`cohort_helpers.analysis.review_queue`) and
 wrote down what they really are (:func:`colleague_review`, taken from the
 synthetic cohort's ground truth). The participant saves those decisions as an
 overrides file, reruns the inventory with it, and reports
@@ -9,7 +9,7 @@ overrides file, reruns the inventory with it, and reports
 1. the new total (t CO2e);
 2. the share of purchase spend classified with confidence 0.8 or more;
 3. the five hot spots (NAICS codes with the most emissions) with their
-   95 % ranges (:func:`cohort_helpers.inventory.category_ranges`);
+   95 % ranges (:func:`cohort_helpers.analysis.category_ranges`);
 
 and writes three sentences for a council member (not checked).
 
@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from cohort_helpers import checks, inventory, members
+from cohort_helpers import analysis, checks, inventory, members
 from cohort_helpers.checks import Task
 
 SESSION = 4
@@ -48,7 +48,7 @@ def _truth(member: str, fiscal_year: int) -> pd.DataFrame:
 @lru_cache(maxsize=4)
 def _colleague_review(member: str, n: int) -> pd.DataFrame:
     base = _base(member)
-    queue = inventory.review_queue(base.lines, n=n)
+    queue = analysis.review_queue(base.lines, n=n)
     truth = _truth(member, base.fiscal_year)
     t = queue[["source_file", "source_line", "vendor", "description"]].merge(
         truth, on=["source_file", "source_line"], how="left", validate="one_to_one"
@@ -104,13 +104,13 @@ def total_after_review(member: str) -> float:
 
 def high_confidence_share(member: str) -> float:
     """Task 2: share of purchase spend classified with confidence 0.8 or more, after review."""
-    cov = inventory.coverage(_reviewed(member).lines)
+    cov = analysis.coverage(_reviewed(member).lines)
     return float(cov.loc[("confidence", "0.8-1.0"), "share_of_purchase_spend"])
 
 
 def hot_spots_with_ranges(member: str) -> pd.DataFrame:
     """Task 3: the five NAICS codes with the most emissions, with their 95 % ranges."""
-    r = inventory.category_ranges(_reviewed(member).lines, top=5, n_draws=N_DRAWS, seed=SEED)
+    r = analysis.category_ranges(_reviewed(member).lines, top=5, n_draws=N_DRAWS, seed=SEED)
     return r[["naics6", "t_co2e", "low_t", "high_t"]]
 
 
@@ -129,7 +129,7 @@ def tasks(member: str) -> list[Task]:
             "task_2",
             lambda: high_confidence_share(member),
             rtol=0.001,
-            hint="inventory.coverage() of the reviewed inventory's lines: the 'confidence' "
+            hint="analysis.coverage() of the reviewed inventory's lines: the 'confidence' "
             "band 0.8-1.0, column share_of_purchase_spend (a share between 0 and 1).",
             title="share of spend classified with high confidence",
         ),
@@ -139,7 +139,7 @@ def tasks(member: str) -> list[Task]:
             kind="table",
             key=("naics6",),
             unit="t CO2e",
-            hint="inventory.category_ranges() on the reviewed inventory's lines, top=5, with "
+            hint="analysis.category_ranges() on the reviewed inventory's lines, top=5, with "
             "the default draws and seed (1,000 and 2022).",
             title="five hot spots with their 95% ranges",
         ),

@@ -2,7 +2,7 @@
 
 The homework: prepare the member's round-robin slide. From the cohort
 results (every member-year with the same settings,
-:func:`cohort_helpers.compare.cohort_results`), the participant reports
+:func:`cohort_helpers.cohort_runner.cohort_results`), the participant reports
 
 1. the member's t CO2e per resident (its latest year);
 2. its rank in the cohort by t per resident (1 = lowest);
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from cohort_helpers import checks, compare
+from cohort_helpers import checks, cohort_runner, compare
 from cohort_helpers.checks import Task
 
 SESSION = 5
@@ -32,7 +32,7 @@ REASONS = ("size", "mix", "intensity")
 
 @lru_cache(maxsize=1)
 def _results() -> compare.CohortResults:
-    return compare.cohort_results(progress=False)
+    return cohort_runner.cohort_results(progress=False)
 
 
 def t_per_resident(member: str) -> float:

@@ -438,7 +438,48 @@ def benchmarks() -> pd.DataFrame:
             "year",
             "source",
         ],
+    ).assign(
+        kind=lambda t: t["figure"].str.startswith("sef_").map({True: "factor", False: "organisation"}),
+        caveats=lambda t: t["figure"].map(BENCHMARK_CAVEATS).fillna(""),
     )
+
+
+#: What each figure covers and how far it compares (read by ``compare.benchmarks``);
+#: a figure without a caveat gets its scope as the caveat.
+BENCHMARK_CAVEATS = {
+    "london_boroughs_intensity": (
+        "Spend-based EEIO (Trucost model) for UK boroughs; GBP of the study years (the spend "
+        "may predate publication); boundary and exclusions not the same as this curriculum's."
+    ),
+    "east_of_england_intensity": (
+        "About 350 (rounded); supply chain 66% above the councils' own operations. Study year "
+        "and price year not restated here: check the source before quoting."
+    ),
+    "king_county_dnrp_intensity": (
+        "One department, not a whole government; 2014 USD and EEIO factors of that time; "
+        "equal to the department's direct emissions."
+    ),
+    "norway_public_procurement_intensity": (
+        "Whole public sector (state and municipalities); consumption-based footprint including "
+        "about 8% direct emissions and 11% electricity, which this curriculum counts in "
+        "Scope 1/2, not Scope 3; about half emitted abroad; 2017 NOK."
+    ),
+    "norway_municipal_per_resident": (
+        "Whole municipal footprints (energy and direct emissions included, not only "
+        "purchases); a range across municipalities, no central value."
+    ),
+    "supply_chain_vs_direct": (
+        "Companies reporting to CDP, upstream Scope 3 vs Scope 1+2; not local governments."
+    ),
+    "sef_v13_median": (
+        "Spread of the commodity factors (unweighted), not of organisations; 2022 USD, "
+        "purchaser price; maximum 3.924 (cement)."
+    ),
+    "sef_v13_max": (
+        "Spread of the commodity factors (unweighted), not of organisations; 2022 USD, "
+        "purchaser price; maximum 3.924 (cement)."
+    ),
+}
 
 
 TABLES = {

@@ -11,7 +11,7 @@ see ``docs/CONTRACTS.md``) that the next inventory run uses::
 Everything the panel does is a plain function first, so it also works
 without widgets (and in tests):
 
-- :func:`cohort_helpers.inventory.review_queue` picks the lines;
+- :func:`cohort_helpers.analysis.review_queue` picks the lines;
 - :func:`decision` makes one row of the overrides file (and checks it);
 - :func:`write_overrides` merges decisions into the file and checks it reads back;
 - :func:`naics_options` lists the codes a participant can choose from.
@@ -25,7 +25,7 @@ Examples
 >>> from cohort_helpers import inventory
 >>> from cohort_helpers.widgets import review
 >>> inv = inventory.member_inventory("cedar_valley")                  # doctest: +SKIP
->>> queue = inventory.review_queue(inv.lines, n=15)                   # doctest: +SKIP
+>>> queue = analysis.review_queue(inv.lines, n=15)                   # doctest: +SKIP
 >>> panel = review.ReviewPanel(queue, output_dir="build/cedar_valley")  # doctest: +SKIP
 >>> panel                                                             # doctest: +SKIP
 """
@@ -332,7 +332,7 @@ class ReviewPanel:
     Parameters
     ----------
     queue : DataFrame
-        Lines to review, e.g. :func:`cohort_helpers.inventory.review_queue`.
+        Lines to review, e.g. :func:`cohort_helpers.analysis.review_queue`.
     output_dir : path
         The notebook's output folder; the file is ``output_dir / filename``.
     filename : str
@@ -377,7 +377,7 @@ class ReviewPanel:
             )
         for c in ("source_file", "source_line"):
             if c not in queue.columns:
-                raise KeyError(f"The queue needs a {c!r} column (use inventory.review_queue).")
+                raise KeyError(f"The queue needs a {c!r} column (use analysis.review_queue).")
         self.queue = queue.reset_index(drop=True)
         self.path = Path(output_dir) / filename
         self.decisions: dict[tuple[str, int], dict[str, Any]] = {}
