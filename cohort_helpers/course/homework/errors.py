@@ -411,7 +411,8 @@ def install_kernel_config(prefix: str | Path | None = None) -> Path:
                 f"`python -m {EXTENSION}` again."
             ) from exc
     app = config.setdefault("InteractiveShellApp", {})
-    extensions = list(app.get("extensions", []))
+    # the extension's name before the course machinery moved into cohort_helpers.course
+    extensions = [e for e in app.get("extensions", []) if e != "cohort_helpers.homework.errors"]
     if EXTENSION not in extensions:
         extensions.append(EXTENSION)
     app["extensions"] = extensions
