@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
 	@$(BIN)/python -c "import cohort_helpers, papermill, nbval" \
 		|| { echo "set-up failed: see the pip messages above"; exit 1; }
-	@$(BIN)/python -m cohort_helpers.homework.errors >/dev/null
+	@$(BIN)/python -m cohort_helpers.course.homework.errors >/dev/null
 	@$(BIN)/python -m cohort_helpers.widgets.static >/dev/null
 	@touch $(STAMP)
 
@@ -35,7 +35,7 @@ preflight:
 
 run: preflight $(STAMP)
 	$(BIN)/cohort run --member $(MEMBER) --out $(OUT)/$(MEMBER)
-	@if $(BIN)/python -c "import cohort_helpers.exercises" 2>/dev/null; then \
+	@if $(BIN)/python -c "import cohort_helpers.course.exercises" 2>/dev/null; then \
 		$(BIN)/cohort exercises answer-keys --member $(MEMBER) --out $(OUT)/answer_keys; fi
 
 lint: $(STAMP)

@@ -17,17 +17,70 @@ and 2) inventory, then into purchasing policy. One module per concept:
 ``policy``     purchasing measures, scenarios, target paths
 ``plots``      charts with captions and alt text
 ``widgets``    ipywidgets panels for live sessions
-``checks``     homework self-checks
+``course``     homework checks, exercises from solutions, notebook runner, editions
+``api``        the flat notebook API below
 ``cli``        the ``cohort`` command
 
-Modules are imported on demand so ``import cohort_helpers`` stays cheap.
+The notebooks use a flat API at the top (``import cohort_helpers as ch``):
+
+``ch.session(member, "03", output_dir)``  output folder (made), profile, missing pieces, checks
+``ch.open_inventory(member, year)``       an inventory with the analysis as methods
+``ch.cohort()``                           every member-year, for the round robin
+``ch.open_dataset(name)``, ``ch.datasets()``  reference files and public tables by name
+``ch.profile(member)``                    a member's profile
+``ch.check(session, member)``, ``ch.done(value)``  homework self-checks
+``ch.plots``, ``ch.widgets``, ``ch.survey``, ``ch.policy``  namespaces (the modules)
+
+Everything is imported on first use (PEP 562), so ``import cohort_helpers``
+stays cheap; every module stays importable as ``cohort_helpers.<module>``.
+
+Examples
+--------
+>>> import cohort_helpers as ch
+>>> ch.profile("cedar_valley").country
+'US'
+>>> ch.plots.__name__
+'cohort_helpers.plots'
 """
 
 from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
 #: The bundled cohort member that notebooks and ``make run`` use by default.
 DEFAULT_MEMBER = "cedar_valley"
 
-__all__ = ["__version__", "DEFAULT_MEMBER"]
+#: Flat API name -> the module that defines it (imported on first use).
+_API = {
+    "session": "api",
+    "open_inventory": "api",
+    "cohort": "api",
+    "open_dataset": "api",
+    "datasets": "api",
+    "profile": "api",
+    "check": "api",
+    "done": "api",
+}
+
+#: Modules offered as namespaces of the flat API.
+_NAMESPACES = ("plots", "widgets", "survey", "policy")
+
+__all__ = ["__version__", "DEFAULT_MEMBER", *_API, *_NAMESPACES]
+
+
+def __getattr__(name: str):
+    """Import a flat API name or a namespace module on first use (PEP 562)."""
+    if name in _API:
+        value = getattr(importlib.import_module(f"{__name__}.{_API[name]}"), name)
+    elif name in _NAMESPACES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", default=None, help="output folder (default build/<member>)")
     r.add_argument("--no-html", action="store_true", help="skip the HTML export")
-    r.set_defaults(handler=_lazy("runner", "cli_run"))
+    r.set_defaults(handler=_lazy("course.runner", "cli_run"))
 
     # datasets -------------------------------------------------------------
     ds = sub.add_parser("datasets", help="the synthetic cohort in datasets/")
@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     ak.add_argument("--out", default="build/answer_keys")
     ak.add_argument("--member", default=DEFAULT_MEMBER)
     for name in ("build", "check", "answer-keys"):
-        exsub.choices[name].set_defaults(handler=_lazy("exercises", "cli_exercises"))
+        exsub.choices[name].set_defaults(handler=_lazy("course.exercises", "cli_exercises"))
 
     # notebooks (course authors) -------------------------------------------
     nbp = sub.add_parser("notebooks", help="course authors: commit-ready notebooks")
@@ -152,18 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fr.add_argument("notebooks", nargs="+")
     fr.add_argument("--member", default=DEFAULT_MEMBER)
-    fr.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
+    fr.set_defaults(handler=_lazy("course.authoring", "cli_notebooks"))
     ed = nbsub.add_parser(
         "editions", help="participant copies (no instructor notes) and instructor copies"
     )
     ed.add_argument("--out", default="build/editions")
-    ed.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
+    ed.set_defaults(handler=_lazy("course.authoring", "cli_notebooks"))
     co = nbsub.add_parser(
         "conventions",
         help="nbval markers to tags, instructor notes collapsed, glossary links (no execution)",
     )
     co.add_argument("notebooks", nargs="+")
-    co.set_defaults(handler=_lazy("authoring", "cli_notebooks"))
+    co.set_defaults(handler=_lazy("course.authoring", "cli_notebooks"))
 
     # inventory ------------------------------------------------------------
     def own_data_options(q: argparse.ArgumentParser, *, screening: bool) -> None:

@@ -1,4 +1,4 @@
-"""Homework self-checks (cohort_helpers.checks): feedback, registry, every task's wrong branch."""
+"""Homework self-checks (cohort_helpers.course.checks): feedback, registry, every task's wrong branch."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import DEFAULT_MEMBER, checks
-from cohort_helpers.checks import Checker, CheckResult, Task, describe, done, evaluate
+from cohort_helpers import DEFAULT_MEMBER
+from cohort_helpers.course import checks
+from cohort_helpers.course.checks import Checker, CheckResult, Task, describe, done, evaluate
 
 DEMO_DIR = Path(__file__).parent / "fixtures" / "homework"
 
@@ -340,13 +341,13 @@ def wrong_like(expected: Any) -> Any:
         return expected + "X"
     if isinstance(expected, pd.DataFrame):
         wrong = expected.copy()
-        numeric = [c for c in wrong.columns if checks._is_numeric(wrong[c])]
+        numeric = [c for c in wrong.columns if checks.is_numeric(wrong[c])]
         if numeric:
             wrong[numeric[0]] = wrong[numeric[0]] * 1.5 + 1
             return wrong
         return wrong.iloc[:-1] if len(wrong) > 1 else wrong.astype(str) + "X"
     if isinstance(expected, pd.Series):
-        return expected * 1.5 + 1 if checks._is_numeric(expected) else expected.astype(str) + "X"
+        return expected * 1.5 + 1 if checks.is_numeric(expected) else expected.astype(str) + "X"
     if isinstance(expected, list | tuple | set | frozenset | pd.Index | np.ndarray):
         items = sorted(expected, key=repr)
         return items[:-1] if len(items) > 1 else [*items, "not-a-code"]

@@ -18,9 +18,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from cohort_helpers import DEFAULT_MEMBER, checks, cli, paths
-from cohort_helpers import exercises as ex
-from cohort_helpers.exercises import ExerciseError
+from cohort_helpers import DEFAULT_MEMBER, cli, paths
+from cohort_helpers.course import checks
+from cohort_helpers.course import exercises as ex
+from cohort_helpers.course.exercises import ExerciseError
 
 DEMO_DIR = Path(__file__).parent / "fixtures" / "homework"
 DEMO = DEMO_DIR / "00_demo.ipynb"
@@ -406,7 +407,7 @@ SESSION_1 = ROOT / "solutions" / "01_lgo_and_supply_chain.ipynb" if ROOT else No
 def test_friendly_message_for_each_slip_without_a_kernel():
     import pandas as pd
 
-    from cohort_helpers.homework import errors
+    from cohort_helpers.course.homework import errors
 
     buckets = pd.Series([1.0, 2.0], index=["included, category 1", "included, category 2"])
     with pytest.raises(KeyError) as info:
@@ -452,7 +453,7 @@ def test_friendly_message_for_each_slip_without_a_kernel():
 
 
 def test_placeholder_tasks_reads_the_generated_placeholders():
-    from cohort_helpers.homework import errors
+    from cohort_helpers.course.homework import errors
 
     text = ex.render_exercise(SESSION_1)
     cells = [c.source for c in nbformat.reads(text, as_version=4).cells]
@@ -551,7 +552,7 @@ def test_exercise_turns_the_common_slips_into_plain_words(tmp_path):
 @pytest.mark.skipif(ROOT is None, reason="not a source checkout")
 def test_a_task_cell_after_a_kernel_restart_says_run_the_cells_above(tmp_path):
     """A new kernel runs a task cell before the setup cell (as after Kernel > Restart)."""
-    from cohort_helpers.homework import errors
+    from cohort_helpers.course.homework import errors
 
     errors.install_kernel_config()  # what `make` does when it sets up the environment
     nb = session1_exercise()
@@ -568,7 +569,7 @@ def test_a_task_cell_after_a_kernel_restart_says_run_the_cells_above(tmp_path):
 
 
 def test_kernel_config_keeps_other_settings(tmp_path):
-    from cohort_helpers.homework import errors
+    from cohort_helpers.course.homework import errors
 
     conf = tmp_path / "etc" / "ipython" / "ipython_kernel_config.json"
     conf.parent.mkdir(parents=True)

@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from cohort_helpers import authoring, cli, glossary, paths
+from cohort_helpers import cli, glossary, paths
+from cohort_helpers.course import authoring
 
 ROOT = paths.repo_root()
 pytestmark = pytest.mark.skipif(ROOT is None, reason="not a source checkout")

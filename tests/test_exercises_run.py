@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from cohort_helpers import runner
+from cohort_helpers.course import runner
 
 SCRIPT = textwrap.dedent(
     """
@@ -17,7 +17,7 @@ SCRIPT = textwrap.dedent(
     from pathlib import Path
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
-    from cohort_helpers import runner
+    from cohort_helpers.course import runner
     folder = Path(sys.argv[1])
     nb = new_notebook(cells=[new_code_cell("print(6 * 7)")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}

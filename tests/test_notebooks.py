@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cohort_helpers import DEFAULT_MEMBER, runner
+from cohort_helpers import DEFAULT_MEMBER
+from cohort_helpers.course import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

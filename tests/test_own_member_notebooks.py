@@ -27,16 +27,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import (
-    cohort_cache,
-    cohort_runner,
-    compare,
-    downscale,
-    members,
-    runner,
-    workspace,
-)
+from cohort_helpers import cohort_cache, cohort_runner, compare, downscale, members, workspace
 from cohort_helpers.cli import main
+from cohort_helpers.course import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from cohort_helpers import plots, runner
+from cohort_helpers import plots
+from cohort_helpers.course import runner
 
 LONG = [
     "Computer Systems Design Services",

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import adjust, checks, downscale, factors, members
-from cohort_helpers.checks import Task, evaluate
-from cohort_helpers.homework import session01
+from cohort_helpers import adjust, downscale, factors, members
+from cohort_helpers.course import checks
+from cohort_helpers.course.checks import Task, evaluate
+from cohort_helpers.course.homework import session01
 
 MEMBERS = ["cedar_valley", "tindoy"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cohort_helpers import checks
-from cohort_helpers.homework import session02
+from cohort_helpers.course import checks
+from cohort_helpers.course.homework import session02
 
 
 @pytest.mark.parametrize("member", ["cedar_valley", "pinecrest_county", "northgate"])

@@ -1,7 +1,7 @@
 """Session 3: from payments to factor-ready spend, price methods, factor choices, budget estimates.
 
 Covers what Session 3 added to ``adjust`` and ``downscale`` and the homework
-module ``cohort_helpers.homework.session03``.
+module ``cohort_helpers.course.homework.session03``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from cohort_helpers import adjust, data, downscale, factors, inventory
-from cohort_helpers.homework import session03
+from cohort_helpers.course.homework import session03
 
 NEW_FUNCTIONS = [
     inventory.exclusion_table,

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohort_helpers import analysis, checks, classify, inventory, uncertainty
-from cohort_helpers.homework import session04
+from cohort_helpers import analysis, classify, inventory, uncertainty
+from cohort_helpers.course import checks
+from cohort_helpers.course.homework import session04
 
 MEMBER = "tindoy"  # small and fast
 

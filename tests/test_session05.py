@@ -206,7 +206,7 @@ def test_atomic_write_leaves_nothing_behind_on_failure(tmp_path):
 
 
 def test_homework_answers_follow_from_the_results(some, monkeypatch):
-    from cohort_helpers.homework import session05
+    from cohort_helpers.course.homework import session05
 
     monkeypatch.setattr(session05, "_results", lambda: some)
     n = some.normalised()

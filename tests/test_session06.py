@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cohort_helpers import checks, policy
-from cohort_helpers.homework import session06
+from cohort_helpers import policy
+from cohort_helpers.course import checks
+from cohort_helpers.course.homework import session06
 
 MEMBER = "cedar_valley"
 

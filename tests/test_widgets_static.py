@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from cohort_helpers import analysis, inventory, paths, policy, runner, survey, vocabulary
+from cohort_helpers import analysis, inventory, paths, policy, survey, vocabulary
+from cohort_helpers.course import runner
 from cohort_helpers.widgets import review, scenario, static
 from cohort_helpers.widgets.survey_form import survey_form
 

@@ -9,5 +9,20 @@
 
 Each panel is built on plain library functions, so everything it does can
 also be done without widgets (and is tested headlessly). Import the one you
-need, e.g. ``from cohort_helpers.widgets import review``.
+need, e.g. ``from cohort_helpers.widgets import review``, or use
+``cohort_helpers.widgets.review`` (imported on first use).
 """
+
+import importlib
+
+#: The panels, imported on first use as ``cohort_helpers.widgets.<name>``.
+PANELS = ("review", "scenario", "survey_form", "static")
+
+__all__ = list(PANELS)
+
+
+def __getattr__(name: str):
+    """``widgets.review`` etc. without importing every panel up front (PEP 562)."""
+    if name in PANELS:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,7 @@ data, never taken from a notebook.
 
 Examples
 --------
->>> from cohort_helpers import checks
+>>> from cohort_helpers.course import checks
 >>> check = checks.for_session(1, member="cedar_valley")  # doctest: +SKIP
 >>> check.task_1(0.44)  # doctest: +SKIP
 task_1: correct
@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cohort_helpers import checks, downscale, factors, inventory, members
-from cohort_helpers.checks import Task
+from cohort_helpers import downscale, factors, inventory, members
+from cohort_helpers.course import checks
+from cohort_helpers.course.checks import Task
 
 __all__ = [
     "CAPITAL_PURCHASE_SHARE",

@@ -21,7 +21,7 @@ for every session notebook (``participant/`` also gets the exercises,
 
 Examples
 --------
->>> from cohort_helpers import authoring
+>>> from cohort_helpers.course import authoring
 >>> authoring.freeze("notebooks/01_lgo_and_supply_chain.ipynb")  # doctest: +SKIP
 """
 
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import DEFAULT_MEMBER
+from .. import DEFAULT_MEMBER
 
 #: The nbval comment marker of a cell whose output is compared (older notebooks).
 CHECK_MARK = "NBVAL_CHECK_OUTPUT"
@@ -141,7 +141,7 @@ def apply_conventions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     >>> apply_conventions(nb).cells[0].source
     'Each [NAICS](../docs/GLOSSARY.md#naics) code.'
     """
-    from . import glossary
+    from .. import glossary
 
     markers_to_tags(nb)
     hide_instructor_notes(nb)
@@ -278,7 +278,7 @@ def cli_notebooks(args: argparse.Namespace) -> int:
                 print(f"updated {path}")
         return 0
     if getattr(args, "notebooks_command", "freeze") == "editions":
-        from . import paths
+        from .. import paths
 
         root = paths.repo_root()
         if root is None:

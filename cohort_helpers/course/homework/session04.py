@@ -23,8 +23,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from cohort_helpers import analysis, checks, inventory, members
-from cohort_helpers.checks import Task
+from cohort_helpers import analysis, inventory, members
+from cohort_helpers.course import checks
+from cohort_helpers.course.checks import Task
 
 SESSION = 4
 #: How many queued lines the colleague reviewed.

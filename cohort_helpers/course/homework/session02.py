@@ -13,8 +13,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from cohort_helpers import DEFAULT_MEMBER, checks, survey
-from cohort_helpers.checks import Task
+from cohort_helpers import DEFAULT_MEMBER, survey
+from cohort_helpers.course import checks
+from cohort_helpers.course.checks import Task
 
 SESSION = 2
 

@@ -2,7 +2,7 @@
 
 A participant's notebook does::
 
-    from cohort_helpers import checks
+    from cohort_helpers.course import checks
     check = checks.for_session(2, member=member)
     ...
     check.task_1(total_t)      # prints "task_1: correct", or what is wrong and a hint
@@ -15,11 +15,11 @@ and shapes in plain language. A value that is still the exercise placeholder
 still runs to the end.
 
 Adding a session's tasks takes a few lines in the session's module
-(``cohort_helpers/homework/sessionNN.py``, imported on demand by
+(``cohort_helpers/course/homework/sessionNN.py``, imported on demand by
 :func:`for_session`)::
 
-    from cohort_helpers import checks
-    from cohort_helpers.checks import Task
+    from cohort_helpers.course import checks
+    from cohort_helpers.course.checks import Task
 
     @checks.register_session(2)
     def tasks(member: str) -> list[Task]:
@@ -52,16 +52,18 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import DEFAULT_MEMBER
+from .. import DEFAULT_MEMBER
 
 __all__ = [
     "CheckResult",
     "Checker",
     "Task",
+    "compare_number",
     "describe",
     "done",
     "evaluate",
     "for_session",
+    "is_numeric",
     "load_session_modules",
     "register_session",
     "registered_sessions",
@@ -81,7 +83,7 @@ Kind = Literal["number", "exact", "codes", "table"]
 TaskFactory = Callable[[str], Sequence["Task"]]
 
 #: Package whose ``sessionNN`` modules register the sessions' tasks.
-SESSION_PACKAGE = "cohort_helpers.homework"
+SESSION_PACKAGE = "cohort_helpers.course.homework"
 
 _NOT_DONE_MESSAGE = (
     "Replace the `...` placeholder with your answer, run that cell, then run this check again."
@@ -337,7 +339,34 @@ def _single_value_hint(value: Any) -> str:
     return ""
 
 
-def _compare_number(given: Any, expected: Any, task: Task) -> str | None:
+def compare_number(given: Any, expected: Any, task: Task) -> str | None:
+    """Compare a participant's number with the expected one, within the task's tolerance.
+
+    The comparison behind ``kind="number"``; a session's own ``kind`` callable
+    may use it for the numeric part of a composite answer.
+
+    Parameters
+    ----------
+    given : object
+        The participant's answer (a number, a one-value Series/DataFrame, ...).
+    expected : float
+        The expected value.
+    task : Task
+        Supplies ``rtol``, ``atol``, ``unit`` for the tolerance and the message.
+
+    Returns
+    -------
+    str or None
+        ``None`` when correct, else what is wrong (never the expected value).
+
+    Examples
+    --------
+    >>> t = Task("task_1", 100.0, unit="t CO2e")
+    >>> compare_number(100.0, 100.0, t) is None
+    True
+    >>> compare_number("a lot", 100.0, t).startswith("I expected a number")
+    True
+    """
     exp = float(expected)
     got = _as_number(given)
     if got is None:
@@ -514,7 +543,25 @@ def _listing(items: Sequence[Any], limit: int = 5) -> str:
 # ---------------------------------------------------------------------- tables
 
 
-def _is_numeric(s: pd.Series) -> bool:
+def is_numeric(s: pd.Series) -> bool:
+    """Whether a column holds numbers (booleans are not numbers here).
+
+    Parameters
+    ----------
+    s : pandas.Series
+        The column.
+
+    Returns
+    -------
+    bool
+        True for numeric, non-boolean dtypes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_numeric(pd.Series([1.5, 2.0])), is_numeric(pd.Series([True])), is_numeric(pd.Series(["a"]))
+    (True, False, False)
+    """
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
 
@@ -591,8 +638,8 @@ def _compare_values(
 ) -> str | None:
     """Compare two aligned columns; ``what`` names them in the message."""
     g, e = g.reset_index(drop=True), e.reset_index(drop=True)
-    if _is_numeric(e):
-        if not _is_numeric(g):
+    if is_numeric(e):
+        if not is_numeric(g):
             held = _type_word(g.dropna().iloc[0]) if g.notna().any() else "only missing values"
             return f"{what} should hold numbers; yours holds {held}."
         close = np.isclose(
@@ -600,7 +647,7 @@ def _compare_values(
         )
         bad = ~close
     else:
-        if _is_numeric(g) and pd.api.types.is_string_dtype(e):
+        if is_numeric(g) and pd.api.types.is_string_dtype(e):
             return f"{what} should hold text (codes or names); yours holds numbers. Use `.astype(str)`."
         bad = ~(
             (g.to_numpy(object) == e.to_numpy(object)) | (g.isna().to_numpy() & e.isna().to_numpy())
@@ -610,7 +657,7 @@ def _compare_values(
         return None
     first = int(np.argmax(bad))
     msg = f"{what}: {n_bad} of {_plural(len(g), noun)} differ (the first: {row_label(first)})."
-    if _is_numeric(e) and _is_numeric(g):
+    if is_numeric(e) and is_numeric(g):
         gv, ev = float(g.iloc[first]), float(e.iloc[first])
         if not (math.isnan(gv) or math.isnan(ev)):
             msg += " " + _number_advice(gv, ev, task)
@@ -654,7 +701,7 @@ def _compare_series(given: Any, expected: pd.Series, task: Task) -> str | None:
 
 
 _COMPARISONS: dict[str, Comparison] = {
-    "number": _compare_number,
+    "number": compare_number,
     "exact": _compare_exact,
     "codes": _compare_codes,
     "table": _compare_table,
@@ -942,7 +989,7 @@ def for_session(
     """The :class:`Checker` of a session for one cohort member.
 
     In IPython (the exercise's setup cell) it also installs the homework's
-    friendly errors (:mod:`cohort_helpers.homework.errors`): a mistyped column,
+    friendly errors (:mod:`cohort_helpers.course.homework.errors`): a mistyped column,
     an answer used before its task is done, or a name missing after a kernel
     restart is explained in plain words, with the full traceback one click away.
     ``friendly_errors=False`` leaves IPython's tracebacks alone.

@@ -1,5 +1,5 @@
 """Self-checks of each session's homework: ``sessionNN.py`` registers session N.
 
-Imported on demand by :func:`cohort_helpers.checks.for_session`; see
+Imported on demand by :func:`cohort_helpers.course.checks.for_session`; see
 ``solutions/README.md`` for how a session's tasks are written.
 """

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from cohort_helpers import checks, cohort_runner, compare
-from cohort_helpers.checks import Task
+from cohort_helpers import cohort_runner, compare
+from cohort_helpers.course import checks
+from cohort_helpers.course.checks import Task
 
 SESSION = 5
 REASONS = ("size", "mix", "intensity")

@@ -8,7 +8,7 @@ that member.
 
 Examples
 --------
->>> from cohort_helpers.runner import run_member
+>>> from cohort_helpers.course.runner import run_member
 >>> results = run_member("cedar_valley", "build/cedar_valley")  # doctest: +SKIP
 """
 
@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import DEFAULT_MEMBER, paths
+from .. import DEFAULT_MEMBER, paths
 
 #: Kernel used for every execution: the interpreter running this code.
 KERNEL_NAME = "python3"
@@ -70,7 +70,7 @@ def notebook_countries(path: Path) -> list[str]:
 def member_country(member: str) -> str:
     """``"US"`` or ``"NO"`` for a bundled member; ``"US"`` if the cohort isn't available."""
     try:
-        from . import members
+        from .. import members
     except ImportError:  # pragma: no cover - cohort module not there yet
         return "US"
     try:
@@ -106,7 +106,7 @@ def html_title(nb) -> str:
     if not member:
         return heading
     try:
-        from . import members
+        from .. import members
 
         name = members.member_profile(member).name
     except Exception:  # an unknown member still gets a title
@@ -126,7 +126,7 @@ def to_html(executed: Path, html: Path, *, instructor_notes: bool = True) -> Non
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    from .widgets.static import EXPORT_PRIORITY
+    from ..widgets.static import EXPORT_PRIORITY
 
     nb = nbformat.read(executed, as_version=4)
     if not instructor_notes:
@@ -224,7 +224,7 @@ def run_member(
 def print_summary(member: str, out: Path) -> None:
     """Headline figures for the member, once the inventory engine exists."""
     try:
-        from .inventory import headline
+        from ..inventory import headline
     except ImportError:
         print("(No inventory summary yet: the inventory engine is not installed.)")
         return
@@ -236,7 +236,7 @@ def print_summary(member: str, out: Path) -> None:
 
 def cli_run(args: argparse.Namespace) -> int:
     """``cohort run --member NAME --out DIR``."""
-    from . import data
+    from .. import data
 
     # Fail fast, before any kernel starts, when reference data is missing.
     for name, ref in data.REGISTRY.items():

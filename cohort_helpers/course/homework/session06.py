@@ -27,8 +27,9 @@ from typing import Any
 
 import pandas as pd
 
-from cohort_helpers import checks, policy
-from cohort_helpers.checks import Task, describe
+from cohort_helpers import policy
+from cohort_helpers.course import checks
+from cohort_helpers.course.checks import Task, describe
 
 SESSION = 6
 TARGET_YEAR = 2030
@@ -177,8 +178,8 @@ def tasks(member: str) -> list[Task]:
         if "measures" in state:
             s = scenario_t(member, state["measures"])
             exp = s if of == "scenario" else s - target_t(member)
-            return checks._compare_number(value, exp, task)
-        problem = checks._compare_number(value, expected, task)
+            return checks.compare_number(value, exp, task)
+        problem = checks.compare_number(value, expected, task)
         if problem and not math.isnan(float(expected)):
             problem += (
                 " (Task 2 is not checked as correct yet, so I compared with an example set of "

@@ -14,10 +14,10 @@ The message comes first; the full traceback stays one click away (a
 collapsed *Full traceback* block under the message, and ``%tb``). Every other
 error is shown exactly as IPython shows it.
 
-Installed by the setup cell of each exercise (:func:`cohort_helpers.checks.for_session`
+Installed by the setup cell of each exercise (:func:`cohort_helpers.course.checks.for_session`
 calls :func:`install`), and in every kernel of the project's environment as
 an IPython extension: ``make`` (the environment set-up) runs
-``python -m cohort_helpers.homework.errors``, which writes
+``python -m cohort_helpers.course.homework.errors``, which writes
 ``<environment>/etc/ipython/ipython_kernel_config.json`` loading this module
 (:func:`install_kernel_config`), so a task cell run after a kernel restart,
 before the setup cell, is covered too.
@@ -367,12 +367,12 @@ def uninstall(shell: Any = None) -> None:
 
 
 def load_ipython_extension(shell: Any) -> None:
-    """``%load_ext cohort_helpers.homework.errors`` (and the kernel configuration) installs it."""
+    """``%load_ext cohort_helpers.course.homework.errors`` (and the kernel configuration) installs it."""
     install(shell)
 
 
 #: This module, as IPython loads it (``%load_ext`` name).
-EXTENSION = "cohort_helpers.homework.errors"
+EXTENSION = "cohort_helpers.course.homework.errors"
 
 
 def install_kernel_config(prefix: str | Path | None = None) -> Path:
@@ -397,7 +397,7 @@ def install_kernel_config(prefix: str | Path | None = None) -> Path:
     >>> import tempfile
     >>> path = install_kernel_config(tempfile.mkdtemp())
     >>> json.loads(path.read_text())["InteractiveShellApp"]["extensions"]
-    ['cohort_helpers.homework.errors']
+    ['cohort_helpers.course.homework.errors']
     """
     path = Path(prefix if prefix is not None else sys.prefix) / "etc" / "ipython"
     path = path / "ipython_kernel_config.json"
@@ -411,7 +411,8 @@ def install_kernel_config(prefix: str | Path | None = None) -> Path:
                 f"`python -m {EXTENSION}` again."
             ) from exc
     app = config.setdefault("InteractiveShellApp", {})
-    extensions = list(app.get("extensions", []))
+    # the extension's name before the course machinery moved into cohort_helpers.course
+    extensions = [e for e in app.get("extensions", []) if e != "cohort_helpers.homework.errors"]
     if EXTENSION not in extensions:
         extensions.append(EXTENSION)
     app["extensions"] = extensions

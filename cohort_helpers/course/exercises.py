@@ -48,7 +48,7 @@ from typing import Any, Literal
 import nbformat
 from nbformat import NotebookNode
 
-from . import DEFAULT_MEMBER, paths
+from .. import DEFAULT_MEMBER, paths
 
 __all__ = [
     "AnswerKey",
@@ -543,7 +543,7 @@ def answer_keys(
     """Execute every solution notebook and render it to HTML under ``out``.
 
     Each notebook runs with papermill (kernel ``python3``, working directory
-    the solutions folder, via :func:`cohort_helpers.runner.execute`); one with
+    the solutions folder, via :func:`cohort_helpers.course.runner.execute`); one with
     a ``parameters`` cell gets ``member`` and ``output_dir=<out>/<stem>_files``.
     Writes ``<out>/<stem>.ipynb`` (executed) and ``<out>/<stem>.html``; a
     notebook that fails is rendered too, up to the failing cell.

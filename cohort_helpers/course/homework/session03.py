@@ -23,7 +23,7 @@ Tasks
 
 Examples
 --------
->>> from cohort_helpers import checks
+>>> from cohort_helpers.course import checks
 >>> check = checks.for_session(3, member="cedar_valley")  # doctest: +SKIP
 >>> check.task_1(spend_cpi)  # doctest: +SKIP
 task_1: correct
@@ -36,8 +36,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from cohort_helpers import adjust, checks, downscale, inventory, members
-from cohort_helpers.checks import Task
+from cohort_helpers import adjust, downscale, inventory, members
+from cohort_helpers.course import checks
+from cohort_helpers.course.checks import Task
 
 SESSION = 3
 
