@@ -51,17 +51,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from . import data, vocabulary
 from . import factors as _factors
 from .paths import datasets_dir
-from .vocabulary import REASON_TEXT
-from .vocabulary import SCOPE12_REASONS as _SCOPE12
 
 __all__ = [
-    "EXCLUSION_REASONS",
     "FACTOR_CHOICES",
     "MissingRateError",
     "PriceBasisChoice",
-    "SCOPE12_REASONS",
     "apply_margin_ratios",
     "SetComparison",
     "compare_factor_sets",
@@ -470,7 +467,7 @@ def price_index_table(index: pd.DataFrame | None = None) -> pd.DataFrame:
     True
     """
     if index is None:
-        index = _factors._reference("bea_price_index")
+        index = data.shared_dataset("bea_price_index")
     if {"bea_code", "year", "price_index"} <= set(index.columns):
         wide = index.pivot(index="bea_code", columns="year", values="price_index")
     else:
@@ -1128,13 +1125,6 @@ def apply_margin_ratios(
 # From total payments to factor-ready spend (Session 3)
 # --------------------------------------------------------------------------
 
-#: Plain-language label and reason for every exclusion reason (the vocabulary's).
-EXCLUSION_REASONS: dict[str, tuple[str, str]] = REASON_TEXT
-
-#: Exclusion reasons that are energy already in the member's Scope 1/2 inventory.
-SCOPE12_REASONS: tuple[str, ...] = _SCOPE12
-
-
 def _one_currency(reconciliation: pd.DataFrame, currency: str | None) -> pd.DataFrame:
     need = {"currency", "bucket", "lines", "amount"}
     if not isinstance(reconciliation, pd.DataFrame) or not need <= set(reconciliation.columns):
@@ -1170,8 +1160,9 @@ def exclusion_table(reconciliation: pd.DataFrame, currency: str | None = None) -
     DataFrame
         One row per exclusion reason present: ``reason``, ``label``, ``why``,
         ``lines``, ``amount`` (ledger currency) and ``share_of_payments``
-        (of the input total), largest first. Reasons outside
-        :data:`EXCLUSION_REASONS` keep their code as the label.
+        (of the input total), largest first. Labels and whys are the
+        vocabulary's (:func:`cohort_helpers.vocabulary.label`, ``why``); a
+        reason outside it keeps its code as the label.
 
     Examples
     --------
@@ -1188,10 +1179,8 @@ def exclusion_table(reconciliation: pd.DataFrame, currency: str | None = None) -
     out = pd.DataFrame(
         {
             "reason": reason.to_numpy(),
-            "label": reason.map(lambda r: EXCLUSION_REASONS.get(r, (r, ""))[0]).to_numpy(),
-            "why": reason.map(
-                lambda r: EXCLUSION_REASONS.get(r, (r, "see the rules"))[1]
-            ).to_numpy(),
+            "label": reason.map(vocabulary.label).to_numpy(),
+            "why": reason.map(lambda r: vocabulary.why(r) or "see the rules").to_numpy(),
             "lines": ex["lines"].to_numpy(dtype=int),
             "amount": ex["amount"].to_numpy(dtype=float),
         }
@@ -1627,17 +1616,15 @@ def compare_inventories(
     >>> cmp = compare_inventories(inv.lines, ("sef_v1.3", "open_ceda_2024:NOR"))  # doctest: +SKIP
     >>> cmp.table.loc["total"]  # doctest: +SKIP
     """
-    from . import data as _data
-
     fr = factor_ready_lines(lines)
     loaded, absent = {}, {}
     for name in sets:
         try:
             loaded[name] = _factors.load_factor_set(name)
-        except (_data.DataNotFoundError, _data.DataFormatError) as exc:
+        except (data.DataNotFoundError, data.DataFormatError) as exc:
             first = str(exc).splitlines()
             where = next((x for x in first if x.startswith("Get it from")), first[0])
-            absent[name] = f"its file is not in the data folder ({_data.DATA_ENV}). {where}"
+            absent[name] = f"its file is not in the data folder ({data.DATA_ENV}). {where}"
         except KeyError as exc:  # e.g. no such country row
             absent[name] = str(exc.args[0] if exc.args else exc)
     groups = fr[by].astype("string").fillna("<none>") if by in fr else pd.Series("all", fr.index)

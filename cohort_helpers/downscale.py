@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import data
 from . import factors as _factors
 
 __all__ = [
@@ -201,8 +202,8 @@ def purchasing_profile(
     (1.0, False)
     """
     cols = [columns] if isinstance(columns, str) else list(columns)
-    use = _factors._reference("bea_use_table") if use is None else use
-    names = _factors._reference("bea_commodity_names") if names is None else names
+    use = data.shared_dataset("bea_use_table") if use is None else use
+    names = data.shared_dataset("bea_commodity_names") if names is None else names
     missing = [c for c in cols if c not in use.columns]
     if missing:
         raise KeyError(
@@ -305,7 +306,7 @@ def peer_profile(
         raise ValueError("The peer's lines have no code with positive net spend.")
     if names is None:
         try:
-            names = _factors._reference("bea_commodity_names")
+            names = data.shared_dataset("bea_commodity_names")
         except Exception:  # names are cosmetic here
             names = pd.DataFrame({"bea_code": [], "bea_name": []})
     name_map = names.drop_duplicates("bea_code").set_index("bea_code")["bea_name"]
@@ -408,7 +409,7 @@ def downscale_budget(
 def _profile_from_spec(spec: Any, cache: dict) -> pd.DataFrame:
     if isinstance(spec, pd.DataFrame):
         return spec
-    if isinstance(spec, str) and spec in _factors._reference("bea_use_table").columns:
+    if isinstance(spec, str) and spec in data.shared_dataset("bea_use_table").columns:
         spec = (spec,)  # a Use-table column wins over a commodity code of the same name
     if isinstance(spec, tuple | list) and all(isinstance(s, str) for s in spec):
         key = tuple(spec)
@@ -535,7 +536,7 @@ def disaggregate(
             below = nv[nv.index.str.startswith(c)]
             how = "naics"
         else:
-            comp = nv["bea_code"].map(_factors._components)
+            comp = nv["bea_code"].map(_factors.bea_components)
             below = nv[comp.map(lambda cs: c in cs).to_numpy()]  # over the reference table
             how = "bea"
         if below.empty:

@@ -35,10 +35,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import safe_files
+from . import safe_files, vocabulary
+from .vocabulary import STATUSES
 
 __all__ = [
-    "STATUSES",
     "cents",
     "reconcile",
     "summarise",
@@ -48,9 +48,6 @@ __all__ = [
     "safe_for_spreadsheet",
     "write_workbook",
 ]
-
-STATUSES = ("included", "excluded", "unclassified")
-
 
 def cents(amount: pd.Series) -> pd.Series:
     """Amounts as integer cents (exact sums; floats are never summed for checks).
@@ -1164,11 +1161,9 @@ def run_summary(inv: Inventory, *, top: int = 10, min_classified: float = 0.9) -
     )
     exc = status.eq("excluded")
     if exc.any():
-        from .vocabulary import label
-
         by = amount[exc].groupby(lines.loc[exc, "reason"].fillna("unspecified")).sum()
         by = by.reindex(by.abs().sort_values(ascending=False).index)
-        parts = "; ".join(f"{label(r)} {_money(v)}" for r, v in by.head(6).items())
+        parts = "; ".join(f"{vocabulary.label(r)} {_money(v)}" for r, v in by.head(6).items())
         more = f"; {len(by) - 6} more reasons" if len(by) > 6 else ""
         out.append(f"    excluded: {_money(amount[exc].sum())} {cur} ({parts}{more})")
     unc = status.eq("unclassified")

@@ -79,6 +79,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from . import data
 from . import factors as _factors
 
 __all__ = [
@@ -193,8 +194,8 @@ def pedigree_variance(scores: pd.DataFrame | Mapping[str, int]) -> pd.Series | f
 def _dominant_gas_by_bea() -> pd.Series:
     """Per BEA code, the data-quality flowable of the gas with the largest CO2e share."""
     fs = _factors.load_factor_set("sef_v1.3_bygas")
-    vals = _factors._gas_values(fs, _factors.AR5_GWP)
-    per_bea = _factors._bea_values(vals[list(_GAS_FLOWABLE)], fs.naics_view)
+    vals = _factors.gas_factor_table(fs, _factors.AR5_GWP)
+    per_bea = _factors.mean_by_bea(vals[list(_GAS_FLOWABLE)], fs.naics_view)
     return per_bea.idxmax(axis=1).map(_GAS_FLOWABLE)
 
 
@@ -223,7 +224,7 @@ def sector_scores(
     >>> sector_scores("co2").loc["327310"].tolist()  # doctest: +SKIP
     [3, 1, 2, 1, 2, 'Carbon dioxide']
     """
-    dq = _factors._reference("dq_scores") if dq is None else dq
+    dq = data.shared_dataset("dq_scores") if dq is None else dq
     ren = _to_pedigree_columns(dq)
     cols = list(INDICATORS)
     if aggregate == "worst":
@@ -285,7 +286,7 @@ def sector_variances(
         sc = sc.assign(basis=sc["basis"] if "basis" in sc else "given scores")
     else:
         if aggregate == "mean":
-            dq_ = _factors._reference("dq_scores") if dq is None else dq
+            dq_ = data.shared_dataset("dq_scores") if dq is None else dq
             ren = _to_pedigree_columns(dq_)
             per = pd.DataFrame(
                 {
