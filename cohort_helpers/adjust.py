@@ -69,6 +69,7 @@ __all__ = [
     "extend_index_with_cpi",
     "deflate_spend",
     "exchange_rates",
+    "annual_rate",
     "exclusion_table",
     "factor_ready_lines",
     "normalise_rates",
@@ -164,7 +165,8 @@ def _cpi_series(cpi: Any, where: str = "cpi") -> pd.Series:
     return s.sort_index().rename("cpi_u")
 
 
-_PAIR = re.compile(r"^\s*([A-Za-z]{3})\s+per\s+([A-Za-z]{3})\s*$")
+#: A pair "NOK per USD" (units of the first per one of the second), also spelt "nok_per_usd".
+_PAIR = re.compile(r"^\s*([A-Za-z]{3})(?:\s+|_)per(?:\s+|_)([A-Za-z]{3})\s*$")
 
 
 def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -183,6 +185,68 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """
     rates = _read_exchange_rates(path)
     return rates if path is not None else _with_workspace_rates(rates)
+
+
+def annual_rate(
+    currency: str,
+    year: int,
+    *,
+    quote: Literal["per_usd", "usd_per"] = "per_usd",
+    rates: Any = None,
+    nearest: bool = False,
+) -> float:
+    """One annual average exchange rate, in the direction asked for: the library's one reader.
+
+    Parameters
+    ----------
+    currency : str
+        ISO 4217 code (``"NOK"``, ``"GBP"``).
+    year : int
+        The year of the annual average.
+    quote : {"per_usd", "usd_per"}
+        ``"per_usd"``: units of ``currency`` per USD (NOK per USD);
+        ``"usd_per"``: USD per unit (USD per GBP). A rate quoted the other way
+        is inverted (``1 / rate``); one quoted this way is returned as it is.
+    rates : see :func:`normalise_rates`
+        Default: :func:`exchange_rates` (the bundled tables and the workspace's).
+    nearest : bool
+        Take the nearest year that has a rate for ``currency`` when ``year`` has
+        none (the earlier one on a tie) instead of raising.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    MissingRateError
+        No rate for ``currency`` in ``year`` (with ``nearest``: in any year).
+
+    Examples
+    --------
+    >>> r = {"NOK per USD": {2021: 8.5991, 2022: 9.6137}, "USD per GBP": {2022: 1.2369}}
+    >>> annual_rate("NOK", 2022, rates=r), annual_rate("GBP", 2022, quote="usd_per", rates=r)
+    (9.6137, 1.2369)
+    >>> annual_rate("NOK", 2030, rates=r, nearest=True)
+    9.6137
+    """
+    table = normalise_rates(rates)
+    cur = str(currency).strip().upper()
+    own = table[table["currency"] == cur]
+    hit = own[own["year"] == int(year)]
+    if hit.empty and nearest and not own.empty:
+        gap = (own["year"] - int(year)).abs()
+        hit = own[gap == gap.min()].iloc[:1]
+    if hit.empty:
+        have = sorted(own["year"].tolist())
+        raise MissingRateError(
+            f"No {cur} exchange rate for {int(year)} (years with a rate: {have or 'none'}). "
+            f"Give it with --rate {cur}:{int(year)}=<{cur} per USD> or in the rates table.",
+            currency=cur,
+            year=int(year),
+        )
+    row = hit.iloc[0]
+    return float(row["rate"]) if row["quote"] == quote else 1.0 / float(row["rate"])
 
 
 def _with_workspace_rates(bundled: pd.DataFrame) -> pd.DataFrame:
@@ -349,7 +413,8 @@ def normalise_rates(rates: Any) -> pd.DataFrame:
             raise ValueError(
                 f"Exchange-rate table columns {list(rates.columns)} not understood. Use "
                 "year + pair ('NOK per USD') + rate; or year + currency + units_per_usd "
-                "(or usd_per_unit); or year + one column per pair named 'NOK per USD'."
+                "(or usd_per_unit); or year + one column per pair named 'NOK per USD' "
+                "(or 'nok_per_usd')."
             )
     else:
         raise TypeError(

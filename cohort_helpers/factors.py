@@ -71,7 +71,6 @@ __all__ = [
     "FactorSet",
     "GasSplitCheck",
     "MissingFactorWarning",
-    "apply_factors",
     "FACTOR_SETS",
     "FactorSetSpec",
     "available_factor_sets",
@@ -575,7 +574,7 @@ def sef(
         gas_table=gas_table,
         source=f"{ref.publisher}: {ref.title}",
         licence=ref.licence,
-        attribution="US EPA Supply Chain GHG Emission Factors v1.3 (DOI 10.23719/1531143)",
+        attribution=FACTOR_SETS["sef_v1.3"].attribution,
         unit=str(df["unit"].iloc[0]),
         gwp=FACTOR_SETS["sef_v1.3"].gwp,
         data_year=FACTOR_SETS["sef_v1.3"].data_year,
@@ -661,7 +660,7 @@ def open_ceda(
         source=f"Watershed, Open CEDA ({a.get('source', '')}), country {iso} "
         f"({rows['country'].iloc[0]})",
         licence=str(a.get("licence", "CC BY-SA 4.0")),
-        attribution=str(a.get("attribution", data.OPEN_CEDA_ATTRIBUTION)),
+        attribution=spec.attribution,  # one text per set: the registry's
         unit=f"kg CO2e/{year} USD, producer price",
         gwp=gwp,
         flags=(PRODUCER_PRICE_FLAG, COUNTRY_FACTOR_FLAG),
@@ -1540,60 +1539,6 @@ def _set_attrs(fs: FactorSet) -> dict[str, Any]:
     )
 
 
-def apply_factors(
-    lines: pd.DataFrame,
-    factor_set: FactorSet | str | None = None,
-    *,
-    amount_col: str = "amount_adjusted",
-    code_col: str = "naics6",
-    code_type: Literal["auto", "naics6", "bea"] = "auto",
-    errors: Literal["warn", "raise", "ignore"] = "warn",
-) -> pd.DataFrame:
-    """Add factor columns and ``emissions_kg = amount x factor`` to a lines table.
-
-    ``amount_col`` must already be in the set's dollar year and currency
-    (see :func:`cohort_helpers.adjust.to_factor_dollars`); when ``lines.attrs``
-    records a ``price_year`` that differs from the set's ``dollar_year`` this
-    raises instead of mixing years.
-
-    Returns
-    -------
-    DataFrame
-        A copy of ``lines`` with ``factor_kg_per_usd``, ``factor_bea_code``,
-        ``factor_match``, ``factor_flag`` and ``emissions_kg``; ``attrs`` gains
-        the set's metadata.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"naics6": ["327310"], "amount_adjusted": [1000.0]})
-    >>> apply_factors(df, "sef_v1.3")["emissions_kg"].item()  # doctest: +SKIP
-    3924.0
-    """
-    fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
-    for c in (amount_col, code_col):
-        if c not in lines.columns:
-            raise KeyError(
-                f"apply_factors needs a column {c!r}; the table has {list(lines.columns)}."
-            )
-    py = lines.attrs.get("price_year")
-    if py is not None and int(py) != fs.dollar_year:
-        raise ValueError(
-            f"Spend is in {py} dollars but {fs.name} is per {fs.dollar_year} USD. Convert with "
-            f"adjust.deflate_spend(..., to_year={fs.dollar_year}) first."
-        )
-    f = lookup(lines[code_col], fs, code_type=code_type, errors=errors)
-    out = lines.copy()
-    out["factor_kg_per_usd"] = f["factor_kg_per_usd"].to_numpy()
-    out["factor_bea_code"] = f["bea_code"].to_numpy()
-    out["factor_match"] = f["match"].to_numpy()
-    out["factor_flag"] = f["flag"].to_numpy()
-    out["emissions_kg"] = (
-        out[amount_col].to_numpy(dtype=float) * out["factor_kg_per_usd"].to_numpy()
-    )
-    out.attrs.update({**lines.attrs, **f.attrs})
-    return out
-
-
 # --------------------------------------------------------------------------
 # By gas
 # --------------------------------------------------------------------------
@@ -1684,7 +1629,7 @@ def factors_by_gas(
 
 
 def split_by_gas(
-    emissions_kg: Any,
+    kg_co2e: Any,
     codes: Any,
     factor_set: FactorSet | str | None = None,
     *,
@@ -1701,7 +1646,7 @@ def split_by_gas(
     [3860.0, 55.0, 9.0, -1.0]
     """
     g = factors_by_gas(codes, factor_set, gwp=gwp)
-    e = np.asarray(pd.Series(emissions_kg), dtype=float)
+    e = np.asarray(pd.Series(kg_co2e), dtype=float)
     cols = [f"{gas}_co2e" for gas in gwp] + ["other_co2e"]
     shares = g[cols].to_numpy() / g[["co2e_kg_per_usd"]].to_numpy()
     out = pd.DataFrame(shares * e[:, None], columns=[*gwp, "other"], index=g.index)

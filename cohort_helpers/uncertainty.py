@@ -63,7 +63,7 @@ That is a useful teaching contrast, not a bug.
 Examples
 --------
 >>> import pandas as pd
->>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "emissions_kg": [3924.0, 100.0]})
+>>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "kg_co2e": [3924.0, 100.0]})
 >>> res = monte_carlo(inv, n_draws=1000, seed=1)  # doctest: +SKIP
 >>> res.p2_5 < res.point < res.p97_5  # doctest: +SKIP
 True
@@ -503,10 +503,10 @@ class MonteCarloResult:
         )
 
 
-_VALUE_COLUMNS = ("emissions_kg", "kg_co2e", "emissions_t", "t_co2e", "emissions")
+_VALUE_COLUMNS = ("kg_co2e", "emissions_kg", "emissions_t", "t_co2e", "emissions")
 _UNITS = {
-    "emissions_kg": "kg CO2e",
     "kg_co2e": "kg CO2e",
+    "emissions_kg": "kg CO2e",
     "emissions_t": "t CO2e",
     "t_co2e": "t CO2e",
 }
@@ -549,7 +549,7 @@ def monte_carlo(
     ----------
     lines_or_categories : DataFrame
         Lines or pre-aggregated categories with an emissions column
-        (``emissions_kg`` ... or ``value_col``), the factor's ``bea_code``
+        (``kg_co2e`` ... or ``value_col``), the factor's ``bea_code``
         and optionally ``confidence`` (0..1) and the ``by`` columns. Rows with
         NaN emissions are left out and counted in ``assumptions``.
     n_draws : int
@@ -579,7 +579,7 @@ def monte_carlo(
 
     Examples
     --------
-    >>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "emissions_kg": [3924.0, 100.0]})
+    >>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "kg_co2e": [3924.0, 100.0]})
     >>> r = monte_carlo(inv, seed=1)  # doctest: +SKIP
     >>> r.p2_5 < r.point < r.p97_5  # doctest: +SKIP
     True
@@ -606,7 +606,7 @@ def monte_carlo(
     if len(e) == 0:
         raise ValueError(
             f"No row has a number in {vcol!r}: nothing to simulate. Compute emissions first "
-            "(factors.apply_factors) and check that lines have factors."
+            "(inventory.compute_emissions: kg_co2e) and check that lines have factors."
         )
     codes_raw = df[code_col].to_numpy(dtype=object)[ok]
     # tidy the distinct codes, not every line ("" for a missing code)
