@@ -54,6 +54,7 @@ import pandas as pd
 from . import data, vocabulary
 from . import factors as _factors
 from .paths import datasets_dir
+from .workspace import workspace_rates
 
 __all__ = [
     "FACTOR_CHOICES",
@@ -251,8 +252,6 @@ def annual_rate(
 
 def _with_workspace_rates(bundled: pd.DataFrame) -> pd.DataFrame:
     """``bundled`` plus the workspace members' rates for the years it lacks."""
-    from .workspace import workspace_rates
-
     own = workspace_rates()
     if own.empty:
         return bundled

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import data
+from . import adjust, data
 from . import factors as _factors
 
 __all__ = [
@@ -632,8 +632,6 @@ def downscaled_emissions(
     >>> est = downscaled_emissions(downscale_budget(50e6, prof), 2022)  # doctest: +SKIP
     >>> round(est.attrs["t_co2e"])  # doctest: +SKIP
     """
-    from . import adjust
-
     fs = _factors.load_factor_set(factor_set)
     view = fs.bea_view
     missing = ~allocation["bea_code"].isin(view.index)

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import paths
 from .overrides import apply_overrides, load_overrides
 from .rules import (
     Knowledge,
@@ -287,8 +288,6 @@ def load_rules(
     """
     own_tables = folder is None
     if folder is None:
-        from . import paths
-
         folder = paths.datasets_dir() / "classify"
     folder = Path(folder)
     if tables is None:

@@ -35,7 +35,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import safe_files, vocabulary
+from . import (
+    adjust,
+    data,
+    exclude,
+    factors,
+    ledger,
+    members,
+    outdir,
+    safe_files,
+    uncertainty,
+    vocabulary,
+)
+from . import classify as classify_mod
+from .factors import load_factor_set
 from .vocabulary import STATUSES
 
 __all__ = [
@@ -48,6 +61,7 @@ __all__ = [
     "safe_for_spreadsheet",
     "write_workbook",
 ]
+
 
 def cents(amount: pd.Series) -> pd.Series:
     """Amounts as integer cents (exact sums; floats are never summed for checks).
@@ -377,7 +391,6 @@ def compute_emissions(
     >>> round(compute_emissions(lines)["kg_co2e"].item())  # doctest: +SKIP
     3924
     """
-    from . import adjust, factors
 
     fs = (
         factors.load_factor_set(factor_set)
@@ -476,7 +489,6 @@ class Inventory:
         file as published: a file accepted with ``--allow-unverified`` is
         marked NOT VERIFIED here, in every output).
         """
-        from . import data
 
         s = self.settings
         out = {
@@ -564,7 +576,6 @@ def prepare_mappings(paths_: list, mapping, country: str | None = None) -> list[
     >>> prepare_mappings(["a.csv"], m, "GB")[0]["fiscal_year_start_month"]
     4
     """
-    from . import ledger
 
     maps = _as_list(mapping)
     if not maps:
@@ -699,9 +710,6 @@ def run_inventory(
     ...                     country="US")  # doctest: +SKIP
     >>> inv.t_co2e  # doctest: +SKIP
     """
-    from . import classify as classify_mod
-    from . import exclude, ledger, uncertainty
-    from . import factors as factors_mod
 
     paths_ = _as_list(ledgers)
     if not paths_:
@@ -721,7 +729,7 @@ def run_inventory(
                 bar.set_description(f"{member}: {nxt}")
 
     # the factor set first: an unverified or missing reference file stops the run at once
-    fs = factors_mod.load_factor_set(factors)
+    fs = load_factor_set(factors)  # `factors=` (public keyword) shadows the module
     maps = prepare_mappings(paths_, mapping, country)
     frames = [ledger.read_ledger(p, m) for p, m in zip(paths_, maps, strict=True)]
     files_read = [dict(f.attrs) for f in frames]
@@ -828,7 +836,6 @@ def naics_titles(codes, factor_set="sef_v1.3") -> pd.Series:
     >>> naics_titles(["GSLGO"]).iloc[0]
     'Purchase of unknown kind (state and local government purchasing profile)'
     """
-    from . import factors
 
     fs = factor_set if isinstance(factor_set, factors.FactorSet) else None
     codes = pd.Series(pd.unique(pd.Series(list(codes), dtype="str").dropna()), dtype="str")
@@ -860,7 +867,6 @@ def naics_titles(codes, factor_set="sef_v1.3") -> pd.Series:
 
 def _census_titles() -> pd.Series | None:
     """Census NAICS 2017 titles by code, when a reader for them is registered."""
-    from . import data
 
     reader = getattr(data, "read_naics_titles", None)
     if reader is None:
@@ -1007,8 +1013,6 @@ def write_outputs(
     -------
     list of Path
     """
-    from . import data, outdir
-    from . import uncertainty as _uncertainty
 
     lines = line_table(inv)
     tables = {
@@ -1016,7 +1020,7 @@ def write_outputs(
         "summary": summary_table(inv),
         "reconciliation": inv.reconciliation,
         # the ranges, then every assumption and the variance shares (uncertainty module)
-        "uncertainty": _uncertainty.output_table(
+        "uncertainty": uncertainty.output_table(
             inv.uncertainty, inv.monte_carlo, str(inv.settings.get("factors", "sef_v1.3"))
         ),
     }
@@ -1093,7 +1097,6 @@ def member_inventory(member: str, fiscal_year: int | None = None, **kwargs) -> I
     >>> inv = member_inventory("cedar_valley", 2022)  # doctest: +SKIP
     >>> round(inv.t_co2e)  # doctest: +SKIP
     """
-    from . import members
 
     files = members.ledger_files(member)
     if files.empty:
@@ -1267,7 +1270,6 @@ def category_labels(codes, factor_set="sef_v1.3", *, width: int | None = 45) -> 
     >>> category_labels(["327320", "311"]).tolist()  # doctest: +SKIP
     ['327320 Ready-Mix Concrete Manufacturing', '311 (average of 311xxx codes)']
     """
-    from . import factors
 
     fs = factors.load_factor_set(factor_set)
     titles = fs.table["title"] if "title" in fs.table.columns else pd.Series(dtype=str)
@@ -1479,7 +1481,6 @@ def category_ranges(
     --------
     >>> category_ranges(inv.lines, top=5)  # doctest: +SKIP
     """
-    from . import uncertainty
 
     cols = ["kg_co2e", "bea_code", "confidence", by]
     missing = [c for c in cols if c not in lines.columns]

@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import paths, safe_files
+from . import data, paths, safe_files
 
 __all__ = [
     "CHOICES",
@@ -292,8 +292,6 @@ def canonical_answer(value: Any) -> str:
 
 
 def _sef_codes() -> set[str]:
-    from . import data
-
     return set(data.read_sef()["naics6"].astype(str))
 
 

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import factors
 from ..classify import OVERRIDE_COLUMNS, OverrideError, load_overrides
 from ..vocabulary import RULE_REASONS
 from ..vocabulary import label as reason_label
@@ -135,8 +136,6 @@ def read_decisions(path: str | os.PathLike) -> dict[tuple[str, int], dict[str, A
 
 
 def _known_codes(factor_set: Any = "sef_v1.3") -> pd.Index:
-    from .. import factors
-
     fs = factors.load_factor_set(factor_set)
     return pd.Index(fs.table.index.astype(str))
 
@@ -149,8 +148,6 @@ def naics_options(factor_set: Any = "sef_v1.3") -> list[str]:
     >>> naics_options()[0]  # doctest: +SKIP
     '111110 Soybean Farming'
     """
-    from .. import factors
-
     fs = factors.load_factor_set(factor_set)
     t = fs.table
     titles = t["title"].astype(str) if "title" in t.columns else pd.Series("", index=t.index)
