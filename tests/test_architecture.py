@@ -41,6 +41,19 @@ ALLOWED_CROSSINGS: frozenset[tuple[str, str]] = frozenset(
 SKIPPED_PACKAGES: tuple[str, ...] = ()
 
 
+#: Modules whose function-level imports other branches rework (compare split: ``modules``;
+#: course subpackage: ``api``; generator out of the package: ``layout``). Empty after merging.
+FUNCTION_IMPORTS_ELSEWHERE: tuple[str, ...] = (
+    "cohort_helpers.compare",
+    "cohort_helpers.checks",
+    "cohort_helpers.homework",
+    "cohort_helpers.exercises",
+    "cohort_helpers.runner",
+    "cohort_helpers.authoring",
+    "cohort_helpers.synth",
+)
+
+
 def _is_private(name: str) -> bool:
     """``_x`` and ``__x`` are private; ``__x__`` and ``_repr_html_`` (protocols) are not."""
     return name.startswith("_") and not name.endswith("_")
@@ -369,6 +382,20 @@ def test_the_allow_list_holds_only_what_is_still_there(report):
     assert ALLOWED_CROSSINGS <= still, f"fixed, remove from ALLOWED_CROSSINGS: {sorted(ALLOWED_CROSSINGS - still)}"
 
 
+def test_function_level_imports_say_why(report):
+    """An import inside a function hides a dependency: only for laziness, with a comment."""
+    silent = [
+        f"{m}:{line}: {target}"
+        for m, info in report.infos.items()
+        for line, target, note in info.function_imports
+        if not note and not any(m == p or m.startswith(p + ".") for p in FUNCTION_IMPORTS_ELSEWHERE)
+    ]
+    assert silent == [], (
+        "function-level imports without a comment saying why they are lazy "
+        "(move them to the top of the module, or comment them):\n" + "\n".join(silent)
+    )
+
+
 # --- the checks can fail: synthetic packages -------------------------------------------
 
 
@@ -439,16 +466,29 @@ def test_self_test_allows_what_is_fine():
     assert r.cycles == []
 
 
+def test_self_test_sees_silent_and_commented_function_imports():
+    r = analyse(
+        {
+            "p.a": (
+                "def f():\n"
+                "    from . import b\n"
+                "    from . import c  # lazy: c imports matplotlib\n"
+                "    return b, c\n"
+            ),
+            "p.b": "",
+            "p.c": "",
+        }
+    )
+    assert r.infos["p.a"].function_imports == [(2, "p.b", ""), (3, "p.c", "commented")]
+    assert r.infos["p.a"].edges == set() and r.cycles == []
+
+
 def test_self_test_finds_a_longer_circle():
     r = analyse({"p.a": "from . import b\n", "p.b": "from . import c\n", "p.c": "from .a import f\n"})
     assert r.cycles == [["p.a", "p.b", "p.c"]]
 
 
 # --- report mode ---------------------------------------------------------------------------
-
-
-def _module_names(report: Report) -> set[str]:
-    return {m.rsplit(".", 1)[-1] for m in report.infos}
 
 
 def main() -> None:
@@ -467,9 +507,13 @@ def main() -> None:
     print(f"== circles counting function-level imports ({len(hidden)})")
     for c in hidden:
         print("  ", " <-> ".join(c))
-    names = _module_names(r)
-    sh = [(m, *p) for m, i in r.infos.items() for p in i.parameters if p[2] in names]
-    print(f"== module-shadowing parameters ({len(sh)})")
+    sh = [
+        (m, *p)
+        for m, i in r.infos.items()
+        for p in i.parameters
+        if p[2] in {e.rsplit(".", 1)[-1] for e in i.all_edges}
+    ]
+    print(f"== parameters named like a module their module imports ({len(sh)})")
     for m, line, fn, arg in sh:
         print(f"  {m}:{line}: {fn}({arg})")
 
