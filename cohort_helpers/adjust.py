@@ -51,8 +51,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import data, vocabulary
-from . import factors as _factors
+from . import data, factors, vocabulary
 from .paths import datasets_dir
 from .workspace import workspace_rates
 
@@ -567,16 +566,16 @@ def _composite_rows(codes: list[str], wide: pd.DataFrame) -> pd.DataFrame:
     The profile codes ``GSLGO`` / ``F10`` take the mean weighted by their
     purchase profile (:func:`cohort_helpers.factors.profile_bea_weights`).
     """
-    weights = _factors.bea_weights()
+    weights = factors.bea_weights()
     rows = {}
     for code in codes:  # distinct multi-sector codes only (a handful)
-        if code in _factors.PROFILE_CODES:
-            pw = _factors.profile_bea_weights(code)
+        if code in factors.PROFILE_CODES:
+            pw = factors.profile_bea_weights(code)
             pw = pw[pw.index.isin(wide.index)]
             if len(pw):
                 rows[code] = (wide.loc[pw.index].mul(pw, axis=0).sum() / pw.sum()).to_numpy()
             continue
-        comps = _factors.bea_components(code)
+        comps = factors.bea_components(code)
         if not comps or not all(c in wide.index for c in comps):
             continue
         w = weights.reindex(comps).to_numpy(dtype=float) if weights is not None else None
@@ -688,7 +687,7 @@ def price_index_ratio(
         [np.asarray(c_uniq, dtype=object)[pair_u // len(y_uniq)], y_uniq[pair_u % len(y_uniq)]]
     )
     u_codes = uniq.get_level_values(0).astype(str)
-    multi = sorted({c for c in u_codes if "," in c or c in _factors.PROFILE_CODES})
+    multi = sorted({c for c in u_codes if "," in c or c in factors.PROFILE_CODES})
     # the index's own GSLGO row is the price of government output, not of its purchases
     own = [m for m in multi if m in wide.index]
     table = pd.concat([wide.drop(index=own), _composite_rows(multi, wide)]) if multi else wide
@@ -886,7 +885,7 @@ def to_factor_dollars(
     >>> out["amount_adjusted"].round(2).item()  # doctest: +SKIP
     1000.0
     """
-    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    fs = factors.load_factor_set(factor_set or factors.DEFAULT_FACTOR_SET)
     rule = currency_rule
     if rule == "auto":
         rule = "convert_then_cpi" if fs.country not in (None, "USA") else "convert_then_deflate"
@@ -1080,7 +1079,7 @@ def price_basis_choice(
     """
     if spend_basis not in ("purchaser", "producer"):
         raise ValueError(f"spend_basis must be 'purchaser' or 'producer', got {spend_basis!r}.")
-    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    fs = factors.load_factor_set(factor_set or factors.DEFAULT_FACTOR_SET)
     sef_layout = "sef_with_margins" in fs.table.columns
     col = "factor_kg_per_usd"
     if fs.price_basis == "purchaser" and sef_layout:
@@ -1164,8 +1163,8 @@ def apply_margin_ratios(
     if not need <= set(lookup_result.columns):
         raise KeyError(f"apply_margin_ratios needs factors.lookup output (columns {sorted(need)}).")
     codes = lookup_result["code"]
-    w = _factors.lookup(codes, sef_with, errors="ignore")["factor_kg_per_usd"].to_numpy()
-    wo = _factors.lookup(codes, sef_without, errors="ignore")["factor_kg_per_usd"].to_numpy()
+    w = factors.lookup(codes, sef_with, errors="ignore")["factor_kg_per_usd"].to_numpy()
+    wo = factors.lookup(codes, sef_without, errors="ignore")["factor_kg_per_usd"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(wo > 0, w / wo, np.nan)
     out = lookup_result.copy()
@@ -1425,7 +1424,7 @@ def compare_price_methods(
     out = parts.groupby(_group_key(fr, by), sort=False).sum()
     out["diff_t"] = out["t_cpi"] - out["t_bea"]
     out["diff_pct"] = np.where(out["t_bea"] != 0, out["diff_t"] / out["t_bea"] * 100, np.nan)
-    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    fs = factors.load_factor_set(factor_set or factors.DEFAULT_FACTOR_SET)
     out.attrs.update(price_year=fs.dollar_year, factor_set=fs.name)
     return out.sort_values("t_bea", ascending=False)
 
@@ -1523,8 +1522,8 @@ def compare_factor_sets(
     codes = fr[code_col].astype(str).reset_index(drop=True)
     rows = []
     for label, set_name, approx in choices:  # a handful of factor sets, not lines
-        fs = _factors.load_factor_set(set_name)
-        found = _factors.lookup(codes, fs, errors="ignore")
+        fs = factors.load_factor_set(set_name)
+        found = factors.lookup(codes, fs, errors="ignore")
         if approx:
             found = apply_margin_ratios(found)
         factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
@@ -1629,7 +1628,7 @@ def _set_emissions(
 ) -> tuple[pd.Series, float, str, str]:
     """kg CO2e per line of factor-ready lines under one set (NaN without a factor)."""
     cat = fr["scope3_category"].reset_index(drop=True) if "scope3_category" in fr else None
-    found = _factors.lookup(
+    found = factors.lookup(
         fr["naics6"].astype(str).reset_index(drop=True), fs, category=cat, errors="ignore"
     )
     factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
@@ -1684,7 +1683,7 @@ def compare_inventories(
     loaded, absent = {}, {}
     for name in sets:
         try:
-            loaded[name] = _factors.load_factor_set(name)
+            loaded[name] = factors.load_factor_set(name)
         except (data.DataNotFoundError, data.DataFormatError) as exc:
             first = str(exc).splitlines()
             where = next((x for x in first if x.startswith("Get it from")), first[0])

@@ -43,8 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import adjust, data
-from . import factors as _factors
+from . import adjust, data, factors
 
 __all__ = [
     "BUDGET_PURCHASE_SHARES",
@@ -157,7 +156,7 @@ def allocate_cents(total: float | int, shares: Any) -> np.ndarray:
 
 
 def _factor_bea_codes(factor_set: Any) -> set[str]:
-    fs = _factors.load_factor_set(factor_set)
+    fs = factors.load_factor_set(factor_set)
     return set(fs.bea_view.index)
 
 
@@ -167,7 +166,7 @@ def purchasing_profile(
     exclude_scope12: bool = True,
     *,
     names: pd.DataFrame | None = None,
-    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    factor_set: Any = factors.DEFAULT_FACTOR_SET,
     exclude: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Shares of spend by BEA commodity from Use-table final-demand columns.
@@ -483,7 +482,7 @@ def disaggregate(
     code: str,
     amount: float,
     *,
-    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    factor_set: Any = factors.DEFAULT_FACTOR_SET,
     weights: str | pd.Series = "T007",
     confidence: float | None = None,
 ) -> pd.DataFrame:
@@ -524,7 +523,7 @@ def disaggregate(
     >>> d["amount_cents"].sum()  # doctest: +SKIP
     100000
     """
-    fs = _factors.load_factor_set(factor_set)
+    fs = factors.load_factor_set(factor_set)
     nv = fs.naics_view
     c = str(code).strip().upper()
     if c in nv.index:
@@ -536,7 +535,7 @@ def disaggregate(
             below = nv[nv.index.str.startswith(c)]
             how = "naics"
         else:
-            comp = nv["bea_code"].map(_factors.bea_components)
+            comp = nv["bea_code"].map(factors.bea_components)
             below = nv[comp.map(lambda cs: c in cs).to_numpy()]  # over the reference table
             how = "bea"
         if below.empty:
@@ -551,7 +550,7 @@ def disaggregate(
             if isinstance(weights, pd.Series):
                 wser = weights.astype(float)
             else:
-                wser = _factors.naics_output_weights(fs, column=weights)
+                wser = factors.naics_output_weights(fs, column=weights)
             w = wser.reindex(below.index).to_numpy(dtype=float)
             if np.all(np.isfinite(w) & (w > 0)):
                 weighting = f"national ({weights if isinstance(weights, str) else 'given'})"
@@ -591,7 +590,7 @@ def downscaled_emissions(
     allocation: pd.DataFrame,
     year: int,
     *,
-    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    factor_set: Any = factors.DEFAULT_FACTOR_SET,
     currency: str = "USD",
     rates: Any = None,
     price_method: str = "bea",
@@ -632,7 +631,7 @@ def downscaled_emissions(
     >>> est = downscaled_emissions(downscale_budget(50e6, prof), 2022)  # doctest: +SKIP
     >>> round(est.attrs["t_co2e"])  # doctest: +SKIP
     """
-    fs = _factors.load_factor_set(factor_set)
+    fs = factors.load_factor_set(factor_set)
     view = fs.bea_view
     missing = ~allocation["bea_code"].isin(view.index)
     if missing.any():
@@ -735,7 +734,7 @@ def estimate_from_budget(
     *,
     currency: str = "USD",
     rates: Any = None,
-    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    factor_set: Any = factors.DEFAULT_FACTOR_SET,
     price_method: str = "bea",
     confidence: float = DOWNSCALED_CONFIDENCE,
 ) -> pd.DataFrame:

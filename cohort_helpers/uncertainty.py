@@ -79,8 +79,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import data
-from . import factors as _factors
+from . import data, factors
 
 __all__ = [
     "DQ_SOURCE",
@@ -193,9 +192,9 @@ def pedigree_variance(scores: pd.DataFrame | Mapping[str, int]) -> pd.Series | f
 
 def _dominant_gas_by_bea() -> pd.Series:
     """Per BEA code, the data-quality flowable of the gas with the largest CO2e share."""
-    fs = _factors.load_factor_set("sef_v1.3_bygas")
-    vals = _factors.gas_factor_table(fs, _factors.AR5_GWP)
-    per_bea = _factors.mean_by_bea(vals[list(_GAS_FLOWABLE)], fs.naics_view)
+    fs = factors.load_factor_set("sef_v1.3_bygas")
+    vals = factors.gas_factor_table(fs, factors.AR5_GWP)
+    per_bea = factors.mean_by_bea(vals[list(_GAS_FLOWABLE)], fs.naics_view)
     return per_bea.idxmax(axis=1).map(_GAS_FLOWABLE)
 
 
@@ -354,7 +353,7 @@ def code_variances(
     worst_all = (
         float(v[list(INDICATORS)].max().sum()) if set(INDICATORS) <= set(v) else float(pv.max())
     )
-    weights = _factors.bea_weights()
+    weights = factors.bea_weights()
     idx = v.index.astype(str)
 
     def one(c: str) -> tuple[float, str]:
@@ -368,13 +367,13 @@ def code_variances(
 
     rows = {}
     for code in pd.unique(pd.Series(list(codes), dtype=object)):  # distinct codes only
-        if code in _factors.PROFILE_CODES:  # profile codes: profile-weighted variances
-            pw = _factors.profile_bea_weights(code)
+        if code in factors.PROFILE_CODES:  # profile codes: profile-weighted variances
+            pw = factors.profile_bea_weights(code)
             parts = [one(c)[0] for c in pw.index]
             val = float(np.dot(pw.to_numpy(), parts))
             rows[code] = (val, f"{code} profile-weighted mean over {len(pw)} sectors")
             continue
-        comps = _factors.bea_components(code) if isinstance(code, str) else []
+        comps = factors.bea_components(code) if isinstance(code, str) else []
         if len(comps) <= 1:
             rows[code] = one(comps[0] if comps else "")
             continue
@@ -400,7 +399,7 @@ def classification_variance_scale(factor_set: Any = None) -> float:
     >>> round(classification_variance_scale("sef_v1.3"), 3)  # doctest: +SKIP
     0.674
     """
-    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    fs = factors.load_factor_set(factor_set or factors.DEFAULT_FACTOR_SET)
     f = fs.table["factor_kg_per_usd"].to_numpy(dtype=float)
     f = f[np.isfinite(f) & (f > 0)]
     return float(np.var(np.log(f), ddof=1))

@@ -511,9 +511,9 @@ def main() -> None:
         (m, *p)
         for m, i in r.infos.items()
         for p in i.parameters
-        if p[2] in {e.rsplit(".", 1)[-1] for e in i.all_edges}
+        if p[2] in i.aliases
     ]
-    print(f"== parameters named like a module their module imports ({len(sh)})")
+    print(f"== parameters that shadow a module their module imports ({len(sh)})")
     for m, line, fn, arg in sh:
         print(f"  {m}:{line}: {fn}({arg})")
 
