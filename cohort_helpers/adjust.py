@@ -51,17 +51,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import factors as _factors
+from . import data, factors
 from .paths import datasets_dir
-from .vocabulary import REASON_TEXT
-from .vocabulary import SCOPE12_REASONS as _SCOPE12
+from .workspace import workspace_rates
 
 __all__ = [
-    "EXCLUSION_REASONS",
     "FACTOR_CHOICES",
     "MissingRateError",
     "PriceBasisChoice",
-    "SCOPE12_REASONS",
     "apply_margin_ratios",
     "SetComparison",
     "compare_factor_sets",
@@ -72,6 +69,7 @@ __all__ = [
     "extend_index_with_cpi",
     "deflate_spend",
     "exchange_rates",
+    "annual_rate",
     "factor_ready_lines",
     "normalise_rates",
     "price_basis_choice",
@@ -165,7 +163,8 @@ def _cpi_series(cpi: Any, where: str = "cpi") -> pd.Series:
     return s.sort_index().rename("cpi_u")
 
 
-_PAIR = re.compile(r"^\s*([A-Za-z]{3})\s+per\s+([A-Za-z]{3})\s*$")
+#: A pair "NOK per USD" (units of the first per one of the second), also spelt "nok_per_usd".
+_PAIR = re.compile(r"^\s*([A-Za-z]{3})(?:\s+|_)per(?:\s+|_)([A-Za-z]{3})\s*$")
 
 
 def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -186,10 +185,70 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     return rates if path is not None else _with_workspace_rates(rates)
 
 
+def annual_rate(
+    currency: str,
+    year: int,
+    *,
+    quote: Literal["per_usd", "usd_per"] = "per_usd",
+    rates: Any = None,
+    nearest: bool = False,
+) -> float:
+    """One annual average exchange rate, in the direction asked for: the library's one reader.
+
+    Parameters
+    ----------
+    currency : str
+        ISO 4217 code (``"NOK"``, ``"GBP"``).
+    year : int
+        The year of the annual average.
+    quote : {"per_usd", "usd_per"}
+        ``"per_usd"``: units of ``currency`` per USD (NOK per USD);
+        ``"usd_per"``: USD per unit (USD per GBP). A rate quoted the other way
+        is inverted (``1 / rate``); one quoted this way is returned as it is.
+    rates : see :func:`normalise_rates`
+        Default: :func:`exchange_rates` (the bundled tables and the workspace's).
+    nearest : bool
+        Take the nearest year that has a rate for ``currency`` when ``year`` has
+        none (the earlier one on a tie) instead of raising.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    MissingRateError
+        No rate for ``currency`` in ``year`` (with ``nearest``: in any year).
+
+    Examples
+    --------
+    >>> r = {"NOK per USD": {2021: 8.5991, 2022: 9.6137}, "USD per GBP": {2022: 1.2369}}
+    >>> annual_rate("NOK", 2022, rates=r), annual_rate("GBP", 2022, quote="usd_per", rates=r)
+    (9.6137, 1.2369)
+    >>> annual_rate("NOK", 2030, rates=r, nearest=True)
+    9.6137
+    """
+    table = normalise_rates(rates)
+    cur = str(currency).strip().upper()
+    own = table[table["currency"] == cur]
+    hit = own[own["year"] == int(year)]
+    if hit.empty and nearest and not own.empty:
+        gap = (own["year"] - int(year)).abs()
+        hit = own[gap == gap.min()].iloc[:1]
+    if hit.empty:
+        have = sorted(own["year"].tolist())
+        raise MissingRateError(
+            f"No {cur} exchange rate for {int(year)} (years with a rate: {have or 'none'}). "
+            f"Give it with --rate {cur}:{int(year)}=<{cur} per USD> or in the rates table.",
+            currency=cur,
+            year=int(year),
+        )
+    row = hit.iloc[0]
+    return float(row["rate"]) if row["quote"] == quote else 1.0 / float(row["rate"])
+
+
 def _with_workspace_rates(bundled: pd.DataFrame) -> pd.DataFrame:
     """``bundled`` plus the workspace members' rates for the years it lacks."""
-    from .workspace import workspace_rates
-
     own = workspace_rates()
     if own.empty:
         return bundled
@@ -350,7 +409,8 @@ def normalise_rates(rates: Any) -> pd.DataFrame:
             raise ValueError(
                 f"Exchange-rate table columns {list(rates.columns)} not understood. Use "
                 "year + pair ('NOK per USD') + rate; or year + currency + units_per_usd "
-                "(or usd_per_unit); or year + one column per pair named 'NOK per USD'."
+                "(or usd_per_unit); or year + one column per pair named 'NOK per USD' "
+                "(or 'nok_per_usd')."
             )
     else:
         raise TypeError(
@@ -468,7 +528,7 @@ def price_index_table(index: pd.DataFrame | None = None) -> pd.DataFrame:
     True
     """
     if index is None:
-        index = _factors._reference("bea_price_index")
+        index = data.shared_dataset("bea_price_index")
     if {"bea_code", "year", "price_index"} <= set(index.columns):
         wide = index.pivot(index="bea_code", columns="year", values="price_index")
     else:
@@ -504,16 +564,16 @@ def _composite_rows(codes: list[str], wide: pd.DataFrame) -> pd.DataFrame:
     The profile codes ``GSLGO`` / ``F10`` take the mean weighted by their
     purchase profile (:func:`cohort_helpers.factors.profile_bea_weights`).
     """
-    weights = _factors.bea_weights()
+    weights = factors.bea_weights()
     rows = {}
     for code in codes:  # distinct multi-sector codes only (a handful)
-        if code in _factors.PROFILE_CODES:
-            pw = _factors.profile_bea_weights(code)
+        if code in factors.PROFILE_CODES:
+            pw = factors.profile_bea_weights(code)
             pw = pw[pw.index.isin(wide.index)]
             if len(pw):
                 rows[code] = (wide.loc[pw.index].mul(pw, axis=0).sum() / pw.sum()).to_numpy()
             continue
-        comps = _factors.bea_components(code)
+        comps = factors.bea_components(code)
         if not comps or not all(c in wide.index for c in comps):
             continue
         w = weights.reindex(comps).to_numpy(dtype=float) if weights is not None else None
@@ -625,7 +685,7 @@ def price_index_ratio(
         [np.asarray(c_uniq, dtype=object)[pair_u // len(y_uniq)], y_uniq[pair_u % len(y_uniq)]]
     )
     u_codes = uniq.get_level_values(0).astype(str)
-    multi = sorted({c for c in u_codes if "," in c or c in _factors.PROFILE_CODES})
+    multi = sorted({c for c in u_codes if "," in c or c in factors.PROFILE_CODES})
     # the index's own GSLGO row is the price of government output, not of its purchases
     own = [m for m in multi if m in wide.index]
     table = pd.concat([wide.drop(index=own), _composite_rows(multi, wide)]) if multi else wide
@@ -823,7 +883,7 @@ def to_factor_dollars(
     >>> out["amount_adjusted"].round(2).item()  # doctest: +SKIP
     1000.0
     """
-    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    fs = factors.load_factor_set(factor_set or factors.DEFAULT_FACTOR_SET)
     rule = currency_rule
     if rule == "auto":
         rule = "convert_then_cpi" if fs.country not in (None, "USA") else "convert_then_deflate"
@@ -1017,7 +1077,7 @@ def price_basis_choice(
     """
     if spend_basis not in ("purchaser", "producer"):
         raise ValueError(f"spend_basis must be 'purchaser' or 'producer', got {spend_basis!r}.")
-    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    fs = factors.load_factor_set(factor_set or factors.DEFAULT_FACTOR_SET)
     sef_layout = "sef_with_margins" in fs.table.columns
     col = "factor_kg_per_usd"
     if fs.price_basis == "purchaser" and sef_layout:
@@ -1101,8 +1161,8 @@ def apply_margin_ratios(
     if not need <= set(lookup_result.columns):
         raise KeyError(f"apply_margin_ratios needs factors.lookup output (columns {sorted(need)}).")
     codes = lookup_result["code"]
-    w = _factors.lookup(codes, sef_with, errors="ignore")["factor_kg_per_usd"].to_numpy()
-    wo = _factors.lookup(codes, sef_without, errors="ignore")["factor_kg_per_usd"].to_numpy()
+    w = factors.lookup(codes, sef_with, errors="ignore")["factor_kg_per_usd"].to_numpy()
+    wo = factors.lookup(codes, sef_without, errors="ignore")["factor_kg_per_usd"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(wo > 0, w / wo, np.nan)
     out = lookup_result.copy()
@@ -1126,11 +1186,6 @@ def apply_margin_ratios(
 # From total payments to factor-ready spend (Session 3)
 # --------------------------------------------------------------------------
 
-#: Plain-language label and reason for every exclusion reason (the vocabulary's).
-EXCLUSION_REASONS: dict[str, tuple[str, str]] = REASON_TEXT
-
-#: Exclusion reasons that are energy already in the member's Scope 1/2 inventory.
-SCOPE12_REASONS: tuple[str, ...] = _SCOPE12
 
 
 def factor_ready_lines(lines: pd.DataFrame) -> pd.DataFrame:
@@ -1253,7 +1308,7 @@ def compare_price_methods(
     out = parts.groupby(_group_key(fr, by), sort=False).sum()
     out["diff_t"] = out["t_cpi"] - out["t_bea"]
     out["diff_pct"] = np.where(out["t_bea"] != 0, out["diff_t"] / out["t_bea"] * 100, np.nan)
-    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    fs = factors.load_factor_set(factor_set or factors.DEFAULT_FACTOR_SET)
     out.attrs.update(price_year=fs.dollar_year, factor_set=fs.name)
     return out.sort_values("t_bea", ascending=False)
 
@@ -1351,8 +1406,8 @@ def compare_factor_sets(
     codes = fr[code_col].astype(str).reset_index(drop=True)
     rows = []
     for label, set_name, approx in choices:  # a handful of factor sets, not lines
-        fs = _factors.load_factor_set(set_name)
-        found = _factors.lookup(codes, fs, errors="ignore")
+        fs = factors.load_factor_set(set_name)
+        found = factors.lookup(codes, fs, errors="ignore")
         if approx:
             found = apply_margin_ratios(found)
         factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
@@ -1457,7 +1512,7 @@ def _set_emissions(
 ) -> tuple[pd.Series, float, str, str]:
     """kg CO2e per line of factor-ready lines under one set (NaN without a factor)."""
     cat = fr["scope3_category"].reset_index(drop=True) if "scope3_category" in fr else None
-    found = _factors.lookup(
+    found = factors.lookup(
         fr["naics6"].astype(str).reset_index(drop=True), fs, category=cat, errors="ignore"
     )
     factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
@@ -1508,17 +1563,15 @@ def compare_inventories(
     >>> cmp = compare_inventories(inv.lines, ("sef_v1.3", "open_ceda_2024:NOR"))  # doctest: +SKIP
     >>> cmp.table.loc["total"]  # doctest: +SKIP
     """
-    from . import data as _data
-
     fr = factor_ready_lines(lines)
     loaded, absent = {}, {}
     for name in sets:
         try:
-            loaded[name] = _factors.load_factor_set(name)
-        except (_data.DataNotFoundError, _data.DataFormatError) as exc:
+            loaded[name] = factors.load_factor_set(name)
+        except (data.DataNotFoundError, data.DataFormatError) as exc:
             first = str(exc).splitlines()
             where = next((x for x in first if x.startswith("Get it from")), first[0])
-            absent[name] = f"its file is not in the data folder ({_data.DATA_ENV}). {where}"
+            absent[name] = f"its file is not in the data folder ({data.DATA_ENV}). {where}"
         except KeyError as exc:  # e.g. no such country row
             absent[name] = str(exc.args[0] if exc.args else exc)
     groups = fr[by].astype("string").fillna("<none>") if by in fr else pd.Series("all", fr.index)

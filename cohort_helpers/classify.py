@@ -50,10 +50,8 @@ from . import exclude
 from . import rules as rules_mod
 from .exclude import FUZZY_THRESHOLD, Rules
 from .overrides import OVERRIDE_COLUMNS, OverrideError, apply_overrides, load_overrides
-from .vocabulary import CLASSIFICATION_METHODS
 
 __all__ = [
-    "METHODS",
     "OVERRIDE_COLUMNS",
     "OverrideError",
     "classify",
@@ -62,9 +60,6 @@ __all__ = [
     "accuracy",
     "read_truth",
 ]
-
-#: Classification methods, strongest first (see :mod:`cohort_helpers.vocabulary`).
-METHODS = CLASSIFICATION_METHODS
 
 #: Below this confidence a source gives way to a more confident later one (see classify).
 MIN_CONFIDENCE = exclude.MIN_CONFIDENCE

@@ -37,7 +37,7 @@ def _lazy(module: str, func: str):
 
 
 def _data_list(args: argparse.Namespace) -> int:
-    from . import data
+    from . import data  # lazy: keeps `cohort --help` fast
 
     rows = data.status(path=args.path, check=not args.no_check)
     width = max(len(r["name"]) for r in rows)
@@ -79,7 +79,7 @@ def _data_list(args: argparse.Namespace) -> int:
 
 
 def _data_fetch(args: argparse.Namespace) -> int:
-    from . import data
+    from . import data  # lazy: keeps `cohort --help` fast
 
     results = data.fetch_all(progressbar=not args.quiet)
     failed = 0
@@ -372,17 +372,17 @@ def describe_error(exc: BaseException, args: argparse.Namespace | None = None) -
             "A table has more rows than one Excel sheet holds (1,048,576). The CSV files have "
             "every row; write the workbook with a row limit."
         )
-    from . import data
+    from . import data  # lazy: keeps `cohort --help` fast
 
     own = (data.DataNotFoundError, data.DataFormatError, data.DataNotVerifiedError)
     try:
-        from .ledger import LedgerError
+        from .ledger import LedgerError  # lazy: keeps `cohort --help` fast
 
         own = (*own, LedgerError)
     except ImportError:  # pragma: no cover
         pass
     try:
-        from .outdir import OutputDirError
+        from .outdir import OutputDirError  # lazy: keeps `cohort --help` fast
 
         own = (*own, OutputDirError)
     except ImportError:  # pragma: no cover
@@ -418,7 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _add_common_options(parser, top=True)
     args = parser.parse_args(argv)
     debug = bool(getattr(args, "debug", False)) or os.environ.get(DEBUG_ENV, "") in ("1", "true")
-    from .data import ALLOW_ENV
+    from .data import ALLOW_ENV  # lazy: keeps `cohort --help` fast
 
     allow_before = os.environ.get(ALLOW_ENV)
     if getattr(args, "allow_unverified", False):
@@ -460,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
         try:
-            from .data import verification_warning
+            from .data import verification_warning  # lazy: keeps `cohort --help` fast
 
             banner = verification_warning()
         except Exception:  # the banner must never hide the run's own result

@@ -76,7 +76,7 @@ def with_bundled_rates(user: dict[str, dict[int, float]] | None) -> pd.DataFrame
 
     Returns ``None`` when the user gave none (the library then reads the bundled tables).
     """
-    from . import adjust
+    from . import adjust  # lazy: only this sub-command needs it
 
     if not user:
         return None
@@ -99,7 +99,7 @@ def with_bundled_rates(user: dict[str, dict[int, float]] | None) -> pd.DataFrame
 
 def _bundled_profile(member: str | None):
     """The bundled or workspace profile of ``member``, or None for a name not in the cohort."""
-    from . import members
+    from . import members  # lazy: only this sub-command needs it
 
     if not member:
         return None
@@ -111,7 +111,7 @@ def _bundled_profile(member: str | None):
 
 def _member_mappings(member: str, ledgers: Sequence[str]) -> list[str] | None:
     """A cohort member's own mapping for each of its ledger files given (by file name)."""
-    from . import members
+    from . import members  # lazy: only this sub-command needs it
 
     files = members.ledger_files(member)
     by_name = {Path(p).name: m for p, m in zip(files["ledger"], files["mapping"], strict=True)}
@@ -121,7 +121,7 @@ def _member_mappings(member: str, ledgers: Sequence[str]) -> list[str] | None:
 
 def _rate_hint(exc: KeyError) -> ValueError:
     """A missing exchange rate, with the flag that supplies it."""
-    from .inventory import InventoryInputError
+    from .inventory import InventoryInputError  # lazy: only this sub-command needs it
 
     text = exc.args[0] if exc.args else str(exc)
     if "--rate" in text:  # adjust.MissingRateError already names the flag
@@ -142,7 +142,7 @@ def _print_warnings(caught: list) -> None:
 
 
 def _run(args: argparse.Namespace, *, screening: bool) -> int:
-    from . import inventory, outdir
+    from . import inventory, outdir  # lazy: only this sub-command needs it
 
     outdir.check_output_dir(args.out)  # before any work
     ledgers = list(args.ledgers)
@@ -222,7 +222,7 @@ def _spend_years(lines: pd.DataFrame, fiscal_year: int) -> set[int]:
 
 def _missing_rate_lines(currency: str, years: set[int]) -> list[str]:
     """Warnings for the years of a non-USD member without an exchange rate."""
-    from . import adjust
+    from . import adjust  # lazy: only this sub-command needs it
 
     if currency == "USD" or not years:
         return []
@@ -240,7 +240,7 @@ def _missing_rate_lines(currency: str, years: set[int]) -> list[str]:
 
 def cli_member_add(args: argparse.Namespace) -> int:
     """``cohort member add NAME --country .. --ledger FILE... --mapping M [...]``."""
-    from . import inventory, ledger, workspace
+    from . import inventory, ledger, workspace  # lazy: only this sub-command needs it
 
     if args.workspace:
         import os
@@ -302,7 +302,7 @@ def cli_mapping_suggest(args: argparse.Namespace) -> int:
     spend read, and the roles it could not fill. Several files with ``-o``:
     ``-o`` is a folder and each file gets ``<file stem>.yaml``.
     """
-    from . import ledger
+    from . import ledger  # lazy: only this sub-command needs it
 
     files = list(args.ledgers)
     out = Path(args.out) if args.out else None

@@ -65,6 +65,7 @@ __all__ = [
     "verify",
     "status",
     "open_dataset",
+    "shared_dataset",
     "read_sef",
     "read_price_index",
     "read_use_table",
@@ -1839,6 +1840,41 @@ def open_dataset(name: str, path: str | os.PathLike | None = None) -> pd.DataFra
     """
     _get(name)
     return _OPENERS[name](fetch_file(name, path))
+
+
+#: Tables read by :func:`shared_dataset`, keyed by name, path and data folder.
+_SHARED: dict[tuple[str, str | None, str | None], pd.DataFrame] = {}
+
+
+def shared_dataset(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """A registered reference table read once per name, path and data folder, then shared.
+
+    The same object is returned on every call (modules that look codes up many
+    times read the file once): treat it as read-only and copy it before changing it.
+    ``COHORT_DATA_DIR`` is part of the key, so pointing it elsewhere reads afresh.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`REGISTRY`'s keys.
+    path : path-like, optional
+        A file or data folder to use first (as in :func:`open_dataset`).
+
+    Returns
+    -------
+    DataFrame
+        What :func:`open_dataset` returns, shared between callers.
+
+    Examples
+    --------
+    >>> a = shared_dataset("bea_commodity_names")
+    >>> a is shared_dataset("bea_commodity_names") and not a.empty
+    True
+    """
+    key = (name, str(path) if path else None, os.environ.get(DATA_ENV))
+    if key not in _SHARED:
+        _SHARED[key] = open_dataset(name, path)
+    return _SHARED[key]
 
 
 # --------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import factors as _factors
+from . import adjust, data, factors
 
 __all__ = [
     "BUDGET_PURCHASE_SHARES",
@@ -156,7 +156,7 @@ def allocate_cents(total: float | int, shares: Any) -> np.ndarray:
 
 
 def _factor_bea_codes(factor_set: Any) -> set[str]:
-    fs = _factors.load_factor_set(factor_set)
+    fs = factors.load_factor_set(factor_set)
     return set(fs.bea_view.index)
 
 
@@ -166,7 +166,7 @@ def purchasing_profile(
     exclude_scope12: bool = True,
     *,
     names: pd.DataFrame | None = None,
-    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    factor_set: Any = factors.DEFAULT_FACTOR_SET,
     exclude: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Shares of spend by BEA commodity from Use-table final-demand columns.
@@ -201,8 +201,8 @@ def purchasing_profile(
     (1.0, False)
     """
     cols = [columns] if isinstance(columns, str) else list(columns)
-    use = _factors._reference("bea_use_table") if use is None else use
-    names = _factors._reference("bea_commodity_names") if names is None else names
+    use = data.shared_dataset("bea_use_table") if use is None else use
+    names = data.shared_dataset("bea_commodity_names") if names is None else names
     missing = [c for c in cols if c not in use.columns]
     if missing:
         raise KeyError(
@@ -305,7 +305,7 @@ def peer_profile(
         raise ValueError("The peer's lines have no code with positive net spend.")
     if names is None:
         try:
-            names = _factors._reference("bea_commodity_names")
+            names = data.shared_dataset("bea_commodity_names")
         except Exception:  # names are cosmetic here
             names = pd.DataFrame({"bea_code": [], "bea_name": []})
     name_map = names.drop_duplicates("bea_code").set_index("bea_code")["bea_name"]
@@ -408,7 +408,7 @@ def downscale_budget(
 def _profile_from_spec(spec: Any, cache: dict) -> pd.DataFrame:
     if isinstance(spec, pd.DataFrame):
         return spec
-    if isinstance(spec, str) and spec in _factors._reference("bea_use_table").columns:
+    if isinstance(spec, str) and spec in data.shared_dataset("bea_use_table").columns:
         spec = (spec,)  # a Use-table column wins over a commodity code of the same name
     if isinstance(spec, tuple | list) and all(isinstance(s, str) for s in spec):
         key = tuple(spec)
@@ -482,7 +482,7 @@ def disaggregate(
     code: str,
     amount: float,
     *,
-    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    factor_set: Any = factors.DEFAULT_FACTOR_SET,
     weights: str | pd.Series = "T007",
     confidence: float | None = None,
 ) -> pd.DataFrame:
@@ -524,7 +524,7 @@ def disaggregate(
     >>> int(d["amount_cents"].sum())
     100000
     """
-    fs = _factors.load_factor_set(factor_set)
+    fs = factors.load_factor_set(factor_set)
     nv = fs.naics_view
     c = str(code).strip().upper()
     if c in nv.index:
@@ -536,7 +536,7 @@ def disaggregate(
             below = nv[nv.index.str.startswith(c)]
             how = "naics"
         else:
-            comp = nv["bea_code"].map(_factors._components)
+            comp = nv["bea_code"].map(factors.bea_components)
             below = nv[comp.map(lambda cs: c in cs).to_numpy()]  # over the reference table
             how = "bea"
         if below.empty:
@@ -551,7 +551,7 @@ def disaggregate(
             if isinstance(weights, pd.Series):
                 wser = weights.astype(float)
             else:
-                wser = _factors.naics_output_weights(fs, column=weights)
+                wser = factors.naics_output_weights(fs, column=weights)
             w = wser.reindex(below.index).to_numpy(dtype=float)
             if np.all(np.isfinite(w) & (w > 0)):
                 weighting = f"national ({weights if isinstance(weights, str) else 'given'})"
@@ -591,7 +591,7 @@ def downscaled_emissions(
     allocation: pd.DataFrame,
     year: int,
     *,
-    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    factor_set: Any = factors.DEFAULT_FACTOR_SET,
     currency: str = "USD",
     rates: Any = None,
     price_method: str = "bea",
@@ -633,9 +633,7 @@ def downscaled_emissions(
     >>> round(est.attrs["t_co2e"])
     13191
     """
-    from . import adjust
-
-    fs = _factors.load_factor_set(factor_set)
+    fs = factors.load_factor_set(factor_set)
     view = fs.bea_view
     missing = ~allocation["bea_code"].isin(view.index)
     if missing.any():
@@ -748,7 +746,7 @@ def estimate_from_budget(
     *,
     currency: str = "USD",
     rates: Any = None,
-    factor_set: Any = _factors.DEFAULT_FACTOR_SET,
+    factor_set: Any = factors.DEFAULT_FACTOR_SET,
     price_method: str = "bea",
     confidence: float = DOWNSCALED_CONFIDENCE,
 ) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 Not every ledger line is a purchase of goods and services. :func:`apply_exclusions`
 marks each line ``included`` or ``excluded`` with a ``reason`` from one
-vocabulary (:data:`REASONS`, see ``docs/CONTRACTS.md``) and the
+vocabulary (:data:`cohort_helpers.vocabulary.RULE_REASONS`, see ``docs/CONTRACTS.md``) and the
 ``exclusion_method`` that decided it, and splits purchases into Scope 3
 category 1 (operating) and 2 (capital goods). Lines are flagged, never
 deleted: every excluded dollar stays visible with its reason.
@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import vocabulary
+from . import paths
 from .overrides import apply_overrides, load_overrides
 from .rules import (
     Knowledge,
@@ -57,8 +57,6 @@ from .rules import (
 from .vocabulary import RULE_REASONS
 
 __all__ = [
-    "REASONS",
-    "EXCLUSION_METHODS",
     "RulesError",
     "Rules",
     "load_rules",
@@ -76,11 +74,6 @@ __all__ = [
     "READ_NOTES",
     "MIN_CONFIDENCE",
 ]
-
-#: Exclusion reasons a rule file or an override may give (see :mod:`cohort_helpers.vocabulary`).
-REASONS = RULE_REASONS
-#: How an exclusion was decided.
-EXCLUSION_METHODS = vocabulary.EXCLUSION_METHODS
 
 #: Default fuzzy-match threshold (0..100) for vendor names.
 FUZZY_THRESHOLD = 90.0
@@ -204,9 +197,9 @@ def _read_rule_csv(path: Path, kind: str) -> pd.DataFrame:
         "a NAICS code of 2 to 6 digits, or blank",
     )
     fail(
-        (df["exclude_reason"] != "") & ~df["exclude_reason"].isin(REASONS),
+        (df["exclude_reason"] != "") & ~df["exclude_reason"].isin(RULE_REASONS),
         "exclude_reason",
-        "blank or one of " + ", ".join(REASONS),
+        "blank or one of " + ", ".join(RULE_REASONS),
     )
     conf = pd.to_numeric(df["confidence"].replace("", np.nan), errors="coerce")
     fail(
@@ -295,8 +288,6 @@ def load_rules(
     """
     own_tables = folder is None
     if folder is None:
-        from . import paths
-
         folder = paths.datasets_dir() / "classify"
     folder = Path(folder)
     if tables is None:

@@ -71,7 +71,6 @@ __all__ = [
     "FactorSet",
     "GasSplitCheck",
     "MissingFactorWarning",
-    "apply_factors",
     "FACTOR_SETS",
     "FactorSetSpec",
     "available_factor_sets",
@@ -79,6 +78,8 @@ __all__ = [
     "bea_weights",
     "check_gas_split",
     "factor_set_table",
+    "gas_factor_table",
+    "mean_by_bea",
     "government_weights",
     "profile_bea_weights",
     "profile_weights",
@@ -152,17 +153,8 @@ class MissingFactorWarning(UserWarning):
 # Cached reference tables
 # --------------------------------------------------------------------------
 
-_REF_CACHE: dict[tuple, pd.DataFrame] = {}
 #: National weights per factor set (weak keys: dropped with the set).
 _WEIGHTS_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _reference(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """A registered reference table, read once per data folder (do not modify it)."""
-    key = (name, str(path) if path else None, os.environ.get(data.DATA_ENV))
-    if key not in _REF_CACHE:
-        _REF_CACHE[key] = data.open_dataset(name, path)
-    return _REF_CACHE[key]
 
 
 def _output_by_bea(
@@ -174,7 +166,7 @@ def _output_by_bea(
     """
     if use is None:
         try:
-            use = _reference("bea_use_table")
+            use = data.shared_dataset("bea_use_table")
         except (data.DataNotFoundError, data.DataFormatError, ImportError):
             return None
     cols = [column] if isinstance(column, str) else list(column)
@@ -232,8 +224,6 @@ def bea_components(bea: str) -> list[str]:
     """
     return [c.strip() for c in str(bea).split(",") if c.strip()]
 
-
-_components = bea_components
 
 
 # --------------------------------------------------------------------------
@@ -419,7 +409,7 @@ class FactorSet:
             view["note"] = ""
             return view
         nv = self.naics_view
-        ex = nv.assign(component=nv["bea_code"].map(_components)).explode("component")
+        ex = nv.assign(component=nv["bea_code"].map(bea_components)).explode("component")
         g = ex.groupby("component", sort=True)
         view = pd.DataFrame(
             {
@@ -447,7 +437,7 @@ def _bea_to_naics(factor: pd.Series, crosswalk: pd.DataFrame, set_name: str) -> 
     codes = pd.Index(factor.index.astype(str))
     resolved: dict[str, tuple[float, str]] = {}
     for bea in out["bea_code"].dropna().unique():  # loop over distinct BEA strings only
-        comps = _components(bea)
+        comps = bea_components(bea)
         if len(comps) == 1 and comps[0] in codes:
             resolved[bea] = (float(factor[comps[0]]), "")
             continue
@@ -629,14 +619,14 @@ def sef(
     >>> float(sef().table.loc["327310", "factor_kg_per_usd"])
     3.924
     """
-    df = _reference("sef_co2e", path)
+    df = data.shared_dataset("sef_co2e", path)
     ref = data.REGISTRY["sef_co2e"]
     name = (
         "sef_v1.3"
         + ("_bygas" if by_gas else "")
         + ("" if margins == "with" else "_without_margins")
     )
-    gas_table = _gas_table(_reference("sef_bygas", path), margins) if by_gas else None
+    gas_table = _gas_table(data.shared_dataset("sef_bygas", path), margins) if by_gas else None
     return FactorSet(
         name=name,
         version="EPA SEF 1.3.0",
@@ -648,7 +638,7 @@ def sef(
         gas_table=gas_table,
         source=f"{ref.publisher}: {ref.title}",
         licence=ref.licence,
-        attribution="US EPA Supply Chain GHG Emission Factors v1.3 (DOI 10.23719/1531143)",
+        attribution=FACTOR_SETS["sef_v1.3"].attribution,
         unit=str(df["unit"].iloc[0]),
         gwp=FACTOR_SETS["sef_v1.3"].gwp,
         data_year=FACTOR_SETS["sef_v1.3"].data_year,
@@ -657,7 +647,7 @@ def sef(
 
 def _sef_crosswalk(path: str | os.PathLike | None = None) -> pd.DataFrame | None:
     try:
-        df = _reference("sef_co2e", path)
+        df = data.shared_dataset("sef_co2e", path)
     except (data.DataNotFoundError, data.DataFormatError):
         return None
     cw = df.set_index("naics6")[["bea_code", "naics_title"]].rename(
@@ -703,7 +693,7 @@ def open_ceda(
     ('producer', 'CEDA by Watershed (Open CEDA 2024, CC BY-SA 4.0)')
     """
     spec = FACTOR_SETS[f"open_ceda_{edition}"]
-    ceda = data.read_open_ceda(file) if file else _reference(spec.ref)
+    ceda = data.read_open_ceda(file) if file else data.shared_dataset(spec.ref)
     iso = str(country).strip().upper()
     rows = ceda[ceda["country_code"].str.upper() == iso]
     if rows.empty:
@@ -736,7 +726,7 @@ def open_ceda(
         source=f"Watershed, Open CEDA ({a.get('source', '')}), country {iso} "
         f"({rows['country'].iloc[0]})",
         licence=str(a.get("licence", "CC BY-SA 4.0")),
-        attribution=str(a.get("attribution", data.OPEN_CEDA_ATTRIBUTION)),
+        attribution=spec.attribution,  # one text per set: the registry's
         unit=f"kg CO2e/{year} USD, producer price",
         gwp=gwp,
         flags=(PRODUCER_PRICE_FLAG, COUNTRY_FACTOR_FLAG),
@@ -774,7 +764,7 @@ def sef_v14(path: str | os.PathLike | None = None) -> FactorSet:
     (2024, 'AR6')
     """
     spec = FACTOR_SETS["sef-1.4"]
-    df = _reference(spec.ref, path)
+    df = data.shared_dataset(spec.ref, path)
     year = df.attrs.get("dollar_year")
     if year is not None and int(year) != spec.dollar_year:
         raise data.DataFormatError(
@@ -1134,7 +1124,7 @@ def naics_output_weights(
     uniq = pd.Series(bea.dropna().unique())
     # a BEA code missing from the Use table counts as 0 (no purchases), not as unknown
     per_bea = pd.Series(
-        [out.reindex(_components(b)).fillna(0.0).sum() for b in uniq],
+        [out.reindex(bea_components(b)).fillna(0.0).sum() for b in uniq],
         index=uniq.to_numpy(),
         dtype=float,
     )
@@ -1189,7 +1179,7 @@ def government_weights(
 def _excluded_energy(bea: pd.Series) -> np.ndarray:
     """True where a bea_code lists a Scope 1/2 energy commodity."""
     excl = set(PROFILE_EXCLUDED_BEA)
-    return bea.astype(object).map(lambda b: bool(excl & set(_components(b)))).to_numpy(bool)
+    return bea.astype(object).map(lambda b: bool(excl & set(bea_components(b)))).to_numpy(bool)
 
 
 def profile_weights(
@@ -1284,7 +1274,7 @@ def profile_bea_weights(code: str, factor_set: FactorSet | str | None = None) ->
             f"({data.REGISTRY['bea_use_table'].relpath}) is not in the data folder ({data.DATA_ENV})."
         )
     nv = fs.naics_view.dropna(subset=["factor_kg_per_usd"])
-    present = {x for b in nv["bea_code"].dropna() for x in _components(b)}
+    present = {x for b in nv["bea_code"].dropna() for x in bea_components(b)}
     u = u[u.index.isin(list(present)) & ~u.index.isin(list(PROFILE_EXCLUDED_BEA))]
     u.index.name = "bea_code"
     return (u / u.sum()).rename("share")
@@ -1488,7 +1478,7 @@ def _prefix_average(
         beas = (
             pd.Series(bea_of[sel], dtype=object)[carries]
             .groupby(key[carries])
-            .agg(lambda s: ", ".join(sorted({c for b in s for c in _components(b)})))
+            .agg(lambda s: ", ".join(sorted({c for b in s for c in bea_components(b)})))
         )
         rows = np.flatnonzero(want & codes.isin(avg.index).to_numpy())
         keys = codes.iloc[rows].to_numpy()
@@ -1516,10 +1506,32 @@ def _prefix_average(
         meta.loc[rows, "title"] = [f"NAICS {p}* (average)" for p in keys]
 
 
-def _bea_values(values: pd.DataFrame, nv: pd.DataFrame) -> pd.DataFrame:
-    """Value columns per BEA component for a NAICS-coded set (mean over NAICS rows)."""
+def mean_by_bea(values: pd.DataFrame, naics_view: pd.DataFrame) -> pd.DataFrame:
+    """Per-NAICS value columns averaged per BEA code (each code listed in ``bea_code``).
+
+    Parameters
+    ----------
+    values : DataFrame
+        Numeric columns indexed by NAICS code (e.g. :func:`gas_factor_table`).
+    naics_view : DataFrame
+        A set's :attr:`FactorSet.naics_view`: ``bea_code`` per NAICS code (a
+        ``bea_code`` may list several BEA codes, see :func:`bea_components`).
+
+    Returns
+    -------
+    DataFrame
+        One row per BEA code: the mean of ``values`` over the NAICS codes mapped to it.
+
+    Examples
+    --------
+    >>> nv = pd.DataFrame({"bea_code": ["A", "A, B"]}, index=["111110", "111120"])
+    >>> v = pd.DataFrame({"x": [1.0, 3.0]}, index=["111110", "111120"])
+    >>> mean_by_bea(v, nv)["x"].to_dict()
+    {'A': 2.0, 'B': 3.0}
+    """
+    nv = naics_view
     v = values.loc[values.index.intersection(nv.index)]
-    comp = nv.loc[v.index, "bea_code"].map(_components)
+    comp = nv.loc[v.index, "bea_code"].map(bea_components)
     ex = v.assign(_c=comp.to_numpy()).explode("_c")
     return ex.groupby("_c")[list(values.columns)].mean()
 
@@ -1683,73 +1695,6 @@ def _set_attrs(fs: FactorSet) -> dict[str, Any]:
     )
 
 
-def apply_factors(
-    lines: pd.DataFrame,
-    factor_set: FactorSet | str | None = None,
-    *,
-    amount_col: str = "amount_adjusted",
-    code_col: str = "naics6",
-    code_type: Literal["auto", "naics6", "bea"] = "auto",
-    errors: Literal["warn", "raise", "ignore"] = "warn",
-) -> pd.DataFrame:
-    """Add factor columns and ``emissions_kg = amount x factor`` to a lines table.
-
-    ``amount_col`` must already be in the set's dollar year and currency
-    (see :func:`cohort_helpers.adjust.to_factor_dollars`); when ``lines.attrs``
-    records a ``price_year`` that differs from the set's ``dollar_year`` this
-    raises instead of mixing years.
-
-    Parameters
-    ----------
-    lines : DataFrame
-        Lines with ``amount_col`` and ``code_col``.
-    factor_set : FactorSet or str, optional
-        Default ``"sef_v1.3"``.
-    amount_col, code_col : str
-        Column names.
-    code_type : {"auto", "naics6", "bea"}
-        As in :func:`lookup`.
-    errors : {"warn", "raise", "ignore"}
-        As in :func:`lookup`.
-
-    Returns
-    -------
-    DataFrame
-        A copy of ``lines`` with ``factor_kg_per_usd``, ``factor_bea_code``,
-        ``factor_match``, ``factor_flag`` and ``emissions_kg``; ``attrs`` gains
-        the set's metadata.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"naics6": ["327310"], "amount_adjusted": [1000.0]})
-    >>> apply_factors(df, "sef_v1.3")["emissions_kg"].item()
-    3924.0
-    """
-    fs = load_factor_set(factor_set or DEFAULT_FACTOR_SET)
-    for c in (amount_col, code_col):
-        if c not in lines.columns:
-            raise KeyError(
-                f"apply_factors needs a column {c!r}; the table has {list(lines.columns)}."
-            )
-    py = lines.attrs.get("price_year")
-    if py is not None and int(py) != fs.dollar_year:
-        raise ValueError(
-            f"Spend is in {py} dollars but {fs.name} is per {fs.dollar_year} USD. Convert with "
-            f"adjust.deflate_spend(..., to_year={fs.dollar_year}) first."
-        )
-    f = lookup(lines[code_col], fs, code_type=code_type, errors=errors)
-    out = lines.copy()
-    out["factor_kg_per_usd"] = f["factor_kg_per_usd"].to_numpy()
-    out["factor_bea_code"] = f["bea_code"].to_numpy()
-    out["factor_match"] = f["match"].to_numpy()
-    out["factor_flag"] = f["flag"].to_numpy()
-    out["emissions_kg"] = (
-        out[amount_col].to_numpy(dtype=float) * out["factor_kg_per_usd"].to_numpy()
-    )
-    out.attrs.update({**lines.attrs, **f.attrs})
-    return out
-
-
 # --------------------------------------------------------------------------
 # By gas
 # --------------------------------------------------------------------------
@@ -1765,7 +1710,30 @@ def _bygas_set(factor_set: FactorSet | str | None) -> FactorSet:
     return fs
 
 
-def _gas_values(fs: FactorSet, gwp: Mapping[str, float]) -> pd.DataFrame:
+def gas_factor_table(fs: FactorSet, gwp: Mapping[str, float] = AR5_GWP) -> pd.DataFrame:
+    """A by-gas set's factors per code: CO2e, each named gas, and each in CO2e.
+
+    Parameters
+    ----------
+    fs : FactorSet
+        A set with per-gas factors (``fs.gas_table``, e.g. ``sef_v1.3_bygas``).
+    gwp : mapping
+        Global warming potential per named gas (default :data:`AR5_GWP`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``fs.gas_table``: ``co2e_kg_per_usd``, one column per gas
+        (kg of the gas per USD), ``<gas>_co2e`` (times its GWP) and
+        ``other_co2e`` (the remainder, so the ``*_co2e`` columns add up to CO2e).
+
+    Examples
+    --------
+    >>> t = gas_factor_table(load_factor_set("sef_v1.3_bygas"))
+    >>> parts = t[["CO2_co2e", "CH4_co2e", "N2O_co2e", "other_co2e"]].sum(axis=1)
+    >>> bool(((parts - t["co2e_kg_per_usd"]).abs() < 1e-12).all())
+    True
+    """
     g = fs.gas_table
     v = pd.DataFrame(index=g.index)
     v["co2e_kg_per_usd"] = fs.table["factor_kg_per_usd"].reindex(g.index)
@@ -1819,8 +1787,8 @@ def factors_by_gas(
     """
     fs = _bygas_set(factor_set)
     uniq, inv = _normalise_codes(codes)
-    values = _gas_values(fs, gwp)
-    bea_values = _bea_values(values, fs.naics_view)
+    values = gas_factor_table(fs, gwp)
+    bea_values = mean_by_bea(values, fs.naics_view)
     resolved = _resolve(
         uniq, fs, values, bea_values, lambda: _bases_for(fs, weights, False, 6), "auto"
     )
@@ -1835,7 +1803,7 @@ def factors_by_gas(
 
 
 def split_by_gas(
-    emissions_kg: Any,
+    kg_co2e: Any,
     codes: Any,
     factor_set: FactorSet | str | None = None,
     *,
@@ -1868,7 +1836,7 @@ def split_by_gas(
     [3860.0, 55.0, 9.0, -1.0]
     """
     g = factors_by_gas(codes, factor_set, gwp=gwp)
-    e = np.asarray(pd.Series(emissions_kg), dtype=float)
+    e = np.asarray(pd.Series(kg_co2e), dtype=float)
     cols = [f"{gas}_co2e" for gas in gwp] + ["other_co2e"]
     shares = g[cols].to_numpy() / g[["co2e_kg_per_usd"]].to_numpy()
     out = pd.DataFrame(shares * e[:, None], columns=[*gwp, "other"], index=g.index)
@@ -1936,7 +1904,7 @@ def check_gas_split(
     True
     """
     fs = _bygas_set(factor_set)
-    v = _gas_values(fs, gwp)
+    v = gas_factor_table(fs, gwp)
     g = fs.gas_table
     tol = 0.5 * 10.0**-co2e_decimals + sum(_half_ulp_3sig(g[gas]) * k for gas, k in gwp.items())
     t = pd.DataFrame(

@@ -38,11 +38,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import safe_files
-from .vocabulary import REASON_TEXT
+from . import (
+    adjust,
+    data,
+    exclude,
+    factors,
+    ledger,
+    members,
+    outdir,
+    safe_files,
+    uncertainty,
+    vocabulary,
+)
+from . import classify as classify_mod
+from .factors import load_factor_set
+from .vocabulary import REASON_TEXT, STATUSES
 
 __all__ = [
-    "STATUSES",
     "cents",
     "reconcile",
     "exclusion_table",
@@ -51,8 +63,6 @@ __all__ = [
     "safe_for_spreadsheet",
     "write_workbook",
 ]
-
-STATUSES = ("included", "excluded", "unclassified")
 
 
 def cents(amount: pd.Series) -> pd.Series:
@@ -417,7 +427,6 @@ def compute_emissions(
     >>> round(compute_emissions(lines)["kg_co2e"].item())  # doctest: +SKIP
     3924
     """
-    from . import adjust, factors
 
     fs = (
         factors.load_factor_set(factor_set)
@@ -516,7 +525,6 @@ class Inventory:
         file as published: a file accepted with ``--allow-unverified`` is
         marked NOT VERIFIED here, in every output).
         """
-        from . import data
 
         s = self.settings
         out = {
@@ -604,7 +612,6 @@ def prepare_mappings(paths_: list, mapping, country: str | None = None) -> list[
     >>> prepare_mappings(["a.csv"], m, "GB")[0]["fiscal_year_start_month"]
     4
     """
-    from . import ledger
 
     maps = _as_list(mapping)
     if not maps:
@@ -739,9 +746,6 @@ def run_inventory(
     ...                     country="US")  # doctest: +SKIP
     >>> inv.t_co2e  # doctest: +SKIP
     """
-    from . import classify as classify_mod
-    from . import exclude, ledger, uncertainty
-    from . import factors as factors_mod
 
     paths_ = _as_list(ledgers)
     if not paths_:
@@ -761,7 +765,7 @@ def run_inventory(
                 bar.set_description(f"{member}: {nxt}")
 
     # the factor set first: an unverified or missing reference file stops the run at once
-    fs = factors_mod.load_factor_set(factors)
+    fs = load_factor_set(factors)  # `factors=` (public keyword) shadows the module
     maps = prepare_mappings(paths_, mapping, country)
     frames = [ledger.read_ledger(p, m) for p, m in zip(paths_, maps, strict=True)]
     files_read = [dict(f.attrs) for f in frames]
@@ -868,7 +872,6 @@ def naics_titles(codes, factor_set="sef_v1.3") -> pd.Series:
     >>> naics_titles(["GSLGO"]).iloc[0]
     'Purchase of unknown kind (state and local government purchasing profile)'
     """
-    from . import factors
 
     fs = factor_set if isinstance(factor_set, factors.FactorSet) else None
     codes = pd.Series(pd.unique(pd.Series(list(codes), dtype="str").dropna()), dtype="str")
@@ -900,7 +903,6 @@ def naics_titles(codes, factor_set="sef_v1.3") -> pd.Series:
 
 def _census_titles() -> pd.Series | None:
     """Census NAICS 2017 titles by code, when a reader for them is registered."""
-    from . import data
 
     reader = getattr(data, "read_naics_titles", None)
     if reader is None:
@@ -1047,8 +1049,6 @@ def write_outputs(
     -------
     list of Path
     """
-    from . import data, outdir
-    from . import uncertainty as _uncertainty
 
     lines = line_table(inv)
     tables = {
@@ -1056,7 +1056,7 @@ def write_outputs(
         "summary": summary_table(inv),
         "reconciliation": inv.reconciliation,
         # the ranges, then every assumption and the variance shares (uncertainty module)
-        "uncertainty": _uncertainty.output_table(
+        "uncertainty": uncertainty.output_table(
             inv.uncertainty, inv.monte_carlo, str(inv.settings.get("factors", "sef_v1.3"))
         ),
     }
@@ -1133,7 +1133,6 @@ def member_inventory(member: str, fiscal_year: int | None = None, **kwargs) -> I
     >>> inv = member_inventory("cedar_valley", 2022)  # doctest: +SKIP
     >>> round(inv.t_co2e)  # doctest: +SKIP
     """
-    from . import members
 
     files = members.ledger_files(member)
     if files.empty:
@@ -1201,11 +1200,9 @@ def run_summary(inv: Inventory, *, top: int = 10, min_classified: float = 0.9) -
     )
     exc = status.eq("excluded")
     if exc.any():
-        from .vocabulary import label
-
         by = amount[exc].groupby(lines.loc[exc, "reason"].fillna("unspecified")).sum()
         by = by.reindex(by.abs().sort_values(ascending=False).index)
-        parts = "; ".join(f"{label(r)} {_money(v)}" for r, v in by.head(6).items())
+        parts = "; ".join(f"{vocabulary.label(r)} {_money(v)}" for r, v in by.head(6).items())
         more = f"; {len(by) - 6} more reasons" if len(by) > 6 else ""
         out.append(f"    excluded: {_money(amount[exc].sum())} {cur} ({parts}{more})")
     unc = status.eq("unclassified")

@@ -38,6 +38,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from . import __version__
+
 __all__ = ["MANIFEST", "OutputDirError", "check_output_dir", "earlier_run", "OutputFolder"]
 
 #: The run's metadata file; it lists every file of the run with its SHA-256.
@@ -261,8 +263,4 @@ class OutputFolder:
 
 
 def _version() -> str:
-    try:
-        from . import __version__
-    except ImportError:  # pragma: no cover
-        return ""
     return str(__version__)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .rules import TableError
-from .vocabulary import RULE_REASONS as REASONS
+from .vocabulary import RULE_REASONS
 
 __all__ = ["OVERRIDE_COLUMNS", "OverrideError", "load_overrides", "apply_overrides"]
 
@@ -123,9 +123,9 @@ def load_overrides(path: str | Path | pd.DataFrame) -> pd.DataFrame:
         "is not a NAICS code (2 to 6 digits)",
     )
     fail(
-        (df["exclude_reason"] != "") & ~df["exclude_reason"].isin(REASONS),
+        (df["exclude_reason"] != "") & ~df["exclude_reason"].isin(RULE_REASONS),
         "exclude_reason",
-        "is not an exclusion reason; use one of " + ", ".join(REASONS),
+        "is not an exclusion reason; use one of " + ", ".join(RULE_REASONS),
     )
     fail(
         (df["naics6"] != "") & (df["exclude_reason"] != ""),

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths, render
+from .factors import FACTOR_SETS
 from .plots import Chart, grouped_bar, line, waterfall
 
 __all__ = [
@@ -91,15 +92,20 @@ OPTIONAL_MEASURE_COLUMNS = (
 #: What a measure changes.
 CHANGE_TYPES = ("spend", "factor", "shift")
 
-ATTRIBUTION_EPA_SEF = (
-    "Emission factors: US EPA, Supply Chain Greenhouse Gas Emission Factors for US "
-    "Industries and Commodities v1.3 (kg CO2e per 2022 USD, purchaser price), "
-    "DOI 10.23719/1531143. A work of the US Government: public domain."
-)
-ATTRIBUTION_OPEN_CEDA = (
-    "CEDA by Watershed. Open CEDA 2024 emission factors (producer price, 2022 USD), "
-    "licensed CC BY-SA 4.0."
-)
+
+
+def _licence_notice(set_name: str) -> str:
+    """The brief's licence line for a registered factor set: its own attribution and licence."""
+    s = FACTOR_SETS[set_name]
+    return (
+        f"Emission factors: {s.attribution}; kg CO2e per {s.dollar_year} USD, "
+        f"{s.price_basis} price. Licence: {s.licence}."
+    )
+
+
+#: Licence lines of the brief, from the factor sets' registry (one attribution per set).
+ATTRIBUTION_EPA_SEF = _licence_notice("sef_v1.3")
+ATTRIBUTION_OPEN_CEDA = _licence_notice("open_ceda_2024")
 
 _CODE_RE = re.compile(r"^\d{2,6}$")
 

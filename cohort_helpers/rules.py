@@ -40,6 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import data, paths
+
 __all__ = [
     "as_object",
     "normalise_vendor",
@@ -779,8 +781,6 @@ def load_knowledge(folder: str | Path | None = None, *, census: bool = True) -> 
     'debt_service'
     """
     if folder is None:
-        from . import paths
-
         folder = paths.datasets_dir() / "knowledge"
     return _cached_knowledge(str(Path(folder).resolve()), bool(census))
 
@@ -963,8 +963,6 @@ def _common_prefix(codes: set[str]) -> str:
 def _load_census_index() -> CensusIndex | None:
     """Read the registered Census index (cached on disk next to the reference cache)."""
     import pickle
-
-    from . import data
 
     try:
         path = data.fetch_file("naics_index", download=False, progressbar=False)

@@ -288,7 +288,7 @@ def _title(nb) -> str:
 
 def executed_notebook(nb: Path, member: str, work: Path) -> Path:
     """The executed copy of session notebook ``nb``: ``build/<member>/`` if up to date, else run it."""
-    from .course import runner
+    from .course import runner  # lazy: only building decks runs notebooks (papermill)
 
     ready = paths.default_output_dir(member) / nb.name
     if ready.is_file() and ready.stat().st_mtime >= nb.stat().st_mtime:
@@ -320,7 +320,7 @@ def build_slides(
     -------
     list of SlideDeck
     """
-    from .course import runner
+    from .course import runner  # lazy: only building decks runs notebooks (papermill)
 
     out = Path(out) if out else (paths.repo_root() or Path.cwd()) / "build" / "slides"
     out.mkdir(parents=True, exist_ok=True)

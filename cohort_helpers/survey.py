@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import paths, safe_files
+from . import data, paths, safe_files
 
 __all__ = [
     "CHOICES",
@@ -71,6 +71,8 @@ __all__ = [
     "IngestResult",
     "SurveyFileError",
     "load_instrument",
+    "parse_skip_rule",
+    "canonical_answer",
     "ledger_blind_spots",
     "survey_departments",
     "returns_folder",
@@ -219,8 +221,31 @@ def _is_number_unit(unit: pd.Series) -> pd.Series:
     return unit.isin(NUMBER_UNITS)
 
 
-def _parse_skip(rule: str) -> tuple[str, str] | None:
-    """``"Q01=no"`` -> ``("Q01", "no")``; blank -> None."""
+def parse_skip_rule(rule: str) -> tuple[str, str] | None:
+    """A ``skip_if`` rule as (question id, answer): skip the question when that answer was given.
+
+    Parameters
+    ----------
+    rule : str
+        ``"Q01=no"``, or blank for no rule.
+
+    Returns
+    -------
+    tuple of str, or None
+        ``(question id, answer in lower case)``; ``None`` for a blank rule.
+
+    Raises
+    ------
+    ValueError
+        The rule is not of the form ``QID=answer`` (the message is the rule).
+
+    Examples
+    --------
+    >>> parse_skip_rule(" Q01 = No ")
+    ('Q01', 'no')
+    >>> parse_skip_rule("") is None
+    True
+    """
     rule = (rule or "").strip()
     if not rule:
         return None
@@ -230,8 +255,27 @@ def _parse_skip(rule: str) -> tuple[str, str] | None:
     return qid.strip(), value.strip().lower()
 
 
-def _canonical(value: Any) -> str:
-    """An answer as comparable text: numbers without trailing ``.0``, text lower-cased."""
+def canonical_answer(value: Any) -> str:
+    """An answer as comparable text: numbers without trailing ``.0``, text lower-cased.
+
+    Parameters
+    ----------
+    value : any
+        An answer as read from a file or a form (text, number, bool, None/NaN).
+
+    Returns
+    -------
+    str
+        ``""`` for a missing answer, ``"yes"``/``"no"`` for booleans, numbers
+        without a trailing ``.0``, text stripped and lower-cased.
+
+    Examples
+    --------
+    >>> [canonical_answer(v) for v in (3.0, " Yes ", True, None)]
+    ['3', 'yes', 'yes', '']
+    >>> canonical_answer("2.50")
+    '2.5'
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, bool | np.bool_):
@@ -248,8 +292,6 @@ def _canonical(value: Any) -> str:
 
 
 def _sef_codes() -> set[str]:
-    from . import data
-
     return set(data.read_sef()["naics6"].astype(str))
 
 
@@ -301,7 +343,7 @@ class Instrument:
         text_cols = [c for c in COLUMNS if c != "required"]
         q[text_cols] = q[text_cols].fillna("").astype(str).apply(lambda s: s.str.strip())
         q["naics6"] = q["naics6"].str.replace(r"\.0$", "", regex=True)
-        req = q["required"].map(_canonical)
+        req = q["required"].map(canonical_answer)
         bad_req = ~req.isin(["1", "0", "yes", "no", "true", "false", ""])
         if bad_req.any():
             rows = q.loc[bad_req, "question_id"].tolist()
@@ -415,7 +457,7 @@ class Instrument:
         units = dict(zip(ids, q["unit"], strict=True))
         for i, (qid, rule) in enumerate(zip(ids, q["skip_if"], strict=True)):
             try:
-                parsed = _parse_skip(rule)
+                parsed = parse_skip_rule(rule)
             except ValueError:
                 out.append(f"{qid}: skip rule {rule!r} must look like 'Q01=no'.")
                 continue
@@ -993,7 +1035,7 @@ def file_stem(member: str, fiscal_year: int, department: str) -> str:
 
 
 def _skip_text(rule: str) -> str:
-    parsed = _parse_skip(rule)
+    parsed = parse_skip_rule(rule)
     return f"Leave blank if {parsed[0]} is '{parsed[1]}'." if parsed else ""
 
 
@@ -1331,7 +1373,7 @@ def write_html_form(
             )
         else:
             field_html = f'<input id="{qid}" name="{qid}" type="text" size="60">'
-        parsed = _parse_skip(r["skip_if"])
+        parsed = parse_skip_rule(r["skip_if"])
         skip = f' data-skip-q="{esc(parsed[0])}" data-skip-v="{esc(parsed[1])}"' if parsed else ""
         rows.append(
             f'<div class="q" data-qid="{qid}" data-unit="{esc(unit)}" '
@@ -1823,7 +1865,7 @@ _PROBLEM_COLUMNS = ["department", "file", "sheet", "cell", "question_id", "issue
 
 
 def _quote(a: Any) -> str:
-    return f"'{a}'" if isinstance(a, str) else _canonical(a)
+    return f"'{a}'" if isinstance(a, str) else canonical_answer(a)
 
 
 def validate_answers(
@@ -1868,7 +1910,7 @@ def validate_answers(
     is_text = a["answer"].map(lambda x: isinstance(x, str)) & ~blank
     numeric_q = _is_number_unit(a["unit"]) & known
     choice_q = a["unit"].isin(list(CHOICES)) & known
-    canon = a["answer"].map(_canonical)
+    canon = a["answer"].map(canonical_answer)
 
     # skip logic: the controlling answer, in the same return
     rule = a["question_id"].map(qi["skip_if"]).fillna("")
@@ -1879,7 +1921,7 @@ def validate_answers(
         .fillna("")
         .str.strip()
         .str.lower()
-        .map(lambda v: _canonical(v) if v else "")
+        .map(lambda v: canonical_answer(v) if v else "")
     )
     look = (
         a.assign(_canon=canon, _blank=blank)

@@ -63,7 +63,7 @@ That is a useful teaching contrast, not a bug.
 Examples
 --------
 >>> import pandas as pd
->>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "emissions_kg": [3924.0, 100.0]})
+>>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "kg_co2e": [3924.0, 100.0]})
 >>> res = monte_carlo(inv, n_draws=1000, seed=1)  # doctest: +SKIP
 >>> res.p2_5 < res.point < res.p97_5  # doctest: +SKIP
 True
@@ -79,7 +79,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import factors as _factors
+from . import data, factors
 
 __all__ = [
     "DQ_SOURCE",
@@ -192,9 +192,9 @@ def pedigree_variance(scores: pd.DataFrame | Mapping[str, int]) -> pd.Series | f
 
 def _dominant_gas_by_bea() -> pd.Series:
     """Per BEA code, the data-quality flowable of the gas with the largest CO2e share."""
-    fs = _factors.load_factor_set("sef_v1.3_bygas")
-    vals = _factors._gas_values(fs, _factors.AR5_GWP)
-    per_bea = _factors._bea_values(vals[list(_GAS_FLOWABLE)], fs.naics_view)
+    fs = factors.load_factor_set("sef_v1.3_bygas")
+    vals = factors.gas_factor_table(fs, factors.AR5_GWP)
+    per_bea = factors.mean_by_bea(vals[list(_GAS_FLOWABLE)], fs.naics_view)
     return per_bea.idxmax(axis=1).map(_GAS_FLOWABLE)
 
 
@@ -223,7 +223,7 @@ def sector_scores(
     >>> [str(x) for x in sector_scores("co2").loc["327310"].tolist()]
     ['3', '1', '2', '1', '2', 'Carbon dioxide']
     """
-    dq = _factors._reference("dq_scores") if dq is None else dq
+    dq = data.shared_dataset("dq_scores") if dq is None else dq
     ren = _to_pedigree_columns(dq)
     cols = list(INDICATORS)
     if aggregate == "worst":
@@ -285,7 +285,7 @@ def sector_variances(
         sc = sc.assign(basis=sc["basis"] if "basis" in sc else "given scores")
     else:
         if aggregate == "mean":
-            dq_ = _factors._reference("dq_scores") if dq is None else dq
+            dq_ = data.shared_dataset("dq_scores") if dq is None else dq
             ren = _to_pedigree_columns(dq_)
             per = pd.DataFrame(
                 {
@@ -360,7 +360,7 @@ def code_variances(
     worst_all = (
         float(v[list(INDICATORS)].max().sum()) if set(INDICATORS) <= set(v) else float(pv.max())
     )
-    weights = _factors.bea_weights()
+    weights = factors.bea_weights()
     idx = v.index.astype(str)
 
     def one(c: str) -> tuple[float, str]:
@@ -374,13 +374,13 @@ def code_variances(
 
     rows = {}
     for code in pd.unique(pd.Series(list(codes), dtype=object)):  # distinct codes only
-        if code in _factors.PROFILE_CODES:  # profile codes: profile-weighted variances
-            pw = _factors.profile_bea_weights(code)
+        if code in factors.PROFILE_CODES:  # profile codes: profile-weighted variances
+            pw = factors.profile_bea_weights(code)
             parts = [one(c)[0] for c in pw.index]
             val = float(np.dot(pw.to_numpy(), parts))
             rows[code] = (val, f"{code} profile-weighted mean over {len(pw)} sectors")
             continue
-        comps = _factors.bea_components(code) if isinstance(code, str) else []
+        comps = factors.bea_components(code) if isinstance(code, str) else []
         if len(comps) <= 1:
             rows[code] = one(comps[0] if comps else "")
             continue
@@ -415,7 +415,7 @@ def classification_variance_scale(factor_set: Any = None) -> float:
     >>> round(classification_variance_scale("sef_v1.3"), 3)
     0.674
     """
-    fs = _factors.load_factor_set(factor_set or _factors.DEFAULT_FACTOR_SET)
+    fs = factors.load_factor_set(factor_set or factors.DEFAULT_FACTOR_SET)
     f = fs.table["factor_kg_per_usd"].to_numpy(dtype=float)
     f = f[np.isfinite(f) & (f > 0)]
     return float(np.var(np.log(f), ddof=1))
@@ -545,10 +545,10 @@ class MonteCarloResult:
         )
 
 
-_VALUE_COLUMNS = ("emissions_kg", "kg_co2e", "emissions_t", "t_co2e", "emissions")
+_VALUE_COLUMNS = ("kg_co2e", "emissions_kg", "emissions_t", "t_co2e", "emissions")
 _UNITS = {
-    "emissions_kg": "kg CO2e",
     "kg_co2e": "kg CO2e",
+    "emissions_kg": "kg CO2e",
     "emissions_t": "t CO2e",
     "t_co2e": "t CO2e",
 }
@@ -591,7 +591,7 @@ def monte_carlo(
     ----------
     lines_or_categories : DataFrame
         Lines or pre-aggregated categories with an emissions column
-        (``emissions_kg`` ... or ``value_col``), the factor's ``bea_code``
+        (``kg_co2e`` ... or ``value_col``), the factor's ``bea_code``
         and optionally ``confidence`` (0..1) and the ``by`` columns. Rows with
         NaN emissions are left out and counted in ``assumptions``.
     n_draws : int
@@ -621,7 +621,7 @@ def monte_carlo(
 
     Examples
     --------
-    >>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "emissions_kg": [3924.0, 100.0]})
+    >>> inv = pd.DataFrame({"bea_code": ["327310", "541300"], "kg_co2e": [3924.0, 100.0]})
     >>> r = monte_carlo(inv, seed=1, n_draws=500)
     >>> bool(r.p2_5 < r.point < r.p97_5)
     True
@@ -648,7 +648,7 @@ def monte_carlo(
     if len(e) == 0:
         raise ValueError(
             f"No row has a number in {vcol!r}: nothing to simulate. Compute emissions first "
-            "(factors.apply_factors) and check that lines have factors."
+            "(inventory.compute_emissions: kg_co2e) and check that lines have factors."
         )
     codes_raw = df[code_col].to_numpy(dtype=object)[ok]
     # tidy the distinct codes, not every line ("" for a missing code)

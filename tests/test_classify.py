@@ -12,6 +12,7 @@ import pytest
 from cohort_helpers import classify as C
 from cohort_helpers import exclude as E
 from cohort_helpers import ledger as L
+from cohort_helpers import vocabulary
 
 FX = Path(__file__).parent / "fixtures" / "ledgers"
 
@@ -53,7 +54,7 @@ def test_methods_in_order(us_classified):
         and pd.isna(x.loc[14, "method"])
         and np.isnan(x.loc[14, "confidence"])
     )
-    assert set(x["method"].dropna()) <= set(C.METHODS)
+    assert set(x["method"].dropna()) <= set(vocabulary.CLASSIFICATION_METHODS)
     assert x["confidence"].dropna().between(0, 1).all()
 
 

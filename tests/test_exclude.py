@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cohort_helpers import exclude as E
 from cohort_helpers import ledger as L
+from cohort_helpers import vocabulary
 
 FX = Path(__file__).parent / "fixtures" / "ledgers"
 RULES_DIR = FX / "classify"
@@ -37,7 +38,7 @@ def us_excl(us_lines, rules) -> pd.DataFrame:
 
 def test_vocabulary_matches_contract():
     contract = (Path(__file__).parents[1] / "docs" / "CONTRACTS.md").read_text()
-    for r in E.REASONS:
+    for r in vocabulary.REASONS:
         assert f"`{r}`" in contract
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cohort_helpers import data, factors
+from cohort_helpers import data, factors, inventory
 from cohort_helpers.factors import MissingFactorWarning
 
 
@@ -249,8 +249,22 @@ def test_split_by_gas_adds_up():
 
 
 # --------------------------------------------------------------------------
-# apply_factors
+# emissions: the one function is inventory.compute_emissions (column kg_co2e)
 # --------------------------------------------------------------------------
+
+
+def _included(naics, amounts, year=2022):
+    n = len(amounts)
+    return pd.DataFrame(
+        {
+            "status": "included",
+            "naics6": [naics[i % len(naics)] for i in range(n)],
+            "amount": amounts,
+            "currency": "USD",
+            "fiscal_year": year,
+            "date": pd.Timestamp(f"{year}-03-01"),
+        }
+    )
 
 
 @settings(
@@ -263,19 +277,17 @@ def test_split_by_gas_adds_up():
     k=st.floats(min_value=0.01, max_value=100),
 )
 def test_emissions_scale_linearly_with_spend(sef, amounts, k):
-    pool = ["327310", "541611", "5416", "3273", "1111A0"]
-    lines = pd.DataFrame(
-        {"naics6": [pool[i % len(pool)] for i in range(len(amounts))], "amount_adjusted": amounts}
-    )
-    e1 = factors.apply_factors(lines, sef)["emissions_kg"].to_numpy()
-    scaled = lines.assign(amount_adjusted=lines["amount_adjusted"] * k)
-    e2 = factors.apply_factors(scaled, sef)["emissions_kg"].to_numpy()
+    lines = _included(["327310", "541611", "5416", "3273", "1111A0"], amounts)
+    e1 = inventory.compute_emissions(lines, sef)["kg_co2e"].to_numpy()
+    scaled = lines.assign(amount=lines["amount"] * k)
+    e2 = inventory.compute_emissions(scaled, sef)["kg_co2e"].to_numpy()
     assert np.allclose(e2, k * e1, rtol=1e-9, atol=1e-6)
 
 
-def test_apply_factors_refuses_mixed_price_years(sef):
-    lines = pd.DataFrame({"naics6": ["327310"], "amount_adjusted": [1000.0]})
-    assert factors.apply_factors(lines, sef)["emissions_kg"].item() == pytest.approx(3924.0)
-    lines.attrs["price_year"] = 2019
-    with pytest.raises(ValueError, match="2019 dollars"):
-        factors.apply_factors(lines, sef)
+def test_emissions_are_in_the_sets_dollar_year(sef):
+    now = inventory.compute_emissions(_included(["327310"], [1000.0]), sef)
+    assert now["kg_co2e"].item() == pytest.approx(3924.0)
+    assert "emissions_kg" not in now and not hasattr(factors, "apply_factors")
+    older = inventory.compute_emissions(_included(["327310"], [1000.0], year=2019), sef)
+    assert older["spend_factor_usd"].item() > 1000.0  # 2019 dollars converted to 2022 first
+    assert older["kg_co2e"].item() == pytest.approx(older["spend_factor_usd"].item() * 3.924)

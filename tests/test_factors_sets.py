@@ -202,7 +202,8 @@ def test_comparison_side_by_side_with_reasons_and_absent_sets(with_new_sets):
     cmp2 = adjust.compare_inventories(inv.lines, ("sef_v1.3", "open_ceda_2025:XXX"))
     assert "open_ceda_2025:XXX" in cmp2.absent or "t_open_ceda_2025:XXX" not in cmp2.table
     ceda = adjust.compare_inventories(inv.lines, ("sef_v1.3", "open_ceda_2025:NOR"))
-    assert ceda.attributions == ["CEDA by Watershed (CEDA 2025, CC BY-SA 4.0)"]
+    assert ceda.attributions == [factors.FACTOR_SETS["open_ceda_2025"].attribution]
+    assert ceda.attributions == ["CEDA by Watershed (Open CEDA 2025, CC BY-SA 4.0)"]
     assert "CEDA by Watershed" in ceda.summary()
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cohort_helpers import policy, render
+from cohort_helpers import factors, policy, render
 
 SUMMARY = pd.DataFrame(
     {
@@ -294,7 +294,7 @@ def test_policy_brief_writes_markdown_html_and_charts(tmp_path):
     page = out.html.read_text(encoding="utf-8")
     assert out.markdown.suffix == ".md" and out.html.suffix == ".html"
     for text in (md, page):
-        assert "public domain" in text and "Supply Chain Greenhouse Gas Emission Factors" in text
+        assert "public domain" in text and factors.FACTOR_SETS["sef_v1.3"].attribution in text
         assert "CEDA by Watershed" not in text
         assert "Low-carbon ready-mix concrete" in text
         assert "Fiscal year 2026 budget" in text

@@ -59,9 +59,22 @@ def test_every_contract_reason_has_a_label_and_a_why():
 
     contract = set(vocabulary.REASONS)
     assert {"payroll_benefits", "scope12_electricity", "other_fiscal_year", "income"} <= contract
-    assert set(adjust.EXCLUSION_REASONS) == contract
-    assert all(label and why for label, why in adjust.EXCLUSION_REASONS.values())
-    assert set(adjust.SCOPE12_REASONS) == {r for r in contract if r.startswith("scope12_")}
+    assert set(vocabulary.REASON_TEXT) == contract
+    assert all(label and why for label, why in vocabulary.REASON_TEXT.values())
+    assert set(vocabulary.SCOPE12_REASONS) == {r for r in contract if r.startswith("scope12_")}
+    # the exclusion table labels every reason with the vocabulary's label and why
+    rec = pd.DataFrame(
+        {
+            "currency": "USD",
+            "bucket": ["input", *(f"excluded: {r}" for r in vocabulary.REASONS)],
+            "lines": 1,
+            "amount": [100.0 * len(contract), *(100.0 for _ in contract)],
+        }
+    )
+    t = adjust.exclusion_table(rec).set_index("reason")
+    assert set(t.index) == contract
+    assert t["label"].to_dict() == {r: vocabulary.label(r) for r in contract}
+    assert t["why"].to_dict() == {r: vocabulary.why(r) for r in contract}
 
 
 def test_waterfall_steps_end_at_the_included_spend(inv):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cohort_helpers import policy
+from cohort_helpers import factors, policy
 from cohort_helpers.course import checks
 from cohort_helpers.course.homework import session06
 
@@ -181,7 +181,7 @@ def test_brief_files_exist_with_attributions(base, lines, tmp_path):
     assert out.markdown.is_file() and out.html.is_file() and len(out.images) == 3
     for f in (out.markdown, out.html):
         text = f.read_text(encoding="utf-8")
-        assert "Supply Chain Greenhouse Gas Emission Factors" in text and "public domain" in text
+        assert factors.FACTOR_SETS["sef_v1.3"].attribution in text and "public domain" in text
         assert "CEDA by Watershed" not in text
         assert "Public Works - Streets" in text  # the survey note is an assumption
         assert "With the measures" in text  # the scenario line on the target chart

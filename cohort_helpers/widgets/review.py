@@ -43,8 +43,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import factors
 from ..classify import OVERRIDE_COLUMNS, OverrideError, load_overrides
-from ..exclude import REASONS
+from ..vocabulary import RULE_REASONS
 from ..vocabulary import label as reason_label
 from . import static
 
@@ -102,7 +103,7 @@ def reason_options() -> list[tuple[str, str]]:
     >>> dict(reason_options())["Payroll and benefits"]
     'payroll_benefits'
     """
-    return [("(not excluded)", "")] + [(reason_label(r), r) for r in REASONS]
+    return [("(not excluded)", "")] + [(reason_label(r), r) for r in RULE_REASONS]
 
 
 def read_decisions(path: str | os.PathLike) -> dict[tuple[str, int], dict[str, Any]]:
@@ -135,8 +136,6 @@ def read_decisions(path: str | os.PathLike) -> dict[tuple[str, int], dict[str, A
 
 
 def _known_codes(factor_set: Any = "sef_v1.3") -> pd.Index:
-    from .. import factors
-
     fs = factors.load_factor_set(factor_set)
     return pd.Index(fs.table.index.astype(str))
 
@@ -149,8 +148,6 @@ def naics_options(factor_set: Any = "sef_v1.3") -> list[str]:
     >>> naics_options()[0]  # doctest: +SKIP
     '111110 Soybean Farming'
     """
-    from .. import factors
-
     fs = factors.load_factor_set(factor_set)
     t = fs.table
     titles = t["title"].astype(str) if "title" in t.columns else pd.Series("", index=t.index)
@@ -205,8 +202,8 @@ def decision(
         )
     if not code and not reason:
         raise ValueError(f"{where}: give a NAICS code, or choose an exclusion reason.")
-    if reason and reason not in REASONS:
-        raise ValueError(f"{where}: {reason!r} is not an exclusion reason; use one of {REASONS}.")
+    if reason and reason not in RULE_REASONS:
+        raise ValueError(f"{where}: {reason!r} is not an exclusion reason; use one of {RULE_REASONS}.")
     if code and known_codes is not None:
         known = pd.Index(list(known_codes)).astype(str)
         if code not in known and not known.str.startswith(code).any():
@@ -492,7 +489,7 @@ class ReviewPanel:
         )
         self.code.value = self._labels.get(done["naics6"], done["naics6"]) if done else ""
         self.reason.value = (
-            done["exclude_reason"] if done and done["exclude_reason"] in REASONS else ""
+            done["exclude_reason"] if done and done["exclude_reason"] in RULE_REASONS else ""
         )
         self.note.value = done["note"] if done else ""
 

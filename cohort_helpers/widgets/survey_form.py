@@ -86,7 +86,7 @@ class SurveyForm(w.VBox):
             self.inputs[qid] = box
             self._notes[qid] = note
             self.rows[qid] = w.VBox([label, w.HBox([box, unit_label]), note])
-            rule = survey._parse_skip(r["skip_if"])
+            rule = survey.parse_skip_rule(r["skip_if"])
             if rule:
                 self._rules[qid] = rule
             box.observe(self._changed, names="value")
@@ -129,7 +129,7 @@ class SurveyForm(w.VBox):
             return False
         ctl, value = rule
         given = self.inputs[ctl].value if ctl in self.inputs else ""
-        return bool(given) and survey._canonical(given) == survey._canonical(value)
+        return bool(given) and survey.canonical_answer(given) == survey.canonical_answer(value)
 
     def is_hidden(self, question_id: str) -> bool:
         """True when the question's row is hidden (skipped)."""
