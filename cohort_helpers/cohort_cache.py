@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import data, paths
 from .compare import CATEGORY_COLUMNS, MEMBER_YEAR_COLUMNS
 
 __all__ = [
@@ -139,7 +139,6 @@ def input_fingerprints(
     >>> "members/members.csv" in fp, len(fp["engine:ledger"])
     (True, 64)
     """
-    from . import data
 
     root = paths.datasets_dir()
 

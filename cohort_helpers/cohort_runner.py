@@ -28,14 +28,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import cohort_cache, paths
+from . import __version__, cohort_cache, data, exclude, inventory, paths, workspace
+from . import members as members_mod
 from .compare import CATEGORY_COLUMNS, MEMBER_YEAR_COLUMNS, CohortResults
+from .inventory import cents
 
 __all__ = ["cohort_results"]
 
 
 def _summarise_member_year(inv) -> tuple[pd.DataFrame, dict]:
-    from .inventory import cents
 
     lines = inv.lines
     status = lines["status"]
@@ -92,7 +93,6 @@ def _member_year_result(
     chart: str,
 ) -> tuple[pd.DataFrame, dict, int | None]:
     """One member-year for :func:`cohort_results` (top level: runs in worker processes)."""
-    from . import exclude, inventory
 
     kwargs = {}
     if rules_dir is not None:
@@ -197,7 +197,6 @@ def cohort_results(
     ...
     KeyError: "No ledgers for ['nobody']; members: ..."
     """
-    from . import members as members_mod
 
     files = members_mod.ledger_files()
     profiles = members_mod.list_members()
@@ -253,8 +252,6 @@ def _cohort_block(
     own: bool = False,
 ) -> CohortResults:
     """:func:`cohort_results` of the member-years in ``files``, cached as ``<stem>_<key>``."""
-    from . import __version__, data, workspace
-    from . import members as members_mod
 
     settings = {
         "factors": str(factors),

@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
+from . import data, paths, safe_files
 from .adjust import exchange_rates
 from .plots import Chart, bar, waterfall
 
@@ -1245,7 +1245,6 @@ def write_share(share: pd.DataFrame, path: str | Path) -> Path:
     >>> path.read_text().splitlines()[0]
     'member,category,payments,share_spend_pct,share_emissions_pct'
     """
-    from . import safe_files
 
     allowed = set(SHARE_COLUMNS) | set(SHARE_TOTAL_COLUMNS)
     extra = [c for c in share.columns if c not in allowed]
@@ -1800,7 +1799,6 @@ class CohortResults:
         >>> CohortResults.example().labels()["541"]
         '541: Engineering Services and more'
         """
-        from . import data
 
         titles = data.read_sef().drop_duplicates("naics6").set_index("naics6")["naics_title"]
         spend = self.categories.groupby("naics6")["spend_usd"].sum()

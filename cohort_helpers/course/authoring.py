@@ -37,7 +37,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import DEFAULT_MEMBER
+from .. import DEFAULT_MEMBER, glossary, paths
 
 #: The nbval comment marker of a cell whose output is compared (older notebooks).
 CHECK_MARK = "NBVAL_CHECK_OUTPUT"
@@ -141,7 +141,6 @@ def apply_conventions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     >>> apply_conventions(nb).cells[0].source
     'Each [NAICS](../docs/GLOSSARY.md#naics) code.'
     """
-    from .. import glossary
 
     markers_to_tags(nb)
     hide_instructor_notes(nb)
@@ -233,7 +232,7 @@ def freeze(path: str | Path, member: str = DEFAULT_MEMBER) -> Path:
     RuntimeError
         When a cell fails; the message names the cell.
     """
-    from . import runner
+    from . import runner  # lazy: runner imports authoring (participant editions)
 
     path = Path(path).resolve()
     nb = tidy(nbformat.read(path, as_version=4))
@@ -278,7 +277,6 @@ def cli_notebooks(args: argparse.Namespace) -> int:
                 print(f"updated {path}")
         return 0
     if getattr(args, "notebooks_command", "freeze") == "editions":
-        from .. import paths
 
         root = paths.repo_root()
         if root is None:

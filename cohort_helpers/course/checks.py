@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from .. import DEFAULT_MEMBER
+from .homework import errors
 
 __all__ = [
     "CheckResult",
@@ -1002,7 +1003,6 @@ def for_session(
     """
     checker = Checker(tasks_for(session, member), session=session, member=member, quiet=quiet)
     if friendly_errors:
-        from .homework import errors
 
         errors.install()
     return checker

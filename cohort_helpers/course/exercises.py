@@ -49,6 +49,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from .. import DEFAULT_MEMBER, paths
+from . import runner
 
 __all__ = [
     "AnswerKey",
@@ -554,7 +555,6 @@ def answer_keys(
     >>> [(k.solution.name, k.status) for k in keys]  # doctest: +SKIP
     [('01_intro.ipynb', 'ok'), ('02_spend.ipynb', 'ok')]
     """
-    from . import runner
 
     sol = (Path(solutions_dir) if solutions_dir is not None else _dirs(None, None)[0]).resolve()
     out = Path(out).resolve()

@@ -21,7 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import DEFAULT_MEMBER, paths
+from .. import DEFAULT_MEMBER, data, members, paths
+from ..inventory import headline
+from ..widgets.static import EXPORT_PRIORITY
 
 #: Kernel used for every execution: the interpreter running this code.
 KERNEL_NAME = "python3"
@@ -70,10 +72,6 @@ def notebook_countries(path: Path) -> list[str]:
 def member_country(member: str) -> str:
     """``"US"`` or ``"NO"`` for a bundled member; ``"US"`` if the cohort isn't available."""
     try:
-        from .. import members
-    except ImportError:  # pragma: no cover - cohort module not there yet
-        return "US"
-    try:
         return str(members.member_profile(member).country)
     except Exception:
         return "US"
@@ -106,8 +104,6 @@ def html_title(nb) -> str:
     if not member:
         return heading
     try:
-        from .. import members
-
         name = members.member_profile(member).name
     except Exception:  # an unknown member still gets a title
         name = member
@@ -126,10 +122,10 @@ def to_html(executed: Path, html: Path, *, instructor_notes: bool = True) -> Non
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    from ..widgets.static import EXPORT_PRIORITY
 
     nb = nbformat.read(executed, as_version=4)
     if not instructor_notes:
+        # lazy: authoring imports runner (executing editions)
         from .authoring import participant_edition
 
         nb = participant_edition(nb)
@@ -224,11 +220,6 @@ def run_member(
 def print_summary(member: str, out: Path) -> None:
     """Headline figures for the member, once the inventory engine exists."""
     try:
-        from ..inventory import headline
-    except ImportError:
-        print("(No inventory summary yet: the inventory engine is not installed.)")
-        return
-    try:
         print(headline(member))
     except Exception as exc:  # the summary must never hide the run's result
         print(f"(No inventory summary: {exc.__class__.__name__}: {exc})")
@@ -236,7 +227,6 @@ def print_summary(member: str, out: Path) -> None:
 
 def cli_run(args: argparse.Namespace) -> int:
     """``cohort run --member NAME --out DIR``."""
-    from .. import data
 
     # Fail fast, before any kernel starts, when reference data is missing.
     for name, ref in data.REGISTRY.items():

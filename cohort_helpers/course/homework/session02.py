@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from cohort_helpers import DEFAULT_MEMBER, survey
+from cohort_helpers import DEFAULT_MEMBER, inventory, members, survey
 from cohort_helpers.course import checks
 from cohort_helpers.course.checks import Task
 
@@ -34,7 +34,6 @@ MIN_SPEND = 10_000
 
 @lru_cache(maxsize=4)
 def _lines(member: str) -> pd.DataFrame:
-    from cohort_helpers import inventory
 
     return inventory.member_inventory(member, n_draws=0).lines
 
@@ -42,7 +41,6 @@ def _lines(member: str) -> pd.DataFrame:
 @lru_cache(maxsize=4)
 def fiscal_year(member: str) -> int:
     """The member's latest ledger year (the inventory year the survey asks about)."""
-    from cohort_helpers import members
 
     return max(members.member_profile(member).ledger_years)
 

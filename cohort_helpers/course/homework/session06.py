@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from cohort_helpers import policy
+from cohort_helpers import inventory, policy
 from cohort_helpers.course import checks
 from cohort_helpers.course.checks import Task, describe
 
@@ -42,7 +42,6 @@ MAX_EFFECT = 0.5
 @lru_cache(maxsize=4)
 def baseline(member: str) -> tuple[pd.DataFrame, float, int]:
     """(summary by NAICS code, Scope 3 t CO2e, fiscal year) of the member's latest inventory."""
-    from cohort_helpers import inventory
 
     inv = inventory.member_inventory(member, n_draws=0)
     return inv.summary, float(inv.summary["t_co2e"].sum()), int(inv.fiscal_year)
