@@ -1,21 +1,24 @@
 """The synthetic cohort: a deterministic generator for ``datasets/``.
 
-``cohort datasets build|check|list|describe`` lands in :func:`cli_datasets`.
+Authors' tool, not part of the ``cohort_helpers`` package (the wheel leaves it
+out): it is importable from a checkout of the repository. ``cohort datasets
+build|check`` (and ``make data``) land in :func:`cli_datasets`; ``cohort
+datasets list|describe`` only read the folder and live in
+:mod:`cohort_helpers.datasets`.
 
 * :func:`build` writes every file (ledgers, mappings, ground truth,
   classification data, survey returns, public figures, README,
   ``datapackage.json``) from seed :data:`SEED`.
 * :func:`check` builds into a temporary folder and compares byte for byte.
-* :func:`list_ledgers` and :func:`describe` read the folder.
 
 Reference data (BEA Use table, EPA SEF) is read through
 :mod:`cohort_helpers.data`, so ``COHORT_DATA_DIR`` must point at it.
 
 Examples
 --------
->>> from cohort_helpers import synth
->>> synth.list_ledgers().columns.tolist()  # doctest: +SKIP
-['member', 'country', 'fiscal_year', 'ledger', 'mapping', 'truth']
+>>> from tools import synth
+>>> synth.SEED
+20240917
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
+from cohort_helpers import data, paths
 
 from ._util import SEED
 
@@ -35,21 +38,13 @@ __all__ = [
     "build",
     "check",
     "compare_dirs",
-    "list_ledgers",
-    "describe",
     "cli_datasets",
-    "LIST_COLUMNS",
 ]
-
-LIST_COLUMNS = ["member", "country", "fiscal_year", "ledger", "mapping", "truth"]
-LEDGER_INDEX = "members/ledgers.csv"
 
 
 def _datasets_dir(root: str | Path | None = None) -> Path:
     if root is not None:
         return Path(root)
-    from .. import paths
-
     return paths.datasets_dir()
 
 
@@ -127,111 +122,25 @@ def check(root: str | Path | None = None, fresh: str | Path | None = None) -> li
         return compare_dirs(_fresh_build(Path(tmp)), root)
 
 
-def list_ledgers(root: str | Path | None = None, *, absolute: bool = False) -> pd.DataFrame:
-    """One row per ledger file: member, country, fiscal_year, ledger, mapping, truth.
-
-    Paths are relative to the folder above ``datasets/`` (the repository root
-    in a checkout), or absolute with ``absolute=True``.
-    """
-    root = _datasets_dir(root)
-    idx = pd.read_csv(root / LEDGER_INDEX, dtype={"fiscal_year": int}, keep_default_na=False)
-    for c in ("ledger", "mapping", "truth"):
-        if absolute:
-            idx[c] = [str((root / p).resolve()) for p in idx[c]]
-        else:
-            idx[c] = [f"{root.name}/{p}" for p in idx[c]]
-    return idx[LIST_COLUMNS]
-
-
-def describe(root: str | Path | None = None, members: list[str] | None = None) -> pd.DataFrame:
-    """Realism summary per member-year, computed from the files and their truth.
-
-    Columns: ``member``, ``country``, ``fiscal_year``, ``currency``, ``lines``,
-    ``total``, ``included_spend_share``, ``capital_share`` (of included
-    spend), ``excl_lines_<reason>`` and ``excl_spend_<reason>`` (shares of
-    lines and of total spend), ``top_categories`` (NAICS-6 and share of
-    included spend, top five).
-    """
-    from ._catalog import naics_titles
-    from ._read import load_mapping, load_truth, read_raw
-
-    root = _datasets_dir(root)
-    idx = list_ledgers(root, absolute=True)
-    if members:
-        idx = idx[idx["member"].isin(members)]
-    titles = naics_titles()
-    rows = []
-    for (member, country, fy), g in idx.groupby(["member", "country", "fiscal_year"], sort=False):
-        parts = []
-        for r in g.itertuples():
-            raw = read_raw(r.ledger, load_mapping(r.mapping))
-            truth = load_truth(r.truth)
-            if (
-                len(truth) != len(raw)
-                or not (truth["source_line"].to_numpy() == raw["source_line"].to_numpy()).all()
-            ):
-                raise ValueError(
-                    f"{r.ledger}: truth does not line up with the file ({len(truth)} vs {len(raw)} lines)"
-                )
-            parts.append(
-                pd.concat(
-                    [raw[["amount"]].reset_index(drop=True), truth.reset_index(drop=True)], axis=1
-                )
-            )
-        df = pd.concat(parts, ignore_index=True)
-        total = df["amount"].sum()
-        inc = df[df["true_status"] == "included"]
-        inc_total = inc["amount"].sum()
-        row = {
-            "member": member,
-            "country": country,
-            "fiscal_year": int(fy),
-            "currency": "NOK" if country == "NO" else "USD",
-            "lines": len(df),
-            "total": round(total, 2),
-            "included_spend_share": inc_total / total,
-            "capital_share": inc.loc[inc["true_capital"] == 1, "amount"].sum() / inc_total,
-        }
-        exc = df[df["true_status"] == "excluded"]
-        for reason, gg in exc.groupby("true_reason"):
-            row[f"excl_lines_{reason}"] = len(gg) / len(df)
-            row[f"excl_spend_{reason}"] = gg["amount"].sum() / total
-        top = (
-            inc.groupby("true_naics6")["amount"].sum().sort_values(ascending=False).head(5)
-            / inc_total
-        )
-        row["top_categories"] = "; ".join(
-            f"{k} {titles.get(k, '')[:38]} {v:.1%}" for k, v in top.items()
-        )
-        rows.append(row)
-    return pd.DataFrame(rows).fillna(0.0)
-
-
-def _print_describe(df: pd.DataFrame) -> None:
-    reasons = sorted({c[len("excl_lines_") :] for c in df.columns if c.startswith("excl_lines_")})
-    for r in df.itertuples():
-        rd = r._asdict()
-        print(
-            f"{r.member} {'FY' if r.country == 'US' else ''}{r.fiscal_year} ({r.currency}): {r.lines:,} lines, total {r.total:,.0f}"
-        )
-        print(f"  {'excluded reason':<24}{'lines':>8}{'spend':>8}")
-        for reason in reasons:
-            lv, sv = rd.get(f"excl_lines_{reason}", 0.0), rd.get(f"excl_spend_{reason}", 0.0)
-            if lv:
-                print(f"  {reason:<24}{lv:>8.1%}{sv:>8.1%}")
-        print(
-            f"  included: {r.included_spend_share:.1%} of spend; capital outlay {r.capital_share:.1%} of included spend"
-        )
-        print("  top purchase categories (share of included spend):")
-        for t in r.top_categories.split("; "):
-            print(f"    {t}")
-        print()
-
-
 def cli_datasets(args: argparse.Namespace) -> int:
-    """Handler of ``cohort datasets build|check|list|describe``; returns an exit code."""
-    from ..data import DataNotFoundError
+    """Handler of ``cohort datasets build|check``; returns an exit code.
 
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments: ``datasets_command`` (``"build"`` or ``"check"``),
+        ``out`` for ``build`` (default: the repository's ``datasets/``).
+
+    Returns
+    -------
+    int
+        0 on success, 1 when ``check`` finds a difference, 2 on missing input.
+
+    Examples
+    --------
+    >>> cli_datasets(argparse.Namespace(datasets_command="list"))  # not the generator's
+    2
+    """
     cmd = args.datasets_command
     try:
         if cmd == "build":
@@ -257,14 +166,7 @@ def cli_datasets(args: argparse.Namespace) -> int:
                 return 1
             print(f"{root} equals a fresh build (seed {SEED}).")
             return 0
-        if cmd == "list":
-            df = list_ledgers()
-            sys.stdout.write(df.to_csv(sep="\t", index=False, lineterminator="\n"))
-            return 0
-        if cmd == "describe":
-            _print_describe(describe())
-            return 0
-    except DataNotFoundError as exc:
+    except data.DataNotFoundError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
