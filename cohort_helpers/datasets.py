@@ -327,8 +327,8 @@ def cli_datasets(args: argparse.Namespace) -> int:
 
     Examples
     --------
-    >>> cli_datasets(argparse.Namespace(datasets_command="list"))  # doctest: +ELLIPSIS
-    member	country	fiscal_year	ledger	mapping	truth
+    >>> cli_datasets(argparse.Namespace(datasets_command="list"))  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
+    member country fiscal_year ledger mapping truth
     ...
     0
     """
