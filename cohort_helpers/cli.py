@@ -36,6 +36,40 @@ def _lazy(module: str, func: str):
     return handler
 
 
+GENERATOR = "tools.synth"
+
+
+def _generator(args: argparse.Namespace) -> int:
+    """``cohort datasets build|check``: run the generator of the repository (``tools/synth/``).
+
+    The generator is an authors' tool, not part of the installed package. It is
+    imported from ``sys.path`` (``python -m`` from the repository root) or else
+    from the checkout that holds this package (an editable install); without
+    either, the command says so and returns 2.
+    """
+    try:
+        mod = importlib.import_module(GENERATOR)
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("tools", GENERATOR):
+            raise
+        from . import paths
+
+        root = paths.repo_root()
+        if root is None or not (root / "tools" / "synth" / "__init__.py").is_file():
+            print(
+                f"`cohort datasets {args.datasets_command}` needs the dataset generator "
+                "(tools/synth/ in the curriculum repository), which is not part of the "
+                "installed package. Run it from a checkout of the repository (`make data` "
+                "there). `cohort datasets list` and `describe` work without it.",
+                file=sys.stderr,
+            )
+            return 2
+        sys.path.insert(0, str(root))
+        sys.modules.pop("tools", None)  # an unrelated top-level ``tools``, if one was found
+        mod = importlib.import_module(GENERATOR)
+    return int(mod.cli_datasets(args) or 0)
+
+
 def _data_list(args: argparse.Namespace) -> int:
     from . import data  # lazy: keeps `cohort --help` fast
 
@@ -130,8 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     dssub.add_parser("check", help="exit 0 only if datasets/ equals a fresh build, byte for byte")
     dssub.add_parser("list", help="one tab-separated line per ledger file")
     dssub.add_parser("describe", help="excluded shares and purchase mix per member-year")
-    for name in ("build", "check", "list", "describe"):
-        dssub.choices[name].set_defaults(handler=_lazy("synth", "cli_datasets"))
+    for name in ("build", "check"):  # the generator: authors, from a checkout
+        dssub.choices[name].set_defaults(handler=_generator)
+    for name in ("list", "describe"):  # read the folder: work without the generator
+        dssub.choices[name].set_defaults(handler=_lazy("datasets", "cli_datasets"))
 
     # exercises ------------------------------------------------------------
     ex = sub.add_parser("exercises", help="homework: exercises generated from solutions")

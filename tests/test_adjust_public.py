@@ -9,7 +9,7 @@ import pytest
 
 from cohort_helpers import adjust
 from cohort_helpers.paths import datasets_dir
-from cohort_helpers.synth import _spec
+from tools.synth import _spec
 
 PUBLIC = datasets_dir() / "public"
 RATE_FILES = {

@@ -367,7 +367,7 @@ def _chart_for(member: str, charts: tuple[str, ...]) -> str | None:
     if member in charts:
         return member
     try:
-        from cohort_helpers.synth._spec import get_member
+        from tools.synth._spec import get_member
 
         chart = get_member(member).chart
     except Exception:

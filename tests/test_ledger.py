@@ -524,9 +524,11 @@ def test_read_write_read_is_stable(tmp_path, rows, encoding):
 
 
 def test_speed_smoke(tmp_path):
-    """100,000 lines read in a few seconds (the 1M-line benchmark lives in benchmarks/)."""
-    import time
+    """100,000 lines with thousands separators read whole (speed: benchmarks/bench_pipeline.py).
 
+    No wall-clock assertion here: on a shared machine it measures the neighbours, not the
+    reader; the 1M-line benchmark in benchmarks/ holds the speed target.
+    """
     n = 100_000
     rng = np.random.default_rng(1)
     df = pd.DataFrame(
@@ -539,7 +541,7 @@ def test_speed_smoke(tmp_path):
     )
     p = tmp_path / "big.csv"
     df.to_csv(p, index=False, date_format="%m/%d/%Y")
-    t = time.perf_counter()
     out = L.read_ledger(p, BASIC)
     assert len(out) == n
-    assert time.perf_counter() - t < 10
+    cents = [int(a.replace(",", "").replace(".", "")) for a in df["Amount"]]
+    assert (np.round(out["amount"].to_numpy() * 100).astype(np.int64) == cents).all()

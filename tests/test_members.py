@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cohort_helpers import DEFAULT_MEMBER, members, synth
+from cohort_helpers import DEFAULT_MEMBER, datasets, members
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,7 +71,7 @@ def test_residents():
 
 def test_ledger_files_match_the_cli_listing():
     f = members.ledger_files()
-    listed = synth.list_ledgers()
+    listed = datasets.list_ledgers()
     assert list(f.columns) == ["member", "country", "fiscal_year", "ledger", "mapping", "truth"]
     assert len(f) == len(listed) and f.member.tolist() == listed.member.tolist()
     for c in ("ledger", "mapping", "truth"):

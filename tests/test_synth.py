@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from cohort_helpers import DEFAULT_MEMBER, synth
+from cohort_helpers import DEFAULT_MEMBER, datasets
 from cohort_helpers.cli import main
-from cohort_helpers.synth import _read
-from cohort_helpers.synth._build import MANAGED
+from tools import synth
+from tools.synth._build import MANAGED
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "datasets"
@@ -48,7 +48,7 @@ def fresh(tmp_path_factory, data_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def index() -> pd.DataFrame:
-    return synth.list_ledgers(DATASETS, absolute=True)
+    return datasets.list_ledgers(DATASETS, absolute=True)
 
 
 # ---------------------------------------------------------------- determinism and check
@@ -105,7 +105,7 @@ def test_cli_check_exit_codes(fresh, tmp_path, monkeypatch, capsys):
 
 def test_build_leaves_foreign_entries_alone(tmp_path):
     """Only the generator's own entries are replaced (e.g. datasets/policy/ is kept)."""
-    from cohort_helpers.synth._build import clean
+    from tools.synth._build import clean
 
     out = tmp_path / "ds"
     (out / "policy").mkdir(parents=True)
@@ -116,6 +116,63 @@ def test_build_leaves_foreign_entries_alone(tmp_path):
     clean(out)
     assert (out / "policy" / "measures.csv").read_text() == "a,b\n"
     assert not (out / "members").exists() and not (out / "README.md").exists()
+
+
+# ---------------------------------------------------------------- the generator lives outside the package
+
+
+def test_the_package_leaves_the_generator_out():
+    """Package discovery finds cohort_helpers only; only the CLI's datasets command imports tools."""
+    import ast
+    import tomllib
+
+    from setuptools import find_packages
+
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = find_packages(str(ROOT), **conf["packages"]["find"])
+    assert "cohort_helpers" in found and "cohort_helpers.homework" in found
+    assert not [p for p in found if p.startswith(("tools", "tests"))], found
+    assert not (ROOT / "cohort_helpers" / "synth").exists()
+    importers = set()
+    for path in (ROOT / "cohort_helpers").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value] if node.value.startswith("tools.") else []
+            if any(n == "tools" or n.startswith("tools.") for n in names):
+                importers.add(path.relative_to(ROOT).as_posix())
+    assert importers == {"cohort_helpers/cli.py"}
+
+
+def test_cli_without_the_generator_says_so(monkeypatch, capsys):
+    """An installed package (no checkout): build and check say plainly what is missing."""
+    import importlib
+    import sys
+
+    from cohort_helpers import paths
+
+    real = importlib.import_module
+
+    def no_tools(name, *a, **k):
+        if name == "tools" or name.startswith("tools."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(importlib, "import_module", no_tools)
+    monkeypatch.setattr(paths, "repo_root", lambda: None)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    for cmd in ("build", "check"):
+        assert main(["datasets", cmd]) == 2
+        err = capsys.readouterr().err
+        assert f"`cohort datasets {cmd}` needs the dataset generator (tools/synth/" in err
+        assert "Traceback" not in err
+    monkeypatch.setenv("COHORT_DATASETS_DIR", str(DATASETS))
+    assert main(["datasets", "list"]) == 0  # reading the folder needs no generator
+    assert capsys.readouterr().out.startswith("member\tcountry\tfiscal_year\t")
 
 
 # ---------------------------------------------------------------- members and files
@@ -260,11 +317,11 @@ def test_ledger_realities_present(index):
     red = (DATASETS / "members" / "red_mesa" / "ledgers" / "red_mesa_ap_FY2022.csv").read_bytes()
     assert red.startswith(b"\xef\xbb\xbf") and re.search(rb'"\d{1,2}-[A-Z][a-z]{2}-\d\d"', red)
     mapping = yaml.safe_load((DATASETS / "members" / "red_mesa" / "mapping.yaml").read_text())
-    raw = _read.read_raw(
+    raw = datasets.read_raw(
         DATASETS / "members" / "red_mesa" / "ledgers" / "red_mesa_ap_FY2022.csv", mapping
     )
     assert raw["mcc"].str.fullmatch(r"\d{4}").sum() > 500
-    no = _read.read_raw(
+    no = datasets.read_raw(
         DATASETS / "members" / "tindoy" / "ledgers" / "tindoy_hovedbok_2021.csv",
         yaml.safe_load(
             (DATASETS / "members" / "tindoy" / "mapping.yaml").read_text(encoding="utf-8")
@@ -279,7 +336,7 @@ def test_ledger_realities_present(index):
         & (index.fiscal_year == 2022)
         & index.ledger.str.contains("_ap_")
     ].iloc[0]
-    raw = _read.read_raw(cv.ledger, yaml.safe_load(Path(cv.mapping).read_text()))
+    raw = datasets.read_raw(cv.ledger, yaml.safe_load(Path(cv.mapping).read_text()))
     t = pd.read_csv(cv.truth, keep_default_na=False)
     df = pd.concat([raw.reset_index(drop=True), t], axis=1)
     dups = df[df.true_reason == "duplicate"]
@@ -302,7 +359,7 @@ def test_ledger_realities_present(index):
 def test_mapping_hints_parse_dates_into_the_fiscal_year(index):
     for r in index.drop_duplicates("mapping").itertuples():
         mapping = yaml.safe_load(Path(r.mapping).read_text(encoding="utf-8"))
-        raw = _read.read_raw(r.ledger, mapping)
+        raw = datasets.read_raw(r.ledger, mapping)
         fmt = mapping["date_format"]
         d = (
             pd.to_datetime(raw["date"])
@@ -515,7 +572,7 @@ GSLGO_TOP = {  # large GSLGO commodities (BEA 2017) as NAICS-6, excluding Scope 
 
 
 def test_describe_realism(capsys, monkeypatch):
-    d = synth.describe(DATASETS, members=[DEFAULT_MEMBER, "tindoy", "willow_bend"])
+    d = datasets.describe(DATASETS, members=[DEFAULT_MEMBER, "tindoy", "willow_bend"])
     assert len(d) == 5 + 3 + 1
     us, no = d[d.country == "US"], d[d.country == "NO"]
     assert us.included_spend_share.between(0.35, 0.7).all()
@@ -546,11 +603,11 @@ def test_describe_realism(capsys, monkeypatch):
     ) / pop
     assert inc.between(1300, 3200).all()
     # operating purchases dominated by the GSLGO top categories
-    idx = synth.list_ledgers(DATASETS, absolute=True)
+    idx = datasets.list_ledgers(DATASETS, absolute=True)
     r = idx[
         (idx.member == DEFAULT_MEMBER) & (idx.fiscal_year == 2022) & idx.ledger.str.contains("_ap_")
     ].iloc[0]
-    raw = _read.read_raw(r.ledger, yaml.safe_load(Path(r.mapping).read_text()))
+    raw = datasets.read_raw(r.ledger, yaml.safe_load(Path(r.mapping).read_text()))
     t = pd.read_csv(r.truth, keep_default_na=False, dtype={"true_naics6": str})
     df = pd.concat([raw.reset_index(drop=True), t], axis=1)
     op = df[(df.true_status == "included") & (df.true_capital == 0)]
@@ -558,7 +615,7 @@ def test_describe_realism(capsys, monkeypatch):
     assert share[share.index.isin(GSLGO_TOP)].sum() > 0.6
     assert set(share.sort_values(ascending=False).index[:5]) <= GSLGO_TOP
     # and the CLI prints it
-    monkeypatch.setattr(synth, "describe", lambda *a, **k: d)
+    monkeypatch.setattr(datasets, "describe", lambda *a, **k: d)
     assert main(["datasets", "describe"]) == 0
     out = capsys.readouterr().out
     assert "payroll_benefits" in out and "top purchase categories" in out
@@ -670,7 +727,7 @@ def test_reference_data_reach_the_classification_targets(member, chart, fy, inde
     rows = index[(index.member == member) & (index.fiscal_year == fy)]
     parts = []
     for r in rows.itertuples():
-        raw = _read.read_raw(r.ledger, yaml.safe_load(Path(r.mapping).read_text(encoding="utf-8")))
+        raw = datasets.read_raw(r.ledger, yaml.safe_load(Path(r.mapping).read_text(encoding="utf-8")))
         raw = raw.assign(description=raw.description.fillna(""), vendor=raw.vendor.fillna(""))
         t = pd.read_csv(r.truth, keep_default_na=False, dtype={"true_naics6": str})
         cls = _reference_classify(raw, chart)

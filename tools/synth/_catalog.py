@@ -1153,7 +1153,7 @@ def _short_title(title: str) -> str:
 @lru_cache(maxsize=1)
 def sef_table() -> pd.DataFrame:
     """SEF rows with BEA codes exploded (one row per NAICS x BEA pair)."""
-    from .. import data
+    from cohort_helpers import data
 
     sef = data.read_sef()
     sef = sef.assign(bea=sef["bea_code"].astype(str).str.split(", ")).explode("bea")
@@ -1189,7 +1189,7 @@ def commodity_profile() -> pd.DataFrame:
         ``naics6``, ``capital`` (0/1), ``weight`` (share of operating or of
         capital purchases; each sums to 1), ``bea_code``, ``title``.
     """
-    from .. import data
+    from cohort_helpers import data
 
     use = data.read_use_table()
     sef = sef_table()

@@ -15,6 +15,9 @@ SYNTHETIC_LICENSE = {
     "title": "Creative Commons Zero v1.0 Universal",
     "path": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
+# The generator's old name, kept verbatim with the README text below (and the XLSX creator
+# in _util.py): they are written into datasets/, which must stay byte for byte the same
+# (the lead renames them in one commit together with a rebuilt datasets/).
 GENERATOR = "cohort_helpers.synth (cohort datasets build)"
 
 FIELD_DOCS = {
