@@ -26,7 +26,7 @@ The notebooks use a flat API at the top (``import cohort_helpers as ch``):
 ``ch.session(member, "03", output_dir)``  output folder (made), profile, missing pieces, checks
 ``ch.open_inventory(member, year)``       an inventory with the analysis as methods
 ``ch.cohort()``                           every member-year, for the round robin
-``ch.open_dataset(name)``, ``ch.datasets()``  reference files and public tables by name
+``ch.open_dataset(name)``, ``ch.list_datasets()``  reference files and public tables by name
 ``ch.profile(member)``                    a member's profile
 ``ch.check(session, member)``, ``ch.done(value)``  homework self-checks
 ``ch.plots``, ``ch.widgets``, ``ch.survey``, ``ch.policy``  namespaces (the modules)
@@ -58,7 +58,7 @@ _API = {
     "open_inventory": "api",
     "cohort": "api",
     "open_dataset": "api",
-    "datasets": "api",
+    "list_datasets": "api",
     "profile": "api",
     "check": "api",
     "done": "api",

@@ -56,7 +56,7 @@ __all__ = [
     "Session",
     "check",
     "cohort",
-    "datasets",
+    "list_datasets",
     "done",
     "notebook_name",
     "open_dataset",
@@ -389,7 +389,7 @@ def cohort(**kwargs: Any) -> compare.CohortResults:
 COHORT_TABLES: tuple[str, ...] = ("members",)
 
 
-def datasets() -> list[str]:
+def list_datasets() -> list[str]:
     """Every name :func:`open_dataset` opens: reference files, public tables, ``members``.
 
     Returns
@@ -400,7 +400,7 @@ def datasets() -> list[str]:
 
     Examples
     --------
-    >>> {"sef_co2e", "cpi_u", "members"} <= set(datasets())
+    >>> {"sef_co2e", "cpi_u", "members"} <= set(list_datasets())
     True
     """
     return [*data.REGISTRY, *members.PUBLIC_TABLES, *COHORT_TABLES]
@@ -441,7 +441,7 @@ def open_dataset(name: str) -> pd.DataFrame:
         return members.public_table(name)
     if name == "members":
         return members.list_members()
-    raise KeyError(f"No dataset {name!r}. Datasets: {', '.join(datasets())}.")
+    raise KeyError(f"No dataset {name!r}. Datasets: {', '.join(list_datasets())}.")
 
 
 def check(session: int | str, member: str = DEFAULT_MEMBER) -> checks.Checker:

@@ -52,7 +52,7 @@ def _generator(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name not in ("tools", GENERATOR):
             raise
-        from . import paths
+        from . import paths  # lazy: the CLI imports only what the command it runs needs
 
         root = paths.repo_root()
         if root is None or not (root / "tools" / "synth" / "__init__.py").is_file():

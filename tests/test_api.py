@@ -27,7 +27,7 @@ def test_import_is_lazy_and_names_resolve():
 def test_all_lists_the_flat_api_and_every_name_resolves():
     assert set(ch.__all__) == {
         "__version__", "DEFAULT_MEMBER", "session", "open_inventory", "cohort", "open_dataset",
-        "datasets", "profile", "check", "done", "plots", "widgets", "survey", "policy",
+        "list_datasets", "profile", "check", "done", "plots", "widgets", "survey", "policy",
     }
     for name in ch.__all__:
         assert getattr(ch, name) is not None
@@ -67,7 +67,7 @@ def test_inventory_methods_are_the_module_functions():
 
 
 def test_open_dataset_knows_every_name_and_names_them_when_wrong():
-    assert set(members.PUBLIC_TABLES) < set(ch.datasets())
+    assert set(members.PUBLIC_TABLES) < set(ch.list_datasets())
     nok = ch.open_dataset("nok_per_usd")
     pd.testing.assert_frame_equal(nok, members.public_table("nok_per_usd"))
     with pytest.raises(KeyError, match="Datasets: .*cpi_u"):

@@ -130,7 +130,7 @@ def test_the_package_leaves_the_generator_out():
 
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     found = find_packages(str(ROOT), **conf["packages"]["find"])
-    assert "cohort_helpers" in found and "cohort_helpers.homework" in found
+    assert "cohort_helpers" in found and "cohort_helpers.course.homework" in found
     assert not [p for p in found if p.startswith(("tools", "tests"))], found
     assert not (ROOT / "cohort_helpers" / "synth").exists()
     importers = set()
