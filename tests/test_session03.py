@@ -71,7 +71,7 @@ def test_every_contract_reason_has_a_label_and_a_why():
             "amount": [100.0 * len(contract), *(100.0 for _ in contract)],
         }
     )
-    t = adjust.exclusion_table(rec).set_index("reason")
+    t = inventory.exclusion_table(rec).set_index("reason")
     assert set(t.index) == contract
     assert t["label"].to_dict() == {r: vocabulary.label(r) for r in contract}
     assert t["why"].to_dict() == {r: vocabulary.why(r) for r in contract}
