@@ -1404,10 +1404,15 @@ def compare_factor_sets(
             f"No column {code_col!r} with the lines' codes; columns: {list(fr.columns)}."
         )
     codes = fr[code_col].astype(str).reset_index(drop=True)
+    # capital (category 2) lines average coarse codes with the investment weights, as the
+    # inventory does (factors.lookup)
+    category = (
+        fr["scope3_category"].reset_index(drop=True) if "scope3_category" in fr.columns else None
+    )
     rows = []
     for label, set_name, approx in choices:  # a handful of factor sets, not lines
         fs = factors.load_factor_set(set_name)
-        found = factors.lookup(codes, fs, errors="ignore")
+        found = factors.lookup(codes, fs, category=category, errors="ignore")
         if approx:
             found = apply_margin_ratios(found)
         factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
