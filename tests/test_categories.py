@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 import shutil
 
 import pandas as pd
 import pytest
 
 from cohort_helpers import analysis, categories, factors, inventory, paths
-
-
-def test_doctests():
-    result = doctest.testmod(categories)
-    assert result.attempted >= 8 and result.failed == 0
 
 
 def test_every_sef_naics6_code_has_a_category(data_dir):

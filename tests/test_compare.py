@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 import warnings
 
@@ -14,12 +13,6 @@ from hypothesis import strategies as st
 
 from cohort_helpers import compare
 from cohort_helpers.plots import Chart
-
-
-def test_doctests():
-    result = doctest.testmod(compare)
-    assert result.attempted >= 10 and result.failed == 0
-
 
 # ---------------------------------------------------------------- normalise
 

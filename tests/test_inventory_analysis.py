@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -13,12 +11,6 @@ from hypothesis import strategies as st
 
 from cohort_helpers import analysis
 from cohort_helpers import inventory as inv
-
-
-def test_doctests():
-    r = doctest.testmod(inv)
-    assert r.attempted >= 8 and r.failed == 0
-
 
 amounts = st.decimals(min_value=-(10**7), max_value=10**7, places=2, allow_nan=False)
 statuses = st.sampled_from(["included", "excluded", "unclassified"])

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pandas as pd
 
 from cohort_helpers import plots
-
-
-def test_doctests():
-    result = doctest.testmod(plots)
-    assert result.attempted >= 8 and result.failed == 0
 
 
 def test_bar_highlight_and_alt_text():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import importlib.util
 
 import numpy as np
@@ -48,11 +47,6 @@ def _measure(**kw) -> pd.DataFrame:
     }
     row.update(kw)
     return pd.DataFrame([row])
-
-
-def test_doctests():
-    result = doctest.testmod(policy)
-    assert result.attempted >= 10 and result.failed == 0
 
 
 # ---------------------------------------------------------------- measures

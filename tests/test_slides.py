@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import nbformat
 import pytest
 
@@ -42,10 +40,6 @@ def _arranged(*cells):
 
 def _types(cells):
     return [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in cells]
-
-
-def test_doctests():
-    assert doctest.testmod(slides, raise_on_error=False).failed == 0
 
 
 def test_code_of_figures_tables_and_plot_html_is_hidden_text_output_keeps_its_code():

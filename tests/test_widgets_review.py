@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pandas as pd
 import pytest
 
@@ -29,11 +27,6 @@ def queue(base):
 def line_of(inv, row) -> pd.Series:
     k = inv.lines.set_index(["source_file", "source_line"])
     return k.loc[(row["source_file"], int(row["source_line"]))]
-
-
-def test_doctests():
-    r = doctest.testmod(review)
-    assert r.attempted >= 6 and r.failed == 0
 
 
 def test_set_code_and_save_then_the_next_run_uses_the_override(base, queue, tmp_path):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pandas as pd
 import pytest
 
@@ -35,11 +33,6 @@ def make_panel(measures: pd.DataFrame, chart: bool = False) -> scenario.Scenario
 @pytest.fixture
 def panel(measures) -> scenario.ScenarioPanel:
     return make_panel(measures)  # no chart: faster; the chart has its own test
-
-
-def test_doctests():
-    result = doctest.testmod(scenario)
-    assert result.attempted >= 3 and result.failed == 0
 
 
 def test_panel_starts_at_the_file_values(panel, measures):

@@ -3,7 +3,6 @@ saved decisions shown again, and the Session 2 form starting empty."""
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 
@@ -28,11 +27,6 @@ ROOT = paths.repo_root()
 @pytest.fixture(scope="module")
 def queue():
     return analysis.review_queue(inventory.member_inventory(MEMBER, n_draws=0).lines, n=5)
-
-
-def test_doctests():
-    r = doctest.testmod(static)
-    assert r.attempted >= 4 and r.failed == 0
 
 
 def rows_of(table_html: str) -> list[list[str]]:

@@ -18,7 +18,7 @@ SYNTHETIC_LICENSE = {
 # The generator's old name, kept verbatim with the README text below (and the XLSX creator
 # in _util.py): they are written into datasets/, which must stay byte for byte the same
 # (the lead renames them in one commit together with a rebuilt datasets/).
-GENERATOR = "cohort_helpers.synth (cohort datasets build)"
+GENERATOR = "tools/synth (cohort datasets build)"
 
 FIELD_DOCS = {
     "slug": "member identifier used in file names and code",
@@ -521,7 +521,7 @@ cohort datasets list             # one line per ledger file (tab-separated)
 cohort datasets describe         # realism summary per member-year
 ```
 
-The generator is `cohort_helpers/synth/`, deterministic from seed **{seed}**
+The generator is `tools/synth/` (in the repository, not in the package), deterministic from seed **{seed}**
 (numpy `Generator` streams keyed by member and year). Gzip members carry
 mtime 0, XLSX files fixed timestamps, so two builds are identical byte for byte.
 
