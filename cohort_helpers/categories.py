@@ -125,6 +125,17 @@ def _load(folder: Path) -> CategoryTable:
 def load_categories(folder: str | Path | None = None) -> CategoryTable:
     """Read and check the category table (``datasets/categories/`` by default).
 
+    Parameters
+    ----------
+    folder : str or Path, optional
+        A folder holding ``purchase_categories.csv`` and ``categories.csv``;
+        default ``datasets/categories/`` of the repository.
+
+    Returns
+    -------
+    CategoryTable
+        The prefix table and the category list (cached per folder).
+
     Raises
     ------
     ValueError
@@ -246,6 +257,28 @@ def drill_down(
     summary: pd.DataFrame, category: str, table: CategoryTable | None = None
 ) -> pd.DataFrame:
     """The NAICS codes of one category, with their share of the category's emissions.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Index = NAICS codes; columns ``spend_usd`` and ``t_co2e`` (as for
+        :func:`by_category`).
+    category : str
+        A category name (:attr:`CategoryTable.names`, or :data:`NOT_IN_TABLE`).
+    table : CategoryTable, optional
+        Default :func:`load_categories`.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``summary`` whose codes fall in ``category``, with a column
+        ``share_of_category`` (their share of the category's ``t_co2e``),
+        sorted by emissions.
+
+    Raises
+    ------
+    KeyError
+        No code of ``summary`` falls in ``category`` (the message lists those that do).
 
     Examples
     --------

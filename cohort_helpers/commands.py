@@ -46,6 +46,18 @@ def parse_rates(items: Sequence[str] | None) -> dict[str, dict[int, float]]:
     ``VALUE`` is the annual average number of units of ``CUR`` per one US
     dollar (e.g. ``NOK:2021=8.5991``, ``GBP:2022=0.8085``).
 
+    Parameters
+    ----------
+    items : sequence of str or None
+        The ``--rate`` values as given (the currency in any case); None or
+        empty for none.
+
+    Returns
+    -------
+    dict
+        ``"<CUR> per USD"`` -> {year: units of the currency per US dollar}
+        (empty when no rate was given).
+
     Raises
     ------
     CommandError
@@ -75,6 +87,26 @@ def with_bundled_rates(user: dict[str, dict[int, float]] | None) -> pd.DataFrame
     """The bundled annual rates with the user's ``--rate`` values added (the user's win).
 
     Returns ``None`` when the user gave none (the library then reads the bundled tables).
+
+    Parameters
+    ----------
+    user : dict or None
+        Rates as :func:`parse_rates` returns them.
+
+    Returns
+    -------
+    DataFrame or None
+        One row per currency and year: ``currency``, ``year``, ``rate``,
+        ``quote`` and ``usd_per_unit`` (the bundled table with the user's
+        years added or replaced); None when ``user`` is empty.
+
+    Examples
+    --------
+    >>> with_bundled_rates({}) is None
+    True
+    >>> rates = with_bundled_rates({"NOK per USD": {2009: 5.8}})
+    >>> rates.query("currency == 'NOK' and year == 2009")[["rate", "quote"]].to_dict("records")
+    [{'rate': 5.8, 'quote': 'per_usd'}]
     """
     from . import adjust  # lazy: only this sub-command needs it
 
@@ -202,12 +234,85 @@ def _run(args: argparse.Namespace, *, screening: bool) -> int:
 
 
 def cli_inventory(args: argparse.Namespace) -> int:
-    """``cohort inventory FILE... --mapping M [--mapping M2] --out DIR [...]``."""
+    """``cohort inventory FILE... --mapping M [--mapping M2] --out DIR [...]``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``cohort inventory`` (:func:`cohort_helpers.cli.build_parser`):
+        ``ledgers``, ``mapping``, ``member``, ``fiscal_year``, ``country``,
+        ``factors``, ``overrides``, ``chart``, ``rate`` and ``out``.
+
+    Returns
+    -------
+    int
+        0 once the outputs (``lines.csv``, ``summary.csv``, ``inventory.xlsx``,
+        ...) are written in ``args.out`` and the run summary is printed.
+        Bad input raises (:class:`CommandError`,
+        :class:`~cohort_helpers.inventory.InventoryInputError`), which the
+        ``cohort`` command turns into exit code 2 and a message.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cohort_helpers.cli import build_parser
+    >>> _ = Path("ap.csv").write_text("Date,Vendor,Description,Amount\\n"
+    ...                               "2022-03-01,Acme Janitorial,JANITORIAL SERVICES,1000.00\\n")
+    >>> args = build_parser().parse_args(["inventory", "ap.csv", "--out", "out"])
+    >>> cli_inventory(args)  # a file without a mapping: the message says how to get one
+    Traceback (most recent call last):
+    cohort_helpers.commands.CommandError: No column mapping for ap.csv: pass --mapping FILE (YAML). ...
+    >>> _ = Path("map.yaml").write_text("columns: {date: Date, vendor: Vendor, "
+    ...     "description: Description, amount: Amount}\\ncurrency: USD\\n")
+    >>> args = build_parser().parse_args(["inventory", "ap.csv", "--mapping", "map.yaml", "--out", "out"])
+    >>> cli_inventory(args)  # a whole inventory: a few seconds, 8 files  # doctest: +SKIP
+    ap, fiscal year 2022 (chosen: it holds 100.0% of the spend; the files cover 2022)
+    ...
+    0
+    """
     return _run(args, screening=False)
 
 
 def cli_screen(args: argparse.Namespace) -> int:
-    """``cohort screen FILE --mapping M --country NO --year Y --out DIR``."""
+    """``cohort screen FILE --mapping M --country NO --year Y --out DIR``.
+
+    As :func:`cli_inventory`, for an accounts or budget file; the outputs and
+    the printed summary are marked as a screening estimate.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``cohort screen`` (:func:`cohort_helpers.cli.build_parser`):
+        ``ledgers``, ``mapping``, ``member``, ``year``, ``country``,
+        ``factors``, ``overrides``, ``chart``, ``rate`` and ``out``.
+
+    Returns
+    -------
+    int
+        0 once the outputs (``lines.csv``, ``summary.csv``, ``inventory.xlsx``,
+        ...) are written in ``args.out`` and the run summary is printed.
+        Bad input raises (:class:`CommandError`,
+        :class:`~cohort_helpers.inventory.InventoryInputError`), which the
+        ``cohort`` command turns into exit code 2 and a message.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cohort_helpers.cli import build_parser
+    >>> _ = Path("ap.csv").write_text("Date,Vendor,Description,Amount\\n"
+    ...                               "2022-03-01,Acme Janitorial,JANITORIAL SERVICES,1000.00\\n")
+    >>> args = build_parser().parse_args(["screen", "ap.csv", "--year", "2022", "--out", "out"])
+    >>> cli_screen(args)  # a file without a mapping: the message says how to get one
+    Traceback (most recent call last):
+    cohort_helpers.commands.CommandError: No column mapping for ap.csv: pass --mapping FILE (YAML). ...
+    >>> _ = Path("map.yaml").write_text("columns: {date: Date, vendor: Vendor, "
+    ...     "description: Description, amount: Amount}\\ncurrency: USD\\n")
+    >>> args = build_parser().parse_args(["screen", "ap.csv", "--year", "2022", "--mapping", "map.yaml", "--out", "out"])
+    >>> cli_screen(args)  # a whole inventory: a few seconds, 8 files  # doctest: +SKIP
+    SCREENING ESTIMATE (from account totals, not payments):
+    ...
+    0
+    """
     return _run(args, screening=True)
 
 
@@ -239,7 +344,47 @@ def _missing_rate_lines(currency: str, years: set[int]) -> list[str]:
 
 
 def cli_member_add(args: argparse.Namespace) -> int:
-    """``cohort member add NAME --country .. --ledger FILE... --mapping M [...]``."""
+    """``cohort member add NAME --country .. --ledger FILE... --mapping M [...]``.
+
+    Reads each ledger with its mapping (to check it and choose its fiscal
+    year), then copies the files into the workspace as a member the session
+    notebooks can run (:func:`cohort_helpers.workspace.add_member`).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``cohort member add``: ``name``, ``country``,
+        ``ledger`` and ``mapping`` (one mapping for all ledgers or one each),
+        ``fiscal_year``, ``lgo``, ``residents``, ``employees``,
+        ``operating_budget``, ``capital_budget``, ``display_name``, ``rate``,
+        ``workspace`` (sets ``COHORT_WORKSPACE`` for the process) and ``replace``.
+
+    Returns
+    -------
+    int
+        0 once the member's folder is written; what was added, and how to use
+        it in a notebook, is printed.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cohort_helpers.cli import build_parser
+    >>> _ = Path("ap.csv").write_text("Date,Vendor,Description,Amount\\n"
+    ...                               "2022-03-01,Acme Janitorial,JANITORIAL SERVICES,1000.00\\n")
+    >>> _ = Path("map.yaml").write_text("columns: {date: Date, vendor: Vendor, "
+    ...     "description: Description, amount: Amount}\\ncurrency: USD\\n")
+    >>> args = build_parser().parse_args(["member", "add", "my_town", "--country", "US",
+    ...     "--ledger", "ap.csv", "--mapping", "map.yaml", "--workspace", "ws"])
+    >>> cli_member_add(args)
+    Added member 'my_town' in ws/members/my_town
+      ap.csv: fiscal year 2022
+      no LGO inventory given: the notebooks skip the comparison with Scope 1 and 2
+    In a session notebook, set  member = "my_town"  in the parameters cell.
+    The workspace folder is ws (set COHORT_WORKSPACE to move it).
+    0
+    >>> sorted(p.name for p in Path("ws/members/my_town").iterdir())
+    ['ledgers', 'mappings', 'member.yaml']
+    """
     from . import inventory, ledger, workspace  # lazy: only this sub-command needs it
 
     if args.workspace:
@@ -301,6 +446,34 @@ def cli_mapping_suggest(args: argparse.Namespace) -> int:
     YAML comment, then a preview of the first rows read with it, the rows and
     spend read, and the roles it could not fill. Several files with ``-o``:
     ``-o`` is a folder and each file gets ``<file stem>.yaml``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``cohort mapping suggest``: ``ledgers``,
+        ``country`` (or None) and ``out`` (a file, a folder or None to print).
+
+    Returns
+    -------
+    int
+        0 when every file's mapping could be suggested, 1 when one could not
+        (its report says why).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cohort_helpers.cli import build_parser
+    >>> _ = Path("ap.csv").write_text("Date,Vendor,Description,Amount\\n"
+    ...                               "2022-03-01,Acme Janitorial,JANITORIAL SERVICES,1000.00\\n")
+    >>> args = build_parser().parse_args(["mapping", "suggest", "ap.csv", "-o", "ap.yaml"])
+    >>> cli_mapping_suggest(args)
+    Wrote ap.yaml
+    ap.csv:
+      rows read 1, spend read 1,000.00; blank rows 0, summary rows 0, filtered rows 0
+    ...
+    0
+    >>> print(Path("ap.yaml").read_text().split("columns:")[1].splitlines()[1])
+      amount: "Amount"  # the header 'Amount' is a usual name for the amount
     """
     from . import ledger  # lazy: only this sub-command needs it
 
