@@ -235,6 +235,17 @@ def done(value: Any) -> bool:
     Use it to guard cells that need an answer (plots, follow-up steps) so an
     unfinished exercise notebook still runs to the end.
 
+    Parameters
+    ----------
+    value : object
+        A participant's answer, or the placeholder ``...``.
+
+    Returns
+    -------
+    bool
+        False for ``...`` and ``None``, True for anything else (``0`` and an
+        empty table included).
+
     Examples
     --------
     >>> done(...), done(None), done(0.0)
@@ -245,6 +256,18 @@ def done(value: Any) -> bool:
 
 def describe(value: Any) -> str:
     """A plain-language description of a value's type and shape.
+
+    Parameters
+    ----------
+    value : object
+        Any value (a participant's answer).
+
+    Returns
+    -------
+    str
+        E.g. ``"a number (12.5)"``, ``"a table with 3 rows and the columns ..."``,
+        or, for a function not called, how to call it; used in the checks'
+        messages.
 
     Examples
     --------
@@ -911,6 +934,17 @@ def register_session(
         Allow replacing a different factory already registered for ``session``
         (re-registering the same function, e.g. on module reload, is always allowed).
 
+    Returns
+    -------
+    callable
+        ``factory`` itself; without ``factory``, a decorator that registers
+        the function it decorates and returns it.
+
+    Raises
+    ------
+    ValueError
+        ``session`` already has another factory and ``replace`` is False.
+
     Examples
     --------
     >>> @register_session(99)
@@ -940,17 +974,64 @@ def _qualname(f: Callable[..., Any]) -> str:
 
 
 def unregister_session(session: int) -> None:
-    """Remove a session's tasks from the registry (no error when absent)."""
+    """Remove a session's tasks from the registry (no error when absent).
+
+    Parameters
+    ----------
+    session : int
+        Session number.
+
+    Returns
+    -------
+    None
+        The registry no longer holds ``session`` (a later :func:`tasks_for`
+        imports its module again).
+
+    Examples
+    --------
+    >>> register_session(98, lambda member: [Task("task_1", 1, kind="exact")])  # doctest: +ELLIPSIS
+    <function <lambda> at ...>
+    >>> 98 in registered_sessions()
+    True
+    >>> unregister_session(98)
+    >>> 98 in registered_sessions()
+    False
+    """
     _REGISTRY.pop(session, None)
 
 
 def registered_sessions() -> list[int]:
-    """Sessions with registered tasks, in order (does not import session modules)."""
+    """Sessions with registered tasks, in order (does not import session modules).
+
+    Returns
+    -------
+    list of int
+        The session numbers of the registry.
+
+    Examples
+    --------
+    >>> _ = register_session(97, lambda member: [])
+    >>> 97 in registered_sessions()
+    True
+    >>> unregister_session(97)
+    """
     return sorted(_REGISTRY)
 
 
 def load_session_modules() -> list[int]:
-    """Import every module of :data:`SESSION_PACKAGE` and return the registered sessions."""
+    """Import every module of :data:`SESSION_PACKAGE` and return the registered sessions.
+
+    Returns
+    -------
+    list of int
+        :func:`registered_sessions` after the import (just the registry when
+        the package is missing).
+
+    Examples
+    --------
+    >>> load_session_modules()[:6]
+    [1, 2, 3, 4, 5, 6]
+    """
     try:
         package = importlib.import_module(SESSION_PACKAGE)
     except ModuleNotFoundError as exc:
@@ -972,7 +1053,30 @@ def _autoload(session: int) -> None:
 
 
 def tasks_for(session: int, member: str = DEFAULT_MEMBER) -> list[Task]:
-    """The tasks of ``session`` for ``member`` (imports the session module if needed)."""
+    """The tasks of ``session`` for ``member`` (imports the session module if needed).
+
+    Parameters
+    ----------
+    session : int
+        Session number.
+    member : str
+        The cohort member whose data the expected answers come from.
+
+    Returns
+    -------
+    list of Task
+        The session's tasks (expected values not computed yet).
+
+    Raises
+    ------
+    KeyError
+        No tasks are registered for ``session``, and no session module registers them.
+
+    Examples
+    --------
+    >>> [t.name for t in tasks_for(1, "cedar_valley")]
+    ['task_1', 'task_2', 'task_3', 'task_4', 'task_5']
+    """
     if session not in _REGISTRY:
         _autoload(session)
     if session not in _REGISTRY:
@@ -995,10 +1099,31 @@ def for_session(
     restart is explained in plain words, with the full traceback one click away.
     ``friendly_errors=False`` leaves IPython's tracebacks alone.
 
+    Parameters
+    ----------
+    session : int
+        Session number.
+    member : str
+        The cohort member whose data the expected answers come from.
+    quiet : bool
+        Return check results without showing them.
+    friendly_errors : bool
+        Install the homework's friendly errors in the running IPython (if any).
+
+    Returns
+    -------
+    Checker
+        ``check.task_1(value)`` ... for each task of the session.
+
     Examples
     --------
+    >>> check = for_session(1, member="cedar_valley", quiet=True)
+    >>> check
+    <Checker session 1, member 'cedar_valley': task_1, task_2, task_3, task_4, task_5>
+    >>> check.task_1(...).status
+    'not yet done'
     >>> check = for_session(2, member="cedar_valley")  # doctest: +SKIP
-    >>> check.task_1(total_t)  # doctest: +SKIP
+    >>> check.task_1(total_t)  # a participant's answer, in the notebook  # doctest: +SKIP
     task_1: correct
     """
     checker = Checker(tasks_for(session, member), session=session, member=member, quiet=quiet)

@@ -127,6 +127,17 @@ def assigned_names(code: str) -> list[str]:
     ``with ... as`` targets, and ``def``/``class`` names; not imports, and not
     attributes or items (``df["x"] = ...`` binds no new name).
 
+    Parameters
+    ----------
+    code : str
+        Python statements (a solution block, dedented).
+
+    Returns
+    -------
+    list of str
+        The names bound at the block's top level (inside ``for``/``if``/``with``
+        bodies too, not inside functions), each once.
+
     Raises
     ------
     SyntaxError
@@ -188,6 +199,16 @@ def code_placeholder(body: list[str], label: str, indent: str = "") -> str:
         E.g. ``"task 2"``.
     indent : str
         Indentation of the markers (blocks may sit inside a function body).
+
+    Returns
+    -------
+    str
+        The placeholder lines, joined by newlines.
+
+    Raises
+    ------
+    SyntaxError
+        When the block is not whole Python statements.
 
     Examples
     --------
@@ -323,6 +344,19 @@ def make_exercise(solution: NotebookNode, source_label: str) -> NotebookNode:
         Where it comes from, e.g. ``"solutions/02_spend.ipynb"`` (shown in the
         notice and stored in metadata).
 
+    Returns
+    -------
+    NotebookNode
+        A new notebook: solution blocks replaced by placeholders, ``instructor``
+        cells dropped, outputs and volatile metadata removed, the notice cell
+        added after the title cell.
+
+    Raises
+    ------
+    ExerciseError
+        A solution block cannot be turned into a placeholder (unbalanced
+        markers, a block that is not whole statements).
+
     Examples
     --------
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
@@ -374,6 +408,35 @@ def render_exercise(solution_path: Path, source_label: str | None = None) -> str
 
     Stable formatting: nbformat's JSON writer (sorted keys, indent 1) plus a
     final newline.
+
+    Parameters
+    ----------
+    solution_path : Path
+        A solution notebook.
+    source_label : str, optional
+        Where it comes from, shown in the notice; default
+        ``"<folder name>/<file name>"``.
+
+    Returns
+    -------
+    str
+        The exercise notebook as JSON text.
+
+    Raises
+    ------
+    ExerciseError
+        The solution blocks cannot be replaced, or the result is not a valid notebook.
+
+    Examples
+    --------
+    >>> Path("render").mkdir(exist_ok=True)
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "### BEGIN SOLUTION\\nx = 2\\n### END SOLUTION")]), "render/01_demo.ipynb")
+    >>> text = render_exercise(Path("render/01_demo.ipynb"))
+    >>> nbformat.reads(text, as_version=4).cells[1].source
+    '# YOUR CODE HERE (task 1)\\nx = ...'
+    >>> nbformat.reads(text, as_version=4).metadata["cohort"]
+    {'generated_from': 'render/01_demo.ipynb'}
     """
     solution_path = Path(solution_path)
     label = source_label or f"{solution_path.parent.name}/{solution_path.name}"
@@ -390,12 +453,52 @@ def render_exercise(solution_path: Path, source_label: str | None = None) -> str
 
 
 def solution_notebooks(solutions_dir: Path) -> list[Path]:
-    """The solution notebooks (``0N_<name>.ipynb``), sorted by name."""
+    """The solution notebooks (``0N_<name>.ipynb``), sorted by name.
+
+    Parameters
+    ----------
+    solutions_dir : Path
+        The solutions folder.
+
+    Returns
+    -------
+    list of Path
+        Its files matching :data:`SOLUTION_GLOB` (other notebooks are ignored).
+
+    Examples
+    --------
+    >>> Path("listed").mkdir(exist_ok=True)
+    >>> for name in ("02_b.ipynb", "01_a.ipynb", "notes.ipynb"):
+    ...     _ = Path("listed", name).write_text("{}")
+    >>> [p.name for p in solution_notebooks(Path("listed"))]
+    ['01_a.ipynb', '02_b.ipynb']
+    """
     return sorted(p for p in Path(solutions_dir).glob(SOLUTION_GLOB) if p.is_file())
 
 
 def expected_exercises(solutions_dir: Path) -> dict[str, str]:
-    """File name -> text of every exercise a build would write."""
+    """File name -> text of every exercise a build would write.
+
+    Parameters
+    ----------
+    solutions_dir : Path
+        The solutions folder.
+
+    Returns
+    -------
+    dict of str to str
+        For each solution notebook (:func:`solution_notebooks`), its file name
+        and the text of its exercise (:func:`render_exercise`).
+
+    Examples
+    --------
+    >>> Path("expected").mkdir(exist_ok=True)
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "### BEGIN SOLUTION\\nx = 2\\n### END SOLUTION")]), "expected/01_demo.ipynb")
+    >>> texts = expected_exercises(Path("expected"))
+    >>> list(texts), "YOUR CODE HERE (task 1)" in texts["01_demo.ipynb"]
+    (['01_demo.ipynb'], True)
+    """
     return {p.name: render_exercise(p) for p in solution_notebooks(solutions_dir)}
 
 
@@ -452,11 +555,32 @@ def build(solutions_dir: Path | None = None, exercises_dir: Path | None = None) 
     that this tool generated but whose solution is gone are removed; other
     files are left alone.
 
+    Parameters
+    ----------
+    solutions_dir, exercises_dir : Path, optional
+        Default ``solutions/`` and ``exercises/`` of the source checkout.
+
+    Returns
+    -------
+    BuildReport
+        The exercise files written, left unchanged and removed.
+
+    Raises
+    ------
+    FileNotFoundError
+        A folder is not given and this is not a source checkout.
+    ExerciseError
+        A solution notebook cannot be turned into an exercise.
+
     Examples
     --------
-    >>> report = build()  # doctest: +SKIP
-    >>> report.written  # doctest: +SKIP
-    ['02_spend.ipynb']
+    >>> Path("sol_build").mkdir(exist_ok=True)
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "### BEGIN SOLUTION\\nx = 2\\n### END SOLUTION")]), "sol_build/01_demo.ipynb")
+    >>> build(Path("sol_build"), Path("ex_build")).written
+    ['01_demo.ipynb']
+    >>> build(Path("sol_build"), Path("ex_build")).unchanged  # a second build changes nothing
+    ['01_demo.ipynb']
     """
     sol, ex = _dirs(solutions_dir, exercises_dir)
     wanted = expected_exercises(sol)
@@ -482,10 +606,33 @@ def check(solutions_dir: Path | None = None, exercises_dir: Path | None = None) 
 
     Every ``*.ipynb`` in the exercises folder must be a generated exercise.
 
+    Parameters
+    ----------
+    solutions_dir, exercises_dir : Path, optional
+        Default ``solutions/`` and ``exercises/`` of the source checkout.
+
+    Returns
+    -------
+    list of Difference
+        One per exercise missing, out of date (``detail``: the start of a
+        unified diff) or extra (no solution of that name); empty when
+        ``exercises/`` is up to date.
+
+    Raises
+    ------
+    FileNotFoundError
+        A folder is not given and this is not a source checkout.
+
     Examples
     --------
-    >>> check()  # doctest: +SKIP
-    [Difference(name='02_spend.ipynb', problem='out of date', detail='...')]
+    >>> Path("sol_check").mkdir(exist_ok=True)
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "### BEGIN SOLUTION\\nx = 2\\n### END SOLUTION")]), "sol_check/01_demo.ipynb")
+    >>> check(Path("sol_check"), Path("ex_check"))
+    [Difference(name='01_demo.ipynb', problem='missing', detail='')]
+    >>> _ = build(Path("sol_check"), Path("ex_check"))
+    >>> check(Path("sol_check"), Path("ex_check"))
+    []
     """
     sol, ex = _dirs(solutions_dir, exercises_dir)
     wanted = expected_exercises(sol)
@@ -549,8 +696,36 @@ def answer_keys(
     Writes ``<out>/<stem>.ipynb`` (executed) and ``<out>/<stem>.html``; a
     notebook that fails is rendered too, up to the failing cell.
 
+    Parameters
+    ----------
+    out : Path
+        Folder for the executed notebooks and their HTML.
+    member : str
+        The cohort member the notebooks run for (its country decides which
+        notebooks apply).
+    solutions_dir : Path, optional
+        Default ``solutions/`` of the source checkout.
+
+    Returns
+    -------
+    list of AnswerKey
+        One per solution notebook: ``"ok"``, ``"failed"`` (with the message)
+        or ``"skipped"``, with the executed notebook and HTML written.
+
     Examples
     --------
+    A notebook for Norwegian members only is skipped for a US member (no kernel
+    is started):
+
+    >>> Path("sol_keys").mkdir(exist_ok=True)
+    >>> nb = nbformat.v4.new_notebook(metadata={"cohort": {"countries": ["NO"]}})
+    >>> nbformat.write(nb, "sol_keys/01_norway.ipynb")
+    >>> keys = answer_keys(Path("keys"), member="cedar_valley", solutions_dir=Path("sol_keys"))
+    >>> [(k.solution.name, k.status, k.message) for k in keys]
+    [('01_norway.ipynb', 'skipped', 'not for US members')]
+
+    The solutions of the curriculum, each run by a Jupyter kernel (minutes):
+
     >>> keys = answer_keys(Path("build/answer_keys"), member="cedar_valley")  # doctest: +SKIP
     >>> [(k.solution.name, k.status) for k in keys]  # doctest: +SKIP
     [('01_intro.ipynb', 'ok'), ('02_spend.ipynb', 'ok')]
@@ -583,7 +758,33 @@ def answer_keys(
 
 
 def cli_exercises(args: argparse.Namespace) -> int:
-    """Handler of ``cohort exercises build|check|answer-keys`` (0 ok, 1 failed, 2 bad input)."""
+    """Handler of ``cohort exercises build|check|answer-keys`` (0 ok, 1 failed, 2 bad input).
+
+    Works on ``solutions/`` and ``exercises/`` of the source checkout.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``cohort exercises``: ``exercises_command``
+        (``"build"``, ``"check"`` or ``"answer-keys"``), and for
+        ``answer-keys`` also ``out`` and ``member``.
+
+    Returns
+    -------
+    int
+        0 when the command did its work (or ``check`` found the exercises up to
+        date), 1 when ``check`` found differences or an answer key failed, 2
+        for bad input (not a source checkout, a bad solution block, an unknown
+        command); what was done is printed, problems on standard error.
+
+    Examples
+    --------
+    >>> cli_exercises(argparse.Namespace(exercises_command="grade"))  # not a command
+    2
+    >>> cli_exercises(argparse.Namespace(exercises_command="check"))  # renders every solution: seconds  # doctest: +SKIP
+    exercises/ is up to date (6 notebook(s)).
+    0
+    """
     root = paths.repo_root()
     if root is None:
         print(
