@@ -172,6 +172,17 @@ def _key_message(exc: KeyError, frames: Sequence[Any], user_ns: Mapping[str, Any
 def placeholder_tasks(cells: Iterable[str]) -> dict[str, str]:
     """Name -> task label, from exercise cells' placeholders (``# YOUR CODE HERE (task 2)``).
 
+    Parameters
+    ----------
+    cells : iterable of str
+        Cell sources (e.g. IPython's input history ``_ih``).
+
+    Returns
+    -------
+    dict of str to str
+        Each name assigned ``...`` under a ``# YOUR CODE HERE (<label>)``
+        line, with the label (the first one when a name appears twice).
+
     Examples
     --------
     >>> placeholder_tasks(["# YOUR CODE HERE (task 2)\\nscreening_t = ...\\ncheck.task_2(screening_t)"])
@@ -269,6 +280,13 @@ def friendly_message(
         The notebook's namespace (IPython's ``user_ns``, with the input history
         ``_ih``); default the globals of the outermost frame.
 
+    Returns
+    -------
+    str or None
+        The message (a missing column or label with the nearest match, an
+        unfinished task the cell depends on, a name not defined yet), or None
+        for any other error (never raises).
+
     Examples
     --------
     >>> total_t = ...
@@ -343,6 +361,28 @@ def install(shell: Any = None) -> bool:
     """Install the handler in ``shell`` (default: the running IPython); False outside IPython.
 
     Installing twice is harmless (the handler is replaced).
+
+    Parameters
+    ----------
+    shell : IPython InteractiveShell, optional
+        Default: the running IPython (``get_ipython()``).
+
+    Returns
+    -------
+    bool
+        True when the handler was installed for the :data:`HANDLED` error
+        types; False when there is no IPython shell.
+
+    Examples
+    --------
+    >>> install()  # a plain Python session
+    False
+    >>> class Shell:  # stands in for IPython's shell
+    ...     def set_custom_exc(self, types, handler):
+    ...         self.handled = types
+    >>> shell = Shell()
+    >>> install(shell), shell.handled == HANDLED
+    (True, True)
     """
     if shell is None:
         try:
@@ -357,7 +397,30 @@ def install(shell: Any = None) -> bool:
 
 
 def uninstall(shell: Any = None) -> None:
-    """Remove the handler (IPython's usual tracebacks again)."""
+    """Remove the handler (IPython's usual tracebacks again).
+
+    Parameters
+    ----------
+    shell : IPython InteractiveShell, optional
+        Default: the running IPython (nothing is done outside IPython).
+
+    Returns
+    -------
+    None
+        The shell handles no error type specially any more.
+
+    Examples
+    --------
+    >>> class Shell:  # stands in for IPython's shell
+    ...     def set_custom_exc(self, types, handler):
+    ...         self.handled = types
+    >>> shell = Shell()
+    >>> install(shell)
+    True
+    >>> uninstall(shell)
+    >>> shell.handled
+    ()
+    """
     if shell is None:
         from IPython import get_ipython
 
@@ -367,7 +430,28 @@ def uninstall(shell: Any = None) -> None:
 
 
 def load_ipython_extension(shell: Any) -> None:
-    """``%load_ext cohort_helpers.course.homework.errors`` (and the kernel configuration) installs it."""
+    """``%load_ext cohort_helpers.course.homework.errors`` (and the kernel configuration) installs it.
+
+    Parameters
+    ----------
+    shell : IPython InteractiveShell
+        The shell loading the extension.
+
+    Returns
+    -------
+    None
+        The handler is installed in ``shell`` (:func:`install`).
+
+    Examples
+    --------
+    >>> class Shell:  # stands in for IPython's shell
+    ...     def set_custom_exc(self, types, handler):
+    ...         self.handled = types
+    >>> shell = Shell()
+    >>> load_ipython_extension(shell)
+    >>> shell.handled == HANDLED
+    True
+    """
     install(shell)
 
 

@@ -98,6 +98,21 @@ def purchase_share(reconciliation: pd.DataFrame) -> float:
     duplicates and lines of other years. Applied to an operating budget this
     assumes the budget is spent like the ledger.
 
+    Parameters
+    ----------
+    reconciliation : DataFrame
+        Columns ``bucket`` and ``amount`` (an inventory's ``reconciliation``).
+
+    Returns
+    -------
+    float
+        The share, between 0 and 1.
+
+    Raises
+    ------
+    ValueError
+        The reconciliation has no non-capital payments.
+
     Examples
     --------
     >>> rec = pd.DataFrame({"bucket": ["input", "included, category 1",
@@ -129,6 +144,16 @@ def screening_estimate(
     brought to factor dollars from the budget year and multiplied by the SEF
     factor of each commodity.
 
+    Parameters
+    ----------
+    member : str
+        A cohort member (its profile gives the budgets, budget year and currency).
+    share : float, optional
+        Share of the operating budget that buys goods and services; default
+        :func:`purchase_share` of the member's latest inventory (which builds it).
+    capital_share : float
+        Share of the capital budget that buys structures, equipment and software.
+
     Returns
     -------
     DataFrame
@@ -137,7 +162,12 @@ def screening_estimate(
 
     Examples
     --------
-    >>> screening_estimate("cedar_valley")["t_co2e"].sum()  # doctest: +SKIP
+    >>> est = screening_estimate("cedar_valley", share=0.5)
+    >>> est["purchases"].to_dict()
+    {'operating': 215700000.0, 'capital': 77800000.0}
+    >>> round(float(est["t_co2e"].sum()), -2)
+    87900.0
+    >>> screening_estimate("cedar_valley")  # the share from the member's inventory: ~10 s  # doctest: +SKIP
     """
     p = members.member_profile(member)
     if share is None:
@@ -164,9 +194,37 @@ def lines_to_classify(lines: pd.DataFrame, n: int = N_LINES) -> pd.DataFrame:
     largest line (ties by file and line number). Sorted by amount, largest
     first. Only what a participant would see in the ledger is returned.
 
+    Parameters
+    ----------
+    lines : DataFrame
+        An inventory's ``lines`` (``status``, ``factor_match``, ``naics6``,
+        ``kg_co2e``, ``amount`` and the columns a participant sees).
+    n : int
+        How many lines (codes).
+
+    Returns
+    -------
+    DataFrame
+        ``n`` rows, columns ``source_file``, ``source_line``, ``vendor``,
+        ``department``, ``account``, ``description``, ``amount``, ``currency``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than ``n`` codes to choose from.
+
     Examples
     --------
-    >>> lines_to_classify(member_inventory("tindoy").lines).shape  # doctest: +SKIP
+    >>> lines = pd.DataFrame({"status": "included", "factor_match": "exact",
+    ...     "naics6": ["562111", "562111", "541110"], "kg_co2e": [90.0, 10.0, 20.0],
+    ...     "amount": [100.0, 50.0, 300.0], "description": ["REFUSE", "TRASH", "LEGAL"],
+    ...     "source_file": "ap.csv", "source_line": [2, 3, 4], "vendor": ["A", "B", "C"],
+    ...     "department": "PW", "account": "5500", "currency": "USD"})
+    >>> lines_to_classify(lines, n=2)[["source_line", "description", "amount"]]
+       source_line description  amount
+    0            4       LEGAL   300.0
+    1            2      REFUSE   100.0
+    >>> lines_to_classify(member_inventory("tindoy").lines).shape  # a whole inventory: ~10 s  # doctest: +SKIP
     (15, 8)
     """
     return _pick(lines, n)[CLASSIFY_COLUMNS].reset_index(drop=True)
@@ -197,16 +255,36 @@ def _pick(lines: pd.DataFrame, n: int) -> pd.DataFrame:
 def library_codes(member: str) -> list[str]:
     """The library's NAICS-6 codes of :func:`lines_to_classify`, in the table's order.
 
+    Parameters
+    ----------
+    member : str
+        A cohort member (its latest inventory is built, then cached).
+
+    Returns
+    -------
+    list of str
+        :data:`N_LINES` NAICS-6 codes.
+
     Examples
     --------
-    >>> len(library_codes("cedar_valley"))  # doctest: +SKIP
-    15
+    >>> library_codes("cedar_valley")[:3]  # builds the member's inventory: ~10 s  # doctest: +SKIP
+    ['237310', '236220', '237990']
     """
     return [str(c) for c in _pick(member_inventory(member).lines, N_LINES)["naics6"]]
 
 
 def naics_sector(code: str) -> str:
     """The NAICS sector of a code: its first two digits, with 31-33, 44-45 and 48-49 joined.
+
+    Parameters
+    ----------
+    code : str
+        A NAICS code (2 to 6 digits).
+
+    Returns
+    -------
+    str
+        E.g. ``"42"`` or ``"31-33"``.
 
     Examples
     --------
@@ -236,11 +314,29 @@ def compare_hand_codes(given: Any, expected: Sequence[str], task: Task) -> str |
     the library's NAICS sector (:func:`naics_sector`). The message never says
     which lines disagree.
 
+    Parameters
+    ----------
+    given : list, Series, array or DataFrame
+        The participant's codes.
+    expected : sequence of str
+        The library's codes of the same lines (:func:`library_codes`).
+    task : Task
+        The task checked (unused; the signature of a ``kind`` callable).
+
+    Returns
+    -------
+    str or None
+        None when accepted, else what is wrong.
+
     Examples
     --------
     >>> t = Task("task_4", ["327320"], kind=compare_hand_codes)
-    >>> compare_hand_codes(["327320"] * 15, ["327320"] * 15, t) is None  # doctest: +SKIP
+    >>> compare_hand_codes(["327320"] * 15, ["327320"] * 15, t) is None
     True
+    >>> compare_hand_codes([327320] * 15, ["327320"] * 15, t)
+    "Codes are text: write each one in quotes, e.g. '327320', not 327320."
+    >>> print(compare_hand_codes(["327310"] * 9 + ["541330"] * 6, ["327320"] * 15, t))
+    9 of your 15 codes are in the same NAICS sector (first two digits) as the library's; at least 10 should be. Look again at what was bought (not who sold it): goods are classified by the industry that makes them.
     """
     codes = _codes_list(given)
     if codes is None:
@@ -278,6 +374,24 @@ def compare_hand_codes(given: Any, expected: Sequence[str], task: Task) -> str |
 
 @checks.register_session(SESSION)
 def tasks(member: str) -> list[Task]:
+    """The Session 1 tasks for ``member`` (registered with :func:`checks.register_session`).
+
+    Parameters
+    ----------
+    member : str
+        The cohort member whose data the expected answers come from.
+
+    Returns
+    -------
+    list of Task
+        ``task_1`` to ``task_5``; expected values are computed when first checked.
+
+    Examples
+    --------
+    >>> [t.title for t in tasks("cedar_valley")][:2]
+    ['share of non-capital payments that buys goods and services', 'screening estimate from the budget']
+    """
+
     def direct() -> float:
         return float(members.lgo_inventory(member)["t_co2e"].sum())
 
