@@ -85,6 +85,25 @@ def first_uses(nb: nbformat.NotebookNode) -> list[FirstUse]:
 
     A use inside a link counts as linked when the link goes to the glossary
     entry; a use inside an inline code span is taken with its span.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A notebook (only its markdown cells are read).
+
+    Returns
+    -------
+    list of FirstUse
+        For each term of :data:`TERMS` used in the prose: its anchor, the cell
+        index, the character span of the use in that cell and whether it is
+        linked to the glossary entry.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+    ...     "# NAICS\\n\\nEach line gets a NAICS code; the LGO inventory is Scope 1 and 2.")])
+    >>> [(u.anchor, u.cell, u.start, u.end, u.linked) for u in first_uses(nb)]
+    [('naics', 0, 26, 31, False), ('lgo', 0, 42, 45, False)]
     """
     found: list[FirstUse] = []
     for anchor, pattern in TERMS.items():
@@ -117,7 +136,26 @@ def first_uses(nb: nbformat.NotebookNode) -> list[FirstUse]:
 
 
 def link_first_uses(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Link the first use of each term to its glossary entry, in place (markdown links only)."""
+    """Link the first use of each term to its glossary entry, in place (markdown links only).
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A notebook; its markdown cells are changed.
+
+    Returns
+    -------
+    NotebookNode
+        ``nb`` itself, each term's first unlinked use now
+        ``[word](../docs/GLOSSARY.md#anchor)`` (running it again changes nothing).
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+    ...     "# NAICS\\n\\nEach line gets a NAICS code; the LGO inventory is Scope 1 and 2.")])
+    >>> print(link_first_uses(nb).cells[0].source.splitlines()[-1])
+    Each line gets a [NAICS](../docs/GLOSSARY.md#naics) code; the [LGO](../docs/GLOSSARY.md#lgo) inventory is Scope 1 and 2.
+    """
     pending = sorted((u for u in first_uses(nb) if not u.linked), key=lambda u: (u.cell, -u.start))
     for use in pending:  # right to left within a cell, so earlier offsets stay valid
         cell = nb.cells[use.cell]
@@ -128,7 +166,26 @@ def link_first_uses(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def unlinked_first_uses(nb: nbformat.NotebookNode) -> list[str]:
-    """``"<anchor> (cell N: 'text')"`` for each term whose first use is not linked."""
+    """``"<anchor> (cell N: 'text')"`` for each term whose first use is not linked.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A notebook.
+
+    Returns
+    -------
+    list of str
+        One entry per term of :data:`TERMS` whose first use in prose is not
+        a link to its glossary entry (empty when all are linked).
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+    ...     "# NAICS\\n\\nEach line gets a NAICS code; the LGO inventory is Scope 1 and 2.")])
+    >>> unlinked_first_uses(nb)
+    ["naics (cell 0: 'NAICS')", "lgo (cell 0: 'LGO')"]
+    """
     return [
         f"{u.anchor} (cell {u.cell}: {nb.cells[u.cell].source[u.start : u.end]!r})"
         for u in first_uses(nb)
