@@ -62,7 +62,32 @@ def _sha256(path: Path) -> str:
 
 
 def earlier_run(path: str | os.PathLike) -> dict | None:
-    """The manifest of the earlier run in ``path``, or ``None`` when there is none."""
+    """The manifest of the earlier run in ``path``, or ``None`` when there is none.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An output folder (it need not exist).
+
+    Returns
+    -------
+    dict or None
+        The parsed ``metadata.json`` of this tool's earlier run (``tool``,
+        ``version``, ``run_id``, ``written``, the run's metadata and ``files``:
+        file name -> SHA-256); None when the folder has no manifest, or one
+        that is unreadable or not this tool's.
+
+    Examples
+    --------
+    >>> earlier_run("no_such_folder") is None
+    True
+    >>> with OutputFolder("run1") as out:
+    ...     _ = out.path("a.csv").write_text("x\\n")
+    ...     _ = out.commit({"member": "cedar_valley"})
+    >>> doc = earlier_run("run1")
+    >>> doc["tool"], doc["member"], list(doc["files"])
+    ('cohort-helpers', 'cedar_valley', ['a.csv'])
+    """
     m = Path(path) / MANIFEST
     if not m.is_file():
         return None
