@@ -45,6 +45,12 @@ def load_overrides(path: str | Path | pd.DataFrame) -> pd.DataFrame:
     ``note``. Each row must give either a NAICS code (2-6 digits) or an
     exclusion reason, not both.
 
+    Parameters
+    ----------
+    path : str, Path or DataFrame
+        The file (CSV with ``,``, ``;`` or tab, or XLSX), or a table already
+        read (its cells are checked as text).
+
     Returns
     -------
     DataFrame
@@ -55,6 +61,21 @@ def load_overrides(path: str | Path | pd.DataFrame) -> pd.DataFrame:
     ------
     OverrideError
         Naming the file, row and column of the first problem.
+
+    Examples
+    --------
+    >>> _ = Path("overrides.csv").write_text(
+    ...     "source_file,source_line,naics6,exclude_reason,note\\n"
+    ...     "ap_2022.csv,14,562111,,hauling contract\\n"
+    ...     "ap_2022.csv,15,,transfer,to the school district\\n")
+    >>> load_overrides("overrides.csv")[["source_line", "naics6", "exclude_reason", "row"]]
+       source_line  naics6 exclude_reason  row
+    0           14  562111            NaN    2
+    1           15     NaN       transfer    3
+    >>> _ = Path("bad.csv").write_text("source_file,source_line,naics6\\nap_2022.csv,14,5621X\\n")
+    >>> load_overrides("bad.csv")
+    Traceback (most recent call last):
+    cohort_helpers.overrides.OverrideError: bad.csv, row 2, column 'naics6': '5621X' is not a NAICS code (2 to 6 digits).
     """
     if isinstance(path, pd.DataFrame):
         df = path.copy()
@@ -197,6 +218,24 @@ def apply_overrides(out: pd.DataFrame, ov: pd.DataFrame, *, classify: bool) -> p
 
     ``classify=False`` sets only status, reason and exclusion method (the
     exclusion step); ``classify=True`` also the code, method and confidence.
+
+    Parameters
+    ----------
+    out : DataFrame
+        Lines with ``source_file``, ``source_line``, ``status``, ``reason``,
+        ``exclusion_method`` (and, for ``classify=True``, ``naics6``,
+        ``method``, ``confidence``).
+    ov : DataFrame or None
+        Overrides as :func:`load_overrides` returns them.
+    classify : bool
+        Also set the NAICS code, ``method="override"`` and confidence 1.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``out`` with the overridden lines changed: an exclusion
+        reason makes a line ``excluded`` (``exclusion_method="override"``), a
+        NAICS code makes it ``included``. ``out`` itself when no override applies.
 
     Examples
     --------
