@@ -70,6 +70,17 @@ EXCEL_MAX_ROWS = 1_048_576
 def is_risky(value: Any) -> bool:
     """True when ``value`` is text a spreadsheet would run as a formula.
 
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    bool
+        True for a str starting with one of :data:`FORMULA_START`; False for
+        anything else (numbers included, negative ones too).
+
     Examples
     --------
     >>> is_risky("=1+1"), is_risky("ok"), is_risky(-5)
@@ -80,6 +91,16 @@ def is_risky(value: Any) -> bool:
 
 def neutralise_value(value: Any) -> Any:
     """One cell: risky text gets a leading apostrophe; anything else is unchanged.
+
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    object
+        ``"'" + value`` when :func:`is_risky`, else ``value`` itself.
 
     Examples
     --------
@@ -157,6 +178,17 @@ def neutralise(frame: pd.DataFrame, *, index: bool = False) -> pd.DataFrame:
 def restore_text(value: Any) -> Any:
     """Undo :func:`neutralise_value` when reading back a file this project wrote.
 
+    Parameters
+    ----------
+    value : object
+        A cell value read back.
+
+    Returns
+    -------
+    object
+        ``value`` without the leading apostrophe when what follows it would be
+        risky; else ``value`` unchanged (text that merely starts with ``'`` too).
+
     Examples
     --------
     >>> restore_text("'=1+1"), restore_text("'quoted"), restore_text("plain")
@@ -175,6 +207,16 @@ def neutralise_workbook(workbook) -> int:
     ``save``: every formula cell and every risky text cell becomes a text
     cell with a leading apostrophe. Use it only on workbooks that should hold
     no formulas.
+
+    Parameters
+    ----------
+    workbook : openpyxl.Workbook
+        Changed in place.
+
+    Returns
+    -------
+    int
+        How many cells were changed.
 
     Examples
     --------
@@ -202,6 +244,34 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     The temporary file starts with ``.`` and ends with ``.part``; it is removed
     when the block raises (including ``KeyboardInterrupt`` and the
     ``SystemExit`` the CLI raises on SIGTERM).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write (its folder is created if missing).
+
+    Yields
+    ------
+    Path
+        The temporary file to write; it becomes ``path`` when the block ends
+        without an error.
+
+    Examples
+    --------
+    >>> with atomic_path("report.txt") as tmp:
+    ...     _ = tmp.write_text("done")
+    ...     print(tmp.name.startswith(".report.txt."), tmp.suffix, Path("report.txt").exists())
+    True .part False
+    >>> Path("report.txt").read_text()
+    'done'
+    >>> try:
+    ...     with atomic_path("broken.txt") as tmp:
+    ...         _ = tmp.write_text("half")
+    ...         raise RuntimeError("stopped")
+    ... except RuntimeError:
+    ...     pass
+    >>> Path("broken.txt").exists(), list(Path(".").glob(".broken.txt.*"))
+    (False, [])
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -236,7 +306,12 @@ def write_csv(
 
     Examples
     --------
-    >>> write_csv(pd.DataFrame({"v": ["=1"]}), "t.csv")  # doctest: +SKIP
+    >>> str(write_csv(pd.DataFrame({"v": ["=1", "ok"], "n": [-1, 2]}), "t.csv"))
+    't.csv'
+    >>> print(Path("t.csv").read_text(), end="")
+    v,n
+    '=1,-1
+    ok,2
     """
     kwargs.setdefault("encoding", "utf-8")
     safe = _no_bare_cr(neutralise(frame, index=index))
@@ -384,8 +459,10 @@ def write_xlsx(
     Examples
     --------
     >>> write_xlsx("t.xlsx", {"lines": pd.DataFrame({"a": [1, 2, 3]})}, max_rows=2,
-    ...            note="the full table is in lines.csv")  # doctest: +SKIP
+    ...            note="the full table is in lines.csv")
     {'lines': 2}
+    >>> pd.read_excel("t.xlsx")["a"].tolist()  # the last row says the sheet was cut
+    [1, 2, 'Only the first 2 of 3 rows are in this sheet; the full table is in lines.csv']
     """
     import xlsxwriter
 
@@ -437,6 +514,16 @@ def write_xlsx(
 def html_text(text: Any) -> str:
     """Text for HTML element content or attributes: ``& < > " '`` escaped.
 
+    Parameters
+    ----------
+    text : object
+        Any value (turned into text; None gives ``""``).
+
+    Returns
+    -------
+    str
+        The escaped text.
+
     Examples
     --------
     >>> html_text('<b>"x"</b>')
@@ -446,7 +533,23 @@ def html_text(text: Any) -> str:
 
 
 def html_attr(text: Any) -> str:
-    """A quoted-attribute value (same escaping as :func:`html_text`); use inside ``"..."``."""
+    """A quoted-attribute value (same escaping as :func:`html_text`); use inside ``"..."``.
+
+    Parameters
+    ----------
+    text : object
+        Any value (turned into text; None gives ``""``).
+
+    Returns
+    -------
+    str
+        The escaped text, safe between double (or single) quotes.
+
+    Examples
+    --------
+    >>> '<input value="' + html_attr('x" onfocus="alert(1)') + '">'
+    '<input value="x&quot; onfocus=&quot;alert(1)">'
+    """
     return html_text(text)
 
 
@@ -462,6 +565,17 @@ _SCRIPT_ESCAPES = {
 def script_json(value: Any) -> str:
     """JSON for a ``<script>`` block: cannot close the script or start markup.
 
+    Parameters
+    ----------
+    value : object
+        Anything :func:`json.dumps` accepts.
+
+    Returns
+    -------
+    str
+        The JSON text, with ``<``, ``>``, ``&`` and the line separators
+        U+2028/U+2029 written as ``\\uXXXX`` escapes (the same value to JavaScript).
+
     Examples
     --------
     >>> script_json({"dept": "A&B <x>"})
@@ -474,7 +588,29 @@ def script_json(value: Any) -> str:
 
 
 def write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -> Path:
-    """Write a text file (HTML, Markdown, README) atomically. Escape its content first."""
+    """Write a text file (HTML, Markdown, README) atomically. Escape its content first.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file (written through :func:`atomic_path`).
+    text : str
+        The whole content, already escaped for its format (:func:`html_text`).
+    encoding : str
+        Text encoding.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> str(write_text("note.html", f"<p>{html_text('A&B <Ltd>')}</p>"))
+    'note.html'
+    >>> Path("note.html").read_text()
+    '<p>A&amp;B &lt;Ltd&gt;</p>'
+    """
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding=encoding)
     return Path(path)
