@@ -178,6 +178,16 @@ FLAGS = ("possible_duplicate",)
 def label(reason: str) -> str:
     """Plain label of an exclusion reason (the code itself when unknown).
 
+    Parameters
+    ----------
+    reason : str
+        An exclusion reason code, e.g. ``"payroll_benefits"``.
+
+    Returns
+    -------
+    str
+        The label shown in tables and charts.
+
     Examples
     --------
     >>> label("payroll_benefits")
@@ -190,6 +200,16 @@ def label(reason: str) -> str:
 
 def why(reason: str) -> str:
     """Why lines with this reason are not counted (empty when unknown).
+
+    Parameters
+    ----------
+    reason : str
+        An exclusion reason code, e.g. ``"land"``.
+
+    Returns
+    -------
+    str
+        One sentence for a reader of the inventory; ``""`` for an unknown code.
 
     Examples
     --------
