@@ -72,6 +72,16 @@ def parse_code(text: str | None) -> str | None:
 
     Returns ``None`` for blank text.
 
+    Parameters
+    ----------
+    text : str or None
+        What was typed or picked in the code box, e.g. ``"327320 Ready-Mix ..."``.
+
+    Returns
+    -------
+    str or None
+        The 2-6 digit code, or None for blank text.
+
     Raises
     ------
     ValueError
@@ -98,6 +108,12 @@ def parse_code(text: str | None) -> str | None:
 def reason_options() -> list[tuple[str, str]]:
     """(plain label, reason) pairs for the exclusion menu, "(not excluded)" first.
 
+    Returns
+    -------
+    list of (str, str)
+        ``("(not excluded)", "")``, then each exclusion reason with its label
+        (:func:`cohort_helpers.vocabulary.label`), in the vocabulary's order.
+
     Examples
     --------
     >>> dict(reason_options())["Payroll and benefits"]
@@ -111,6 +127,18 @@ def read_decisions(path: str | os.PathLike) -> dict[tuple[str, int], dict[str, A
 
     An absent file gives no decisions.
 
+    Parameters
+    ----------
+    path : str or path-like
+        An overrides CSV (as :func:`write_overrides` writes it).
+
+    Returns
+    -------
+    dict
+        (source_file, source_line) -> the row as a dict of text
+        (``source_file``, ``source_line`` as int, ``naics6``,
+        ``exclude_reason``, ``note``).
+
     Raises
     ------
     cohort_helpers.classify.OverrideError
@@ -118,8 +146,7 @@ def read_decisions(path: str | os.PathLike) -> dict[tuple[str, int], dict[str, A
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "overrides.csv"
+    >>> p = Path("decisions") / "overrides.csv"
     >>> read_decisions(p)
     {}
     >>> _ = write_overrides([decision("ap.csv", 12, exclude_reason="refund")], p)
@@ -143,10 +170,21 @@ def _known_codes(factor_set: Any = "sef_v1.3") -> pd.Index:
 def naics_options(factor_set: Any = "sef_v1.3") -> list[str]:
     """``"<code> <title>"`` for every code of a factor set (choices for the code box).
 
+    Parameters
+    ----------
+    factor_set : str, path or FactorSet
+        Anything :func:`cohort_helpers.factors.load_factor_set` accepts.
+
+    Returns
+    -------
+    list of str
+        One entry per code of the set, in the set's order.
+
     Examples
     --------
-    >>> naics_options()[0]  # doctest: +SKIP
-    '111110 Soybean Farming'
+    >>> options = naics_options()
+    >>> len(options), options[0]
+    (1016, '111110 Soybean Farming')
     """
     fs = factors.load_factor_set(factor_set)
     t = fs.table
@@ -184,6 +222,13 @@ def decision(
     ValueError
         With what to fix: neither or both of code and reason, a code that is
         not a NAICS code or has no factor, an unknown reason.
+
+    Returns
+    -------
+    dict
+        ``source_file`` (the file name only), ``source_line`` (int),
+        ``naics6``, ``exclude_reason`` and ``note`` (``""`` where not given):
+        a row for :func:`write_overrides`.
 
     Examples
     --------
@@ -264,8 +309,7 @@ def write_overrides(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "overrides.csv"
+    >>> p = Path("review") / "overrides.csv"
     >>> _ = write_overrides([decision("ap.csv", 12, naics6="327320")], p)
     >>> _ = write_overrides([decision("ap.csv", 14, exclude_reason="refund")], p)
     >>> load_overrides(p)[["source_line", "naics6", "exclude_reason"]].fillna("").values.tolist()

@@ -72,6 +72,22 @@ def bundle(widget: Any, summary_html: str, summary_text: str, **kwargs: Any) -> 
         The static summary (escaped HTML).
     summary_text : str
         The same in plain words (``text/plain``).
+    **kwargs
+        Passed to the widget's ``_repr_mimebundle_``.
+
+    Returns
+    -------
+    dict
+        MIME type -> data: the widget view
+        (``application/vnd.jupyter.widget-view+json``), ``text/html`` (the
+        summary in a ``cohort-static-summary`` div) and ``text/plain``.
+
+    Examples
+    --------
+    >>> import ipywidgets as w
+    >>> b = bundle(w.Label("live"), "<b>3</b> lines reviewed", "3 lines reviewed")
+    >>> b["text/plain"], WIDGET_VIEW in b
+    ('3 lines reviewed', True)
     """
     data = widget._repr_mimebundle_(**kwargs)
     if isinstance(data, tuple):  # (data, metadata)
@@ -86,6 +102,23 @@ def html_table(
     rows: pd.DataFrame, *, caption: str = "", numbers: Sequence[str] = (), max_rows: int = 30
 ) -> str:
     """A small escaped HTML table (for static summaries).
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The table (its index is not shown).
+    caption : str
+        A caption; none when empty.
+    numbers : sequence of str
+        Columns shown as numbers with two decimals and thousands separators,
+        right-aligned.
+    max_rows : int
+        Rows shown; a note under the table says how many more there are.
+
+    Returns
+    -------
+    str
+        The HTML, every value escaped.
 
     Examples
     --------
@@ -124,10 +157,26 @@ def install_lab_settings(prefix: str | Path | None = None) -> Path:
     (JupyterLab's default-settings overrides) with ``saveState: true`` for the
     widget manager; other settings in the file are kept.
 
+    Parameters
+    ----------
+    prefix : str or Path, optional
+        The environment (default ``sys.prefix``, the running one).
+
+    Returns
+    -------
+    Path
+        The settings file written.
+
+    Raises
+    ------
+    ValueError
+        The file exists and is not valid JSON.
+
     Examples
     --------
-    >>> import tempfile
-    >>> p = install_lab_settings(tempfile.mkdtemp())
+    >>> p = install_lab_settings("env")
+    >>> p.as_posix()
+    'env/share/jupyter/lab/settings/overrides.json'
     >>> json.loads(p.read_text())[LAB_WIDGET_PLUGIN]
     {'saveState': True}
     """

@@ -13,11 +13,14 @@ Examples
 --------
 >>> from cohort_helpers import survey
 >>> from cohort_helpers.widgets.survey_form import form_answers, survey_form
->>> form = survey_form(survey.load_instrument(), "Police")  # doctest: +SKIP
->>> form.inputs["Q01"].value = "no"  # doctest: +SKIP
->>> form.is_hidden("Q02")  # doctest: +SKIP
+>>> form = survey_form(survey.load_instrument(), "Police")
+>>> form.inputs["Q01"].value = "no"
+>>> form.is_hidden("Q02")
 True
->>> form_answers(form).head()  # doctest: +SKIP
+>>> form_answers(form)[["question_id", "answer"]].head(2)
+  question_id answer
+0         Q01     no
+1         Q02    NaN
 """
 
 from __future__ import annotations
@@ -200,6 +203,12 @@ def survey_form(instrument: Instrument, department: str) -> SurveyForm:
     -------
     SurveyForm
         Display it in a notebook; read it with :func:`form_answers`.
+
+    Examples
+    --------
+    >>> form = survey_form(survey.load_instrument(), "Police")
+    >>> list(form.inputs)[:3], type(form.inputs["Q01"]).__name__
+    (['Q01', 'Q02', 'Q03'], 'Dropdown')
     """
     return SurveyForm(instrument, department)
 
@@ -211,12 +220,26 @@ def form_answers(form: SurveyForm) -> pd.DataFrame:
     otherwise (so ``"about 40"`` stays text and validation flags it), None
     when blank or skipped; ``cell`` is ``"form"``.
 
+    Parameters
+    ----------
+    form : SurveyForm
+        A form made by :func:`survey_form`.
+
+    Returns
+    -------
+    DataFrame
+        One row per question of the instrument, columns
+        :data:`cohort_helpers.survey.TIDY_COLUMNS` (``department``,
+        ``question_id``, ..., ``answer``, ``value``: the answer as a float
+        when it is a number, else NaN).
+
     Examples
     --------
-    >>> form = survey_form(survey.load_instrument(), "Fire")  # doctest: +SKIP
-    >>> form.set_answers({"Q01": "yes", "Q02": "12,500"})  # doctest: +SKIP
-    >>> form_answers(form).set_index("question_id").at["Q02", "value"]  # doctest: +SKIP
-    12500.0
+    >>> form = survey_form(survey.load_instrument(), "Fire")
+    >>> form.set_answers({"Q01": "yes", "Q02": "12,500"})
+    >>> answers = form_answers(form).set_index("question_id")
+    >>> float(answers.at["Q02", "value"]), answers.at["Q01", "answer"]
+    (12500.0, 'yes')
     """
     q = form.instrument.questions
     recs = []
