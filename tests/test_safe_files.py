@@ -160,14 +160,29 @@ def test_policy_brief_markdown_and_html_carry_no_markup(tmp_path, data_dir):
 LINK = '=HYPERLINK("http://x","click")'
 
 
-@pytest.mark.slow
-def test_more_rows_than_excel_holds_are_cut_not_an_error(tmp_path):
-    """The 2,000,000-line case: the workbook gets what Excel holds and a note row."""
-    n = safe_files.EXCEL_MAX_ROWS + 5
+def test_more_rows_than_excel_holds_are_cut_not_an_error(tmp_path, monkeypatch):
+    """The 2,000,000-line case: the workbook gets what Excel holds and a note row.
+
+    Excel's row limit is shrunk to 12 here (writing a real million rows takes
+    minutes; the next test ties the constant to the limit xlsxwriter enforces).
+    """
+    monkeypatch.setattr(safe_files, "EXCEL_MAX_ROWS", 12)
     p = tmp_path / "big.xlsx"
-    rows = safe_files.write_xlsx(p, {"lines": pd.DataFrame({"a": np.arange(n)})}, note="see csv")
-    assert rows == {"lines": safe_files.EXCEL_MAX_ROWS - 2}
+    rows = safe_files.write_xlsx(p, {"lines": pd.DataFrame({"a": np.arange(17)})}, note="see csv")
+    assert rows == {"lines": 10}
     ws = openpyxl.load_workbook(p, read_only=True)["lines"]
-    assert ws.max_row == safe_files.EXCEL_MAX_ROWS
-    last = next(ws.iter_rows(min_row=ws.max_row, values_only=True))
-    assert "Only the first 1,048,574 of 1,048,581 rows" in last[0]
+    assert ws.max_row == 12
+    values = [r[0] for r in ws.iter_rows(values_only=True)]
+    assert values[1:11] == list(range(10))
+    assert values[-1].startswith("Only the first 10 of 17 rows") and "see csv" in values[-1]
+
+
+def test_excel_row_limit_is_the_one_xlsxwriter_enforces(tmp_path):
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    ws = wb.add_worksheet()
+    assert safe_files.EXCEL_MAX_ROWS == ws.xls_rowmax == 1_048_576
+    assert ws.write_number(safe_files.EXCEL_MAX_ROWS - 1, 0, 1) == 0  # the last row Excel holds
+    assert ws.write_number(safe_files.EXCEL_MAX_ROWS, 0, 1) == -1  # one more: refused
+    wb.close()
