@@ -91,6 +91,21 @@ GENERIC_WORDS = frozenset(
     virginia washington wisconsin wyoming al ak az ar ca ct de fl ga hi ia il ks ky la ma md mi mn
     ms mo mt ne nh nj nm ny nc nd oh ok pa ri sc sd tn tx ut vt va wa wi wv wy
     """.split()
+) | frozenset(  # UK nations, regions, counties and the largest cities: the regional operating
+    # companies of national firms ("STAGECOACH DEVON", "BARCHESTER HEALTHCARE (LONDON)",
+    # "VEOLIA ES LEEDS") are those firms; a place alone never tells two firms apart
+    """
+    england english scotland scottish wales welsh ireland irish cymru london greater yorkshire
+    humber humberside anglia wessex mercia pennine pennines cumbria northumberland durham tyne wear
+    tees teesside lancashire merseyside cheshire manchester lincolnshire nottinghamshire
+    derbyshire leicestershire rutland staffordshire shropshire warwickshire worcestershire
+    herefordshire gloucestershire oxfordshire buckinghamshire berkshire surrey sussex kent essex
+    suffolk norfolk cambridgeshire hertfordshire bedfordshire northamptonshire wiltshire dorset
+    somerset devon cornwall avon thames severn birmingham liverpool leeds sheffield bristol
+    newcastle nottingham leicester coventry bradford exeter plymouth cardiff swansea glasgow
+    edinburgh aberdeen dundee belfast
+    sw se nw ne nth sth lt
+    """.split()
 )
 
 
