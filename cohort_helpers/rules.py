@@ -91,9 +91,12 @@ GENERIC_WORDS = frozenset(
     virginia washington wisconsin wyoming al ak az ar ca ct de fl ga hi ia il ks ky la ma md mi mn
     ms mo mt ne nh nj nm ny nc nd oh ok pa ri sc sd tn tx ut vt va wa wi wv wy
     """.split()
-) | frozenset(  # UK nations, regions, counties and the largest cities: the regional operating
-    # companies of national firms ("STAGECOACH DEVON", "BARCHESTER HEALTHCARE (LONDON)",
-    # "VEOLIA ES LEEDS") are those firms; a place alone never tells two firms apart
+)
+
+#: UK nations, regions, counties and the largest cities: the regional operating companies of
+#: national firms ("STAGECOACH DEVON", "BARCHESTER HEALTHCARE (LONDON)", "VEOLIA ES LEEDS")
+#: are those firms; a place alone never tells two firms apart (issue 12, accuracy pass).
+UK_PLACE_WORDS = frozenset(
     """
     england english scotland scottish wales welsh ireland irish cymru london greater yorkshire
     humber humberside anglia wessex mercia pennine pennines cumbria northumberland durham tyne wear
@@ -107,6 +110,7 @@ GENERIC_WORDS = frozenset(
     sw se nw ne nth sth lt
     """.split()
 )
+GENERIC_WORDS = GENERIC_WORDS | UK_PLACE_WORDS
 
 
 # ---------------------------------------------------------------------------

@@ -598,7 +598,7 @@ def test_waste_firm_keeps_its_code_on_a_pfi_account(general):
         ("E D P DRUG & ALCOHOL SERVICES", "Payments to Private Contractors", "included", "621420"),
         ("HOMELIFE CARERS LTD", "Care Spot - Private (3rd)", "included", "624120"),
         ("ASSISTED LIVING SOUTH WEST", "Care Spot - Private (3rd)", "included", "623312"),
-        ("OXFORD & DISTRICT BUILDING SERVICES LTD", "General Contracted Services", "included", "238"),
+        ("OXFORD BUILDING SERVICES LTD", "General Contracted Services", "included", "238"),
     ],
 )
 def test_general_uk_knowledge_rows(general, vendor, account, status, code):
