@@ -152,8 +152,16 @@ def _longer_phrase_code(c0: Any, codes: tuple) -> str | None:
     return max(longer, key=len) if longer else None
 
 
+#: Suppliers' subsectors that keep their code against another subsector of the texts: a waste
+#: firm (562) paid on a facilities or PFI account (561, same sector 56) still provides waste
+#: services (a facilities firm, 561, on a refuse-collection account does give way).
+_KEEPS_SUBSECTOR = ("562",)
+
+
 def _same_sector_phrase_code(c0: Any, codes: tuple) -> str | None:
     c0 = str(c0)
+    if c0.startswith(_KEEPS_SUBSECTOR):
+        return None
     return next((c for c in codes if len(c) >= 3 and c[:2] == c0[:2] and c[:3] != c0[:3]), None)
 
 

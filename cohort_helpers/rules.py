@@ -93,6 +93,25 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 
+#: UK nations, regions, counties and the largest cities: the regional operating companies of
+#: national firms ("STAGECOACH DEVON", "BARCHESTER HEALTHCARE (LONDON)", "VEOLIA ES LEEDS")
+#: are those firms; a place alone never tells two firms apart (issue 12, accuracy pass). Places
+#: that are common surnames or US place names in firm names (Sheffield, Durham, Kent, Bradford,
+#: Coventry, Exeter) are left out: "DURHAM SCHOOL SERVICES" is not "school services".
+UK_PLACE_WORDS = frozenset(
+    """
+    england english scotland scottish wales welsh ireland irish cymru london yorkshire humber
+    humberside anglia wessex cumbria northumberland teesside lancashire merseyside cheshire
+    manchester lincolnshire nottinghamshire derbyshire leicestershire rutland staffordshire
+    shropshire warwickshire worcestershire herefordshire gloucestershire oxfordshire
+    buckinghamshire berkshire surrey sussex essex suffolk norfolk cambridgeshire hertfordshire
+    bedfordshire northamptonshire wiltshire dorset somerset devon cornwall birmingham liverpool
+    leeds bristol nottingham plymouth cardiff swansea glasgow edinburgh aberdeen belfast
+    sw se nw ne nth sth lt
+    """.split()
+)
+GENERIC_WORDS = GENERIC_WORDS | UK_PLACE_WORDS
+
 
 # ---------------------------------------------------------------------------
 # vendor names

@@ -42,11 +42,11 @@ NOT_FROM_LABELS = ("unknown", "summary_row", "duplicate")
 
 #: Measured when written (status, naics3), rounded down: the engine must not fall below.
 FLOORS = {
-    "uk_devon-county-council_2024-03": (0.97, 0.80),
+    "uk_devon-county-council_2024-03": (0.97, 0.83),
     "uk_devon-county-council_2025-10": (0.96, 0.87),
-    "uk_leeds-city-council_2020-06": (0.94, 0.70),
-    "uk_oxford-city-council_2017-Q4": (0.98, 0.73),
-    "uk_stockport-council_2014-09": (0.94, 0.22),
+    "uk_leeds-city-council_2020-06": (0.94, 0.74),
+    "uk_oxford-city-council_2017-Q4": (0.99, 0.78),
+    "uk_stockport-council_2014-09": (0.94, 0.43),
     "uk_tameside-council_2014-09": (0.95, 0.77),
     "uk_trafford-council_2014-09": (0.95, 0.82),
     "us_columbia-sc-city_2013-04": (0.94, 0.84),
@@ -185,11 +185,11 @@ COVERAGE_FILES = sorted(
 )
 #: Share of purchase spend with a factor code (specific + profile), and specific, as measured.
 COVERAGE_FLOORS = {
-    "uk_devon-county-council_2024-03": (0.99, 0.66),
+    "uk_devon-county-council_2024-03": (0.99, 0.70),
     "uk_devon-county-council_2025-10": (0.99, 0.78),
-    "uk_leeds-city-council_2020-06": (0.99, 0.79),
+    "uk_leeds-city-council_2020-06": (0.99, 0.80),
     "uk_oxford-city-council_2017-Q4": (0.99, 0.71),
-    "uk_stockport-council_2014-09": (0.99, 0.24),
+    "uk_stockport-council_2014-09": (0.99, 0.34),
     "uk_tameside-council_2014-09": (0.99, 0.68),
     "uk_trafford-council_2014-09": (0.99, 0.73),
     "us_columbia-sc-city_2013-04": (0.98, 0.81),
@@ -212,6 +212,7 @@ BELOW_COVERAGE_TARGET = (
 
 #: Files that meet issue 12's specific target too (>= 70% of purchase spend by a specific method).
 SPECIFIC_TARGET_MET = (
+    "uk_devon-county-council_2024-03",
     "uk_devon-county-council_2025-10",
     "uk_leeds-city-council_2020-06",
     "uk_oxford-city-council_2017-Q4",

@@ -550,3 +550,69 @@ def test_capital_works_from_a_materials_supplier_are_construction(general):
     out = classify.classify(lines, general)
     # capital works in a transport department: road work; revenue materials: the supplier's line
     assert out["naics6"].tolist() == ["237310", "324121"]
+
+
+# ---------------------------------------------------------------------------
+# issue 12, accuracy pass: UK regional companies, waste firms on facilities accounts
+# ---------------------------------------------------------------------------
+
+
+def test_uk_regional_company_is_the_national_supplier(know):
+    # a UK place after a known name is a regional operating company of that firm;
+    # a place alone is no firm
+    df = lines_of(
+        vendor=[
+            "STAGECOACH DEVON LTD",
+            "BARCHESTER HEALTHCARE (LONDON)",
+            "Veolia ES Leeds Limited",
+            "LEEDS LTD",
+            "DEVON",
+        ],
+        currency=["GBP"] * 5,
+    )
+    kh = rules.knowledge_hits(df, know)
+    assert kh["supplier_name"].tolist()[:3] == ["Stagecoach", "Barchester Healthcare", "Veolia"]
+    assert kh["supplier_name"].iloc[3:].isna().all()
+    assert rules.distinctive({"leeds", "devon", "london"}) is False
+
+
+def test_waste_firm_keeps_its_code_on_a_pfi_account(general):
+    # 561 (facilities, PFI) and 562 (waste) share NAICS sector 56 only by grouping:
+    # a waste firm paid a PFI unitary charge still provides waste services
+    out = run(
+        general,
+        vendor=["Veolia ES Leeds Limited", "BAM Nuttall Limited"],
+        account_name=["Supplies and Services | PFI Unitary Charges", "Capital | OTHER COSTS"],
+        department=["Waste Management", "Highways"],
+        currency=["GBP", "GBP"],
+    )
+    assert out["naics6"].tolist() == ["562", "237310"]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "account", "status", "code"),
+    [
+        ("STOCKPORT HOMES LTD", "3RD PARTY PAYMENTS", "included", "531311"),  # an ALMO
+        ("ACME LTD", "Muck away from site", "included", "562119"),
+        ("ACME LTD", "Curriculum Support (Schools)", "included", "611710"),
+        ("E D P DRUG & ALCOHOL SERVICES", "Payments to Private Contractors", "included", "621420"),
+        ("HOMELIFE CARERS LTD", "Care Spot - Private (3rd)", "included", "624120"),
+        ("ASSISTED LIVING SOUTH WEST", "Care Spot - Private (3rd)", "included", "623312"),
+        ("OXFORD BUILDING SERVICES LTD", "General Contracted Services", "included", "238"),
+    ],
+)
+def test_general_uk_knowledge_rows(general, vendor, account, status, code):
+    out = run(general, vendor=[vendor], account_name=[account], currency=["GBP"])
+    assert out.loc[0, ["status", "naics6"]].tolist() == [status, code]
+
+
+def test_licences_and_fees_is_not_software(general):
+    out = run(
+        general,
+        vendor=["VEHICLE & OPERATOR SERVICES AGENCY", "ACME LTD", "ACME LTD"],
+        account_name=["Other Licences And Fees", "Other Licences And Fees", "Software Licences"],
+        currency=["GBP"] * 3,
+    )
+    assert out.loc[0, ["status", "reason"]].tolist() == ["excluded", "tax_fee_government"]
+    assert out.loc[1, "naics6"] != "511210"
+    assert out.loc[2, "naics6"] == "511210"
