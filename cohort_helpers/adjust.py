@@ -125,15 +125,25 @@ def cpi_u(path: str | os.PathLike | None = None) -> pd.Series:
     The CSV needs a ``year`` column and one value column (``cpi_u``,
     ``value`` or ``index``, or the only other numeric column).
 
+    Parameters
+    ----------
+    path : str or PathLike, optional
+        A CSV in that layout instead of the bundled ``datasets/public/cpi_u.csv``.
+
     Returns
     -------
     Series
-        Index ``year`` (int), name ``"cpi_u"``.
+        Index ``year`` (int, sorted), name ``"cpi_u"``: the annual average index.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file is missing (the message says how to pass the figures instead).
 
     Examples
     --------
-    >>> cpi_u().loc[2022]  # doctest: +SKIP
-    292.655
+    >>> cpi_u().loc[[2019, 2022]].tolist()
+    [255.657, 292.655]
     """
     file = _public_file("cpi_u.csv", path)
     return _cpi_series(pd.read_csv(file), str(file))
@@ -175,11 +185,27 @@ def exchange_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     --rate``, :func:`cohort_helpers.workspace.workspace_rates`) and the bundled tables
     lack are added; a bundled rate is never replaced.
 
+    Parameters
+    ----------
+    path : str or PathLike, optional
+        A rates file in a layout of :func:`_read_exchange_rates` (long with
+        ``pair``, long with ``units_per_usd``/``usd_per_unit``, or wide); it is
+        read as it is, without the workspace's rates.
+
+    Returns
+    -------
+    DataFrame
+        The canonical form of :func:`normalise_rates`: ``currency``, ``year``,
+        ``rate`` (as quoted), ``quote`` (``"per_usd"`` or ``"usd_per"``) and
+        ``usd_per_unit``, one row per currency and year.
+
     Examples
     --------
-    >>> exchange_rates().query("currency == 'NOK' and year == 2021")  # doctest: +SKIP
-      currency  year    rate    quote  usd_per_unit
-    0      NOK  2021  8.5991  per_usd      0.116291
+    >>> r = exchange_rates().set_index(["currency", "year"])
+    >>> float(r.loc[("NOK", 2021), "rate"]), r.loc[("NOK", 2021), "quote"]
+    (8.5991, 'per_usd')
+    >>> float(r.loc[("GBP", 2022), "rate"]), r.loc[("GBP", 2022), "quote"]
+    (1.2369, 'usd_per')
     """
     rates = _read_exchange_rates(path)
     return rates if path is not None else _with_workspace_rates(rates)
@@ -305,6 +331,12 @@ def ppp_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
     every value is marked approximate in its ``note``), or the file at
     ``path`` in the same layout.
 
+    Parameters
+    ----------
+    path : str or PathLike, optional
+        A CSV with ``year``, ``currency`` and ``value`` (national currency per
+        USD) instead of the bundled ``ppp_oecd.csv``.
+
     Returns
     -------
     DataFrame
@@ -312,7 +344,7 @@ def ppp_rates(path: str | os.PathLike | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> ppp_rates().query("currency == 'NOK' and year == 2021")["rate"].item()  # doctest: +SKIP
+    >>> ppp_rates().query("currency == 'NOK' and year == 2021")["rate"].item()
     10.1
     """
     file = _public_file("ppp_oecd.csv", path)
@@ -458,8 +490,18 @@ def to_usd(amount: Any, currency: Any, year: Any, rates: Any = None) -> pd.Serie
     Parameters
     ----------
     amount : scalar or array-like
+        Amounts in their own currency.
     currency, year : scalar or array-like (same length as ``amount``)
+        ISO 4217 code and year of the annual average rate, per amount (a scalar
+        applies to all).
     rates : see :func:`normalise_rates`
+        Default: :func:`exchange_rates` (the bundled tables and the workspace's).
+
+    Returns
+    -------
+    Series
+        Name ``"amount_usd"``, float; the index of ``amount`` when it is a
+        Series, else 0..n-1.
 
     Raises
     ------
@@ -522,10 +564,21 @@ def price_index_table(index: pd.DataFrame | None = None) -> pd.DataFrame:
         :func:`cohort_helpers.data.read_price_index`) or already wide.
         Default: the registered BEA detail price index (2017 = 100).
 
+    Returns
+    -------
+    DataFrame
+        Index ``bea_code`` (str), one column per year (int, ascending), the
+        index values (float).
+
     Examples
     --------
-    >>> price_index_table()[2017].eq(100).all()  # doctest: +SKIP
-    True
+    >>> t = price_index_table()
+    >>> t[2017].eq(100).all(), t.loc["327310", [2019, 2022]].tolist()
+    (np.True_, [104.923, 121.061])
+    >>> long = pd.DataFrame({"bea_code": ["X", "X"], "year": [2022, 2021],
+    ...                      "price_index": [110.0, 100.0]})
+    >>> price_index_table(long).columns.tolist()
+    [2021, 2022]
     """
     if index is None:
         index = data.shared_dataset("bea_price_index")
@@ -657,6 +710,12 @@ def price_index_ratio(
     on_missing : {"raise", "nan"}
         Codes without an index: raise (default) or NaN with a warning.
 
+    Returns
+    -------
+    Series
+        Name ``"price_ratio"``, one float per line; the index of ``bea_codes``
+        when it is a Series, else 0..n-1.
+
     Raises
     ------
     ValueError
@@ -666,8 +725,8 @@ def price_index_ratio(
 
     Examples
     --------
-    >>> price_index_ratio(["327310"], 2022, 2022).item()  # doctest: +SKIP
-    1.0
+    >>> price_index_ratio(["327310", "327310"], [2019, 2022], 2022).round(4).tolist()
+    [1.1538, 1.0]
     """
     wide = price_index_table(index)
     n = len(bea_codes) if not np.isscalar(bea_codes) else 1
@@ -715,9 +774,22 @@ def cpi_ratio(from_years: Any, to_year: int = 2022, cpi: Any = None) -> pd.Serie
     Parameters
     ----------
     from_years : int or array-like
+        The spend's year per line.
     to_year : int
+        The year to move the spend to (the factor dollar year).
     cpi : Series, dict or DataFrame, optional
         Annual CPI-U by year; default :func:`cpi_u` (``datasets/public/cpi_u.csv``).
+
+    Returns
+    -------
+    Series
+        Name ``"price_ratio"``, one float per year given; the index of
+        ``from_years`` when it is a Series, else 0..n-1.
+
+    Raises
+    ------
+    ValueError
+        A year the CPI-U series does not cover.
 
     Examples
     --------
@@ -994,6 +1066,19 @@ def to_factor_dollars(
 def rates_used(adjusted: pd.DataFrame) -> str:
     """The exchange rates a :func:`to_factor_dollars` result applied, in words.
 
+    Parameters
+    ----------
+    adjusted : DataFrame
+        A :func:`to_factor_dollars` result (or any table with ``currency``,
+        ``year`` or ``fiscal_year``, and ``usd_per_unit``).
+
+    Returns
+    -------
+    str
+        ``"<CUR> <year>: <rate> <CUR> per USD (annual average)"`` per non-USD
+        currency and year (the median rate of its lines), joined by ``"; "``;
+        ``""`` when every line is in USD or the columns are missing.
+
     Examples
     --------
     >>> df = pd.DataFrame({"currency": ["NOK", "NOK", "USD"], "year": [2021, 2021, 2022],
@@ -1068,11 +1153,21 @@ def price_basis_choice(
         For producer-price factors and purchaser spend: recommend
         :func:`apply_margin_ratios` instead of flagging "margins not included".
 
+    Returns
+    -------
+    PriceBasisChoice
+        The factor column to use, the ``action`` (``"ok"``, ``"switch_set"``,
+        ``"margins_not_included"`` or ``"apply_margin_ratios"``), the
+        recommended set and a sentence (``note``) for the report.
+
     Examples
     --------
-    >>> price_basis_choice("purchaser", "sef_v1.3").factor_column  # doctest: +SKIP
-    'sef_with_margins'
-    >>> price_basis_choice("purchaser", "open_ceda:NOR").action  # doctest: +SKIP
+    >>> c = price_basis_choice("purchaser", "sef_v1.3")
+    >>> c.factor_column, c.action
+    ('sef_with_margins', 'ok')
+    >>> price_basis_choice("purchaser", "sef_v1.3_without_margins").recommended_set
+    'sef_v1.3'
+    >>> price_basis_choice("purchaser", "open_ceda:NOR").action
     'margins_not_included'
     """
     if spend_basis not in ("purchaser", "producer"):
@@ -1196,6 +1291,22 @@ def factor_ready_lines(lines: pd.DataFrame) -> pd.DataFrame:
     :func:`cohort_helpers.inventory.compute_emissions` does), or its fiscal
     year when a date is missing.
 
+    Parameters
+    ----------
+    lines : DataFrame
+        ``inv.lines``: ``status``, and ``date`` and/or ``fiscal_year``.
+
+    Returns
+    -------
+    DataFrame
+        A copy of the lines with ``status == "included"`` (their own index),
+        with an added int column ``year``.
+
+    Raises
+    ------
+    KeyError
+        When ``lines`` has no ``status`` column.
+
     Examples
     --------
     >>> lines = pd.DataFrame({"status": ["included", "excluded"], "amount": [10.0, 5.0],
@@ -1316,16 +1427,30 @@ def compare_price_methods(
 def price_ratio_example(bea_code: str, year: int, to_year: int = 2022) -> pd.DataFrame:
     """The two price ratios for one sector and year, with the index values behind them.
 
+    Parameters
+    ----------
+    bea_code : str
+        A BEA detail code (``"327310"``) or a composite code listing several
+        (then the BEA row shows the ratio on a base of 100).
+    year : int
+        The spend year.
+    to_year : int
+        The factor dollar year.
+
     Returns
     -------
     DataFrame
-        Rows ``"BEA sector index"`` and ``"CPI-U"``; columns ``index_year``
-        (the index in ``year``), ``index_to_year`` and ``ratio``
+        Rows ``"BEA sector index"`` and ``"CPI-U"`` (index ``method``); columns
+        ``index_year`` (the index in ``year``), ``index_to_year`` and ``ratio``
         (``index_to_year / index_year``).
 
     Examples
     --------
-    >>> price_ratio_example("327310", 2019)  # doctest: +SKIP
+    >>> price_ratio_example("327310", 2019).round(4)  # doctest: +NORMALIZE_WHITESPACE
+                      index_year  index_to_year   ratio
+    method
+    BEA sector index     104.923        121.061  1.1538
+    CPI-U                255.657        292.655  1.1447
     """
     wide = price_index_table()
     code = str(bea_code)
@@ -1562,11 +1687,32 @@ def compare_inventories(
         scope3_category).
     sets : (str, str)
         Factor-set names (``"open_ceda_2024:NOR"`` for a country row).
+    by : str
+        Column of ``lines`` to group by (one ``"all"`` group when it is absent).
+    rates : see :func:`normalise_rates`, optional
+        Exchange rates; default :func:`exchange_rates`.
+    price_method : {"bea", "cpi_u"}
+        Price-year adjustment of the US sets (see :func:`to_factor_dollars`).
+
+    Returns
+    -------
+    SetComparison
+        ``table`` (spend, ``t_<set>`` and ``change_pct`` per group and in a
+        ``total`` row), ``reasons`` (per aspect: each set's value and its
+        effect), ``absent`` (set -> why it is not compared) and
+        ``attributions``.
 
     Examples
     --------
-    >>> cmp = compare_inventories(inv.lines, ("sef_v1.3", "open_ceda_2024:NOR"))  # doctest: +SKIP
-    >>> cmp.table.loc["total"]  # doctest: +SKIP
+    >>> lines = pd.DataFrame({"status": ["included", "included", "excluded"],
+    ...     "naics6": ["327310", "541330", "327310"], "amount": [1000.0, 2000.0, 50.0],
+    ...     "currency": "USD", "scope3_category": 1,
+    ...     "date": pd.to_datetime(["2021-05-01", "2022-03-01", "2022-01-01"])})
+    >>> cmp = compare_inventories(lines, ("sef_v1.3", "sef_v1.3_without_margins"))
+    >>> cmp.table.loc["total"].round(2).tolist()
+    [3000.0, 4.51, 4.43, -1.9]
+    >>> cmp.reasons.loc["price basis", "effect"]
+    'producer-price factors leave out trade and transport margins'
     """
     fr = factor_ready_lines(lines)
     loaded, absent = {}, {}

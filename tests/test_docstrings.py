@@ -23,18 +23,6 @@ import cohort_helpers
 
 #: (module, function) pairs allowed to be incomplete for now. Do not add to it.
 NOT_YET: set[tuple[str, str]] = {
-    ("cohort_helpers.adjust", "compare_inventories"),
-    ("cohort_helpers.adjust", "cpi_ratio"),
-    ("cohort_helpers.adjust", "cpi_u"),
-    ("cohort_helpers.adjust", "exchange_rates"),
-    ("cohort_helpers.adjust", "factor_ready_lines"),
-    ("cohort_helpers.adjust", "ppp_rates"),
-    ("cohort_helpers.adjust", "price_basis_choice"),
-    ("cohort_helpers.adjust", "price_index_ratio"),
-    ("cohort_helpers.adjust", "price_index_table"),
-    ("cohort_helpers.adjust", "price_ratio_example"),
-    ("cohort_helpers.adjust", "rates_used"),
-    ("cohort_helpers.adjust", "to_usd"),
     ("cohort_helpers.classify", "accuracy"),
     ("cohort_helpers.classify", "read_truth"),
     ("cohort_helpers.exclude", "find_duplicates"),
