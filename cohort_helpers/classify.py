@@ -551,7 +551,33 @@ def classify(
 
 
 def read_truth(path: str | Path) -> pd.DataFrame:
-    """Read a ground-truth CSV (optionally gzipped) with codes kept as text."""
+    """Read a ground-truth CSV (optionally gzipped) with codes kept as text.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV (``.csv`` or ``.csv.gz``) with ``source_file``, ``source_line``,
+        ``true_status`` and, optionally, ``true_reason``, ``true_naics6`` and
+        ``true_capital``.
+
+    Returns
+    -------
+    DataFrame
+        Every column as text except ``source_line`` (int64) and
+        ``true_capital`` (nullable Int64); blank ``true_reason`` and
+        ``true_naics6`` are NaN, and a code written as ``327310.0`` reads as
+        ``"327310"``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> _ = Path("truth.csv").write_text(
+    ...     "source_file,source_line,true_status,true_reason,true_naics6,true_capital\\n"
+    ...     "ap.csv,2,included,,327310.0,0\\nap.csv,3,excluded,payroll,,\\n")
+    >>> t = read_truth("truth.csv")
+    >>> t["true_naics6"].tolist(), t["true_reason"].tolist(), t["source_line"].tolist()
+    (['327310', nan], [nan, 'payroll'], [2, 3])
+    """
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as fh:
@@ -638,6 +664,21 @@ def accuracy(
         6-digit code; ``share_naics_prefix``: ... or a coarse code that the true
         code starts with; exclusion agreement (lines and spend), reason and
         capital agreement, the biggest mismatches and a reason confusion table.
+
+    Examples
+    --------
+    >>> truth = pd.DataFrame({"source_file": "ap.csv", "source_line": [2, 3, 4],
+    ...     "true_status": ["included", "excluded", "included"],
+    ...     "true_reason": [None, "payroll", None], "true_naics6": ["327310", None, "541330"]})
+    >>> ours = pd.DataFrame({"source_file": "ap.csv", "source_line": [2, 3, 4],
+    ...     "amount": [300.0, 100.0, 100.0], "status": ["included", "excluded", "included"],
+    ...     "reason": [None, "payroll", None], "naics6": ["327", None, "541330"],
+    ...     "method": ["keyword", "keyword", "vendor"]})
+    >>> a = accuracy(ours, truth)
+    >>> a.share_classified, a.share_naics_strict, a.share_naics_prefix, a.reason_agreement_spend
+    (1.0, 0.25, 1.0, 1.0)
+    >>> a.mismatches[["true_naics6", "naics6", "spend"]].values.tolist()
+    [['327310', '327', 300.0]]
     """
     t = read_truth(truth) if not isinstance(truth, pd.DataFrame) else truth.copy()
     t["source_file"] = t["source_file"].astype("str").map(lambda s: Path(s).name)

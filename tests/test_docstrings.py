@@ -23,8 +23,6 @@ import cohort_helpers
 
 #: (module, function) pairs allowed to be incomplete for now. Do not add to it.
 NOT_YET: set[tuple[str, str]] = {
-    ("cohort_helpers.classify", "accuracy"),
-    ("cohort_helpers.classify", "read_truth"),
     ("cohort_helpers.exclude", "find_duplicates"),
     ("cohort_helpers.exclude", "find_voids"),
     ("cohort_helpers.exclude", "knowledge_exclusions"),
