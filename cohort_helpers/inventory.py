@@ -68,6 +68,17 @@ __all__ = [
 def cents(amount: pd.Series) -> pd.Series:
     """Amounts as integer cents (exact sums; floats are never summed for checks).
 
+    Parameters
+    ----------
+    amount : Series
+        Amounts in currency units (anything ``astype(float)`` reads).
+
+    Returns
+    -------
+    Series
+        int64 cents, rounded half away from zero (as accountants do), with the
+        index of ``amount``.
+
     Examples
     --------
     >>> cents(pd.Series([0.1, 0.2, -1234.565])).tolist()
@@ -374,14 +385,32 @@ def write_workbook(
     ``max_rows`` (default: what one Excel sheet holds) is cut, with a last
     row saying so (``note``).
 
+    Parameters
+    ----------
+    path : str or Path
+        The workbook to write (replaced when it exists).
+    sheets : dict of str to DataFrame
+        Sheet name -> table, in sheet order after the README.
+    readme : dict of str to str
+        Item -> value rows of the first sheet, ``README``.
+    max_rows : int, optional
+        Data rows per sheet at most; default what one Excel sheet holds.
+    note : str
+        What the row that ends a cut sheet says after "Only the first N of M
+        rows are in this sheet;".
+
     Returns
     -------
-    dict sheet name -> data rows written.
+    dict
+        Sheet name -> data rows written (``README`` first; a cut sheet counts
+        the rows kept).
 
     Examples
     --------
-    >>> write_workbook("inv.xlsx", {"summary": pd.DataFrame({"a": [1]})},
-    ...                {"Factor set": "EPA SEF v1.3"})  # doctest: +SKIP
+    >>> write_workbook("inv.xlsx", {"summary": pd.DataFrame({"a": [1, 2]}),
+    ...                             "lines": pd.DataFrame({"b": range(5)})},
+    ...                {"Factor set": "EPA SEF v1.3"}, max_rows=3)
+    {'README': 1, 'summary': 2, 'lines': 3}
     """
     readme_df = pd.DataFrame({"item": list(readme), "value": list(readme.values())})
     return safe_files.write_xlsx(

@@ -32,8 +32,6 @@ NOT_YET: set[tuple[str, str]] = {
     ("cohort_helpers.exclude", "match_vendors"),
     ("cohort_helpers.exclude", "rule_hits"),
     ("cohort_helpers.exclude", "rule_hits_and_rows"),
-    ("cohort_helpers.inventory", "cents"),
-    ("cohort_helpers.inventory", "write_workbook"),
     ("cohort_helpers.ledger", "fiscal_year"),
     ("cohort_helpers.ledger", "load_mapping"),
     ("cohort_helpers.ledger", "mapping_sources"),
