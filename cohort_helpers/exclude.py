@@ -279,12 +279,32 @@ def load_rules(
         so they are cohort knowledge for a cohort member's chart, not for a
         participant's own ledger.
 
+    Returns
+    -------
+    Rules
+        The four tables as DataFrames (each row keeps its physical line in
+        ``_row``; vendors get a ``vendor_key``), the ``chart`` in use, the
+        ``charts`` the object-code file holds, the ``folder`` and the
+        ``knowledge`` (None without).
+
     Raises
     ------
     RulesError
         For a bad cell (file, row, column named) or an unknown chart.
     FileNotFoundError
         When the folder does not exist.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> Path("rules").mkdir(exist_ok=True)
+    >>> _ = Path("rules/vendors.csv").write_text("vendor,naics6,exclude_reason,confidence\\n"
+    ...     "W.W. Grainger Inc,423840,,0.9\\nCity Electric Utility,,scope12_electricity,0.95\\n")
+    >>> rules = load_rules("rules", knowledge=False)
+    >>> rules
+    Rules(chart=None, object_codes=0, vendors=2, keywords=0, mcc=0)
+    >>> rules.vendors["vendor_key"].tolist()
+    ['ww grainger', 'city electric utility']
     """
     own_tables = folder is None
     if folder is None:
@@ -370,12 +390,35 @@ def match_vendors(
     the unique names only, each against the known names sharing a word
     prefix with it; the best known name at or above ``threshold`` wins.
 
+    Parameters
+    ----------
+    vendors : Series of str
+        The ledger's vendor names (missing names match nothing).
+    rules : Rules
+        From :func:`load_rules`; its ``vendors`` table is matched.
+    threshold : float
+        Lowest fuzzy score (0..100) that counts as a match.
+    fuzzy : bool
+        Try the fuzzy step for names without an exact key (a name shaped like a
+        person's never is).
+    scorer : callable, optional
+        ``scorer(query, choice, ...)`` -> 0..100 instead of :func:`vendor_name_score`.
+
     Returns
     -------
     DataFrame
         Aligned with ``vendors``: ``vendor_canonical`` (the rules' name or NA),
         ``vendor_method`` (``vendor``, ``vendor_fuzzy`` or NA), ``vendor_score``
         (0..100), ``vendor_row`` (row position in ``rules.vendors`` or -1).
+
+    Examples
+    --------
+    >>> rules = Rules(object_codes=pd.DataFrame(), keywords=pd.DataFrame(), mcc=pd.DataFrame(),
+    ...               vendors=pd.DataFrame({"vendor": ["W.W. Grainger Inc"],
+    ...                                     "vendor_key": ["ww grainger"]}))
+    >>> m = match_vendors(pd.Series(["Grainger, W W", "GRAINGER WW", "Acme"]), rules)
+    >>> m["vendor_method"].tolist(), m["vendor_score"].tolist(), m["vendor_row"].tolist()
+    (['vendor', 'vendor_fuzzy', nan], [100.0, 98.0, 0.0], [0, 0, -1])
     """
     vendors = pd.Series(vendors)
     codes, uniq, person = vendor_key_codes(vendors, with_person=True)
@@ -446,6 +489,34 @@ def match_keywords(
     an exclusion reason) and for capital (``kw_capital_row``: the highest-priority
     rule with a ``capital`` value). ``-1`` means no rule. ``factorized`` may
     pass ``pd.factorize(descriptions)`` when the caller has it already.
+
+    Parameters
+    ----------
+    descriptions : Series of str
+        The lines' descriptions (missing ones match nothing).
+    keywords : DataFrame
+        ``rules.keywords``: ``pattern`` (a case-insensitive regular
+        expression), ``naics6``, ``exclude_reason``, ``capital`` (optional) and
+        ``priority``.
+    factorized : (codes, uniques), optional
+        ``pd.factorize(descriptions, use_na_sentinel=True)``, reused.
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``descriptions``: ``kw_row`` and ``kw_capital_row``, the
+        row label in ``keywords`` of the winning rule (int64, -1: none).
+
+    Examples
+    --------
+    >>> kw = pd.DataFrame({"pattern": [r"\\bpaving\\b", r"\\bnet pay\\b"],
+    ...                    "naics6": ["237310", None], "exclude_reason": [None, "payroll_benefits"],
+    ...                    "capital": [1.0, None], "priority": [50, 90]})
+    >>> match_keywords(pd.Series(["Net pay period 3", "Street paving", "paper"]), kw)
+       kw_row  kw_capital_row
+    0       1              -1
+    1       0               0
+    2      -1              -1
     """
     descriptions = pd.Series(descriptions)
     codes, uniq = (
@@ -567,10 +638,38 @@ def rule_hits(
 ) -> pd.DataFrame:
     """Every rule look-up for every line: object code, vendor (exact/fuzzy), MCC, keywords.
 
-    Returns a frame aligned with ``lines`` with, per source ``oc``, ``vendor``,
-    ``mcc`` and ``kw``: ``<src>_naics6``, ``<src>_reason``, ``<src>_confidence``;
-    capital flags ``oc_capital`` and ``kw_capital``; and the vendor match
-    details (``vendor_canonical``, ``vendor_method``, ``vendor_score``).
+    Parameters
+    ----------
+    lines : DataFrame
+        Canonical lines; ``account``, ``vendor``, ``mcc`` and ``description``
+        are used where present.
+    rules : Rules
+        From :func:`load_rules`.
+    fuzzy_threshold : float
+        Lowest fuzzy vendor score (0..100) that counts (see :func:`match_vendors`).
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``lines`` with, per source ``oc``, ``vendor``,
+        ``mcc`` and ``kw``: ``<src>_naics6``, ``<src>_reason``, ``<src>_confidence``;
+        capital flags ``oc_capital`` and ``kw_capital``; and the vendor match
+        details (``vendor_canonical``, ``vendor_method``, ``vendor_score``). A
+        fuzzy vendor match's confidence is scaled down from the list's (half of
+        it at the threshold).
+
+    Examples
+    --------
+    >>> rules = Rules(object_codes=pd.DataFrame(), mcc=pd.DataFrame(),
+    ...     vendors=pd.DataFrame({"vendor": ["City Electric Utility"], "naics6": [None],
+    ...         "exclude_reason": ["scope12_electricity"], "confidence": [0.95],
+    ...         "vendor_key": ["city electric utility"]}),
+    ...     keywords=pd.DataFrame({"pattern": [r"\\bpaving\\b"], "naics6": ["237310"],
+    ...         "exclude_reason": [None], "capital": [1.0], "priority": [50], "confidence": [0.8]}))
+    >>> h = rule_hits(pd.DataFrame({"vendor": ["City Electric Utility", "Acme"],
+    ...                             "description": ["May bill", "Street paving"]}), rules)
+    >>> h["vendor_reason"].tolist(), h["kw_naics6"].tolist(), h["kw_capital"].tolist()
+    (['scope12_electricity', None], [None, '237310'], [nan, 1.0])
     """
     return rule_hits_and_rows(lines, rules, fuzzy_threshold=fuzzy_threshold)[0]
 
@@ -586,6 +685,39 @@ def rule_hits_and_rows(
 
     ``factorized`` (a dict) receives ``pd.factorize`` of the description column
     for :func:`find_voids` to reuse.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        As for :func:`rule_hits`.
+    rules : Rules
+        From :func:`load_rules`.
+    fuzzy_threshold : float
+        Lowest fuzzy vendor score (0..100) that counts.
+    factorized : dict, optional
+        Receives ``"description"``: ``(codes, uniques)`` when ``lines`` has
+        that column.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The :func:`rule_hits` frame, and ``{"oc", "vendor", "mcc", "kw"}`` ->
+        int array per line: the row position matched in ``rules.object_codes``,
+        ``rules.vendors``, ``rules.mcc`` and the row label in ``rules.keywords``
+        (-1: none).
+
+    Examples
+    --------
+    >>> rules = Rules(object_codes=pd.DataFrame(), mcc=pd.DataFrame(),
+    ...     vendors=pd.DataFrame({"vendor": ["Acme Inc"], "naics6": ["423840"],
+    ...         "exclude_reason": [None], "confidence": [0.9], "vendor_key": ["acme"]}),
+    ...     keywords=pd.DataFrame({"pattern": ["paving"], "naics6": ["237310"],
+    ...         "exclude_reason": [None], "priority": [50], "confidence": [0.8]}))
+    >>> seen = {}
+    >>> hits, rows = rule_hits_and_rows(pd.DataFrame({"vendor": ["ACME", "Bolt"],
+    ...     "description": ["gloves", "paving"]}), rules, factorized=seen)
+    >>> rows["vendor"].tolist(), rows["kw"].tolist(), list(seen)
+    ([0, -1], [-1, 0], ['description'])
     """
     n = len(lines)
     idx = lines.index
@@ -721,6 +853,35 @@ def find_voids(
     opposite amount; both are voids. A ``status_text`` such as VOID marks a
     line as void on its own (and it cancels its partner when it has one). A
     later re-issue of the same payment stays included.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Needs ``amount`` and ``vendor``; ``invoice`` or ``payment_id``,
+        ``status_text`` and ``description`` are used where present.
+    rank : ndarray of int, optional
+        Each line's rank in physical order; default from ``source_file`` and
+        ``source_line`` (or the row order).
+    cents : ndarray of int64, optional
+        The amounts in cents, when the caller has them already.
+    factorized : dict, optional
+        ``pd.factorize`` of ``status_text`` / ``description`` by column name,
+        reused (see :func:`rule_hits_and_rows`).
+
+    Returns
+    -------
+    ndarray of bool
+        One per line: True for a voided payment and for the line that voids it.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"vendor": ["Acme", "Acme", "Acme", "Bolt"],
+    ...                    "invoice": ["7", "7", "7", "8"], "amount": [120.0, -120.0, 120.0, 50.0]})
+    >>> find_voids(df).tolist()
+    [True, True, False, False]
+    >>> find_voids(pd.DataFrame({"vendor": ["Acme", "Bolt"], "amount": [10.0, 5.0],
+    ...                          "status_text": ["VOID", "Paid"]})).tolist()
+    [True, False]
     """
     n = len(lines)
     if rank is None:
@@ -805,8 +966,24 @@ def find_duplicates(
 
     Parameters
     ----------
+    lines : DataFrame
+        Needs ``amount``; ``vendor``, ``invoice``, ``payment_id``, ``date``,
+        ``account`` and ``description`` are compared where present.
+    rank : ndarray of int, optional
+        Each line's rank in physical order (the earliest is kept); default from
+        ``source_file`` and ``source_line`` (or the row order).
+    skip : ndarray of bool, optional
+        Lines never marked nor compared (e.g. voids found already).
+    cents : ndarray of int64, optional
+        The amounts in cents, when the caller has them already.
     possible : bool
         Also return the mask of possible duplicates.
+
+    Returns
+    -------
+    ndarray of bool, or (ndarray, ndarray) with ``possible``
+        Per line: a duplicate; with ``possible`` also: a possible duplicate
+        (an exact repeat without any invoice or payment id).
 
     Examples
     --------
@@ -890,6 +1067,26 @@ def knowledge_mask(
     ``read_note`` are settled too. ``rules`` and ``rows`` (from
     :func:`rule_hits_and_rows`) let the tests run on the small tables.
 
+    Parameters
+    ----------
+    lines : DataFrame
+        The lines (``read_note`` is used where present).
+    hits : DataFrame
+        :func:`rule_hits` of the lines (``<src>_naics6``, ``<src>_reason``,
+        ``<src>_confidence`` for ``oc``, ``kw``, ``vendor`` and ``mcc``).
+    min_confidence : float
+        Below this a table's code (other than an object code's) leaves the line
+        to the general knowledge.
+    rules : Rules, optional
+        With ``rows``: test "has a reason / a code" on the tables, by row.
+    rows : dict of str to ndarray, optional
+        The matched rows from :func:`rule_hits_and_rows`.
+
+    Returns
+    -------
+    ndarray of bool
+        One per line: True where the general knowledge is to be looked up.
+
     Examples
     --------
     >>> h = pd.DataFrame({s + "_" + c: [None, None] for s in ("oc", "kw", "vendor", "mcc")
@@ -949,13 +1146,29 @@ def knowledge_exclusions(
     says "Electricity" is Scope 2 whatever its name suggests. A grant to
     another public body (a government vendor) is a ``transfer``.
 
+    Parameters
+    ----------
+    kh : DataFrame
+        :func:`cohort_helpers.rules.knowledge_hits` of the lines.
+    table_code_conf : ndarray of float, optional
+        Per line, the confidence of a code the rule tables gave (purchase
+        evidence that an exclusion has to beat).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Object arrays, one value per line: the exclusion reason and the method
+        that gave it (``kostra_art``, ``phrase``, ``supplier``, ``vendor_cue``
+        or ``mcc``); None where the line is not excluded.
+
     Examples
     --------
     >>> kh = knowledge_hits(pd.DataFrame({"vendor": ["ACME LTD"], "amount": [1.0],
     ...     "account_name": ["Grants and Subsidies"], "currency": ["GBP"]}),
     ...     load_knowledge(census=False))
-    >>> knowledge_exclusions(kh)[0].tolist()
-    ['grant_passthrough']
+    >>> reason, method = knowledge_exclusions(kh)
+    >>> reason.tolist(), method.tolist()
+    (['grant_passthrough'], ['phrase'])
     """
     n = len(kh)
     reason = np.full(n, None, dtype=object)

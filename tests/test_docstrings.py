@@ -23,15 +23,6 @@ import cohort_helpers
 
 #: (module, function) pairs allowed to be incomplete for now. Do not add to it.
 NOT_YET: set[tuple[str, str]] = {
-    ("cohort_helpers.exclude", "find_duplicates"),
-    ("cohort_helpers.exclude", "find_voids"),
-    ("cohort_helpers.exclude", "knowledge_exclusions"),
-    ("cohort_helpers.exclude", "knowledge_mask"),
-    ("cohort_helpers.exclude", "load_rules"),
-    ("cohort_helpers.exclude", "match_keywords"),
-    ("cohort_helpers.exclude", "match_vendors"),
-    ("cohort_helpers.exclude", "rule_hits"),
-    ("cohort_helpers.exclude", "rule_hits_and_rows"),
     ("cohort_helpers.ledger", "fiscal_year"),
     ("cohort_helpers.ledger", "load_mapping"),
     ("cohort_helpers.ledger", "mapping_sources"),
