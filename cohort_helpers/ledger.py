@@ -371,6 +371,12 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     ``names``, ``ragged`` rows, ``period``, ``summary_rows`` and the reading
     hints. Loading an already loaded mapping gives the same mapping.
 
+    Parameters
+    ----------
+    mapping : str, Path or mapping
+        The path of a YAML file, or the same content as a dict (e.g. a
+        :func:`suggest_mapping` result or an already loaded mapping).
+
     Returns
     -------
     dict
@@ -679,6 +685,18 @@ _PERIOD_RE = re.compile(
 def period_year(period: Any) -> int | None:
     """The fiscal year a mapping's ``period`` stands for (the last year of a span).
 
+    Parameters
+    ----------
+    period : int or str
+        A mapping's ``period``: a year (``2011``), ``"FY2026"``, a span
+        (``"FY2022-FY2025"``, ``"2021-22"``) or a name holding one
+        (``"rekneskap_2011"``).
+
+    Returns
+    -------
+    int or None
+        The (last) year; None when ``period`` names no plausible year.
+
     Examples
     --------
     >>> period_year(2011), period_year("FY2026"), period_year("FY2022-FY2025"), period_year("x")
@@ -699,6 +717,18 @@ def period_year(period: Any) -> int | None:
 
 def mapping_sources(mapping: Mapping[str, Any]) -> list[str]:
     """The file's columns a loaded mapping reads (derived names resolved to their source).
+
+    Parameters
+    ----------
+    mapping : mapping
+        A mapping loaded by :func:`load_mapping`.
+
+    Returns
+    -------
+    list of str
+        The file's headers, each once, in the order the mapping first uses them:
+        ``columns``, then the ``keep``/``drop`` filters, ``summary_rows`` blanks
+        and the ``ragged`` join column.
 
     Examples
     --------
@@ -1068,6 +1098,14 @@ def parse_amounts(
     (amounts, bad, decimal)
         Float array (NaN where unreadable or blank), a boolean array marking
         non-blank cells that are not amounts, and the decimal separator used.
+
+    Examples
+    --------
+    >>> amounts, bad, dec = parse_amounts(pd.Series(["1,234.56", "(12.50)", "99.00-", "", "n/a"]))
+    >>> amounts.tolist(), bad.tolist(), dec
+    ([1234.56, -12.5, -99.0, nan, nan], [False, False, False, False, True], '.')
+    >>> parse_amounts(pd.Series(["1 234,56", "-7,5"]))[0].tolist()
+    [1234.56, -7.5]
     """
     values = values.astype(str) if values.dtype != "str" else values
     n = len(values)
@@ -1247,12 +1285,21 @@ def parse_dates(
     date_format : str or None
         A strptime format; ``None`` picks the format that reads the most values
         (``day_first`` breaks ties such as 03/04/2021).
+    day_first : bool
+        Prefer day-first formats (UK, Norway) when a value reads both ways.
 
     Returns
     -------
     (dates, bad, format_used)
         ``datetime64[ns]`` series (NaT where blank or unreadable), a boolean
         array of non-blank cells that are not dates, and the main format used.
+
+    Examples
+    --------
+    >>> dates, bad, fmt = parse_dates(pd.Series(["24/06/2020", "03/04/2021", "", "soon"]),
+    ...                               day_first=True)
+    >>> dates.dt.strftime("%Y-%m-%d").tolist(), bad.tolist(), fmt
+    (['2020-06-24', '2021-04-03', nan, nan], [False, False, False, True], '%d/%m/%Y')
     """
     codes, uniq = pd.factorize(values, use_na_sentinel=True)
     parsed, ubad, used = _parse_unique_dates(pd.Index(uniq), date_format, day_first)
@@ -1346,6 +1393,24 @@ def fiscal_year(dates: pd.Series, start_month: int = 1) -> pd.Series:
 
     ``start_month=7``: 1 Jul 2021 .. 30 Jun 2022 is FY2022; ``start_month=1``:
     the calendar year.
+
+    Parameters
+    ----------
+    dates : Series of datetime64
+        Payment dates (NaT allowed).
+    start_month : int
+        First month of the fiscal year (1..12).
+
+    Returns
+    -------
+    Series
+        Nullable ``Int64`` fiscal year per date (``<NA>`` for NaT), same index.
+
+    Examples
+    --------
+    >>> d = pd.Series(pd.to_datetime(["2021-06-30", "2021-07-01", None]))
+    >>> fiscal_year(d, 7).tolist(), fiscal_year(d).tolist()
+    ([2021, 2022, <NA>], [2021, 2021, <NA>])
     """
     year = dates.dt.year
     if start_month == 1:
@@ -2301,7 +2366,40 @@ def read_ledgers(
     *,
     fiscal_year_start_month: int | None = None,
 ) -> pd.DataFrame:
-    """Read several exports with one mapping and stack them (``source_file`` tells them apart)."""
+    """Read several exports with one mapping and stack them (``source_file`` tells them apart).
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        The files, read in this order with :func:`read_ledger`.
+    mapping : dict, str or Path, optional
+        One column mapping for all of them (see :func:`read_ledger`).
+    fiscal_year_start_month : int, optional
+        First month of the fiscal year (see :func:`read_ledger`).
+
+    Returns
+    -------
+    DataFrame
+        The files' lines one after the other (index 0..n-1), the columns of
+        :func:`read_ledger`; ``attrs["skipped_lines"]`` and ``attrs["reader"]``
+        per source file.
+
+    Raises
+    ------
+    LedgerError
+        When no file is given, or as :func:`read_ledger` does.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> head = "Check Date,Vendor Name,Amount\\n"
+    >>> _ = Path("ap_2022.csv").write_text(head + '01/15/2022,Acme,"1,200.00"\\n02/01/2022,Bolt,50\\n')
+    >>> _ = Path("ap_2023.csv").write_text(head + "01/15/2023,Acme,300.00\\n")
+    >>> m = {"columns": {"date": "Check Date", "vendor": "Vendor Name", "amount": "Amount"}}
+    >>> df = read_ledgers(["ap_2022.csv", "ap_2023.csv"], m)
+    >>> df[["source_file", "source_line", "amount"]].values.tolist()
+    [['ap_2022.csv', 2, 1200.0], ['ap_2022.csv', 3, 50.0], ['ap_2023.csv', 2, 300.0]]
+    """
     frames = [
         read_ledger(p, mapping, fiscal_year_start_month=fiscal_year_start_month) for p in paths
     ]
@@ -2915,9 +3013,19 @@ def suggest(path: str | Path, country: str | None = None, *, preview: bool = Tru
     Parameters
     ----------
     path : str or Path
+        The export (CSV/TXT, XLSX or XLS).
     country : {"US", "GB", "NO"}, optional
         Sets currency, fiscal-year start and day-first dates; guessed from the
         headers when absent.
+    preview : bool
+        Read the file with the suggested mapping for ``preview`` and ``reader``.
+
+    Returns
+    -------
+    Suggestion
+        ``mapping`` (plain YAML types), ``reasons`` per entry, the ``unfilled``
+        roles, ``notes`` on the file, and with ``preview`` the first rows read
+        and the reader's counts (or the reader's ``problem``).
 
     Raises
     ------
@@ -2926,12 +3034,14 @@ def suggest(path: str | Path, country: str | None = None, *, preview: bool = Tru
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "ap.csv"
+    >>> from pathlib import Path
+    >>> p = Path("ap.csv")
     >>> _ = p.write_text("Paid Date,Beneficiary Name,Amount £\\n24/06/2020,Acme,5400.00\\n")
     >>> s = suggest(p, "GB")
     >>> s.mapping["columns"], s.mapping["date_format"]
     ({'amount': 'Amount £', 'date': 'Paid Date', 'vendor': 'Beneficiary Name'}, '%d/%m/%Y')
+    >>> s.preview["amount"].tolist(), s.problem
+    ([5400.0], None)
     """
     path = Path(path)
     fname = path.name
@@ -3338,6 +3448,21 @@ def suggest_mapping(path: str | Path, country: str | None = None) -> dict[str, A
     Save it as YAML (``yaml.safe_dump``, or :meth:`Suggestion.to_yaml` with the
     reasons as comments) after checking it.
 
+    Parameters
+    ----------
+    path : str or Path
+        The export (CSV/TXT, XLSX or XLS).
+    country : {"US", "GB", "NO"}, optional
+        Sets currency, fiscal-year start and day-first dates; guessed from the
+        headers when absent.
+
+    Returns
+    -------
+    dict
+        ``Suggestion.mapping`` (without reading the file for a preview): a
+        ``layout`` note, ``columns`` and the reading settings (delimiter,
+        encoding, separators, date format, currency, fiscal-year start).
+
     Raises
     ------
     LedgerError
@@ -3345,7 +3470,10 @@ def suggest_mapping(path: str | Path, country: str | None = None) -> dict[str, A
 
     Examples
     --------
-    >>> suggest_mapping("ap_2022.csv", "US")["columns"]  # doctest: +SKIP
-    {'amount': 'Amount', 'date': 'Check Date', 'vendor': 'Vendor Name'}
+    >>> from pathlib import Path
+    >>> _ = Path("ap_2022.csv").write_text("Check Date,Vendor Name,Amount\\n01/15/2022,Acme,120.00\\n")
+    >>> m = suggest_mapping("ap_2022.csv", "US")
+    >>> m["columns"], m["date_format"], m["fiscal_year_start_month"]
+    ({'amount': 'Amount', 'date': 'Check Date', 'vendor': 'Vendor Name'}, '%m/%d/%Y', 7)
     """
     return suggest(path, country, preview=False).mapping
