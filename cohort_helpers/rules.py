@@ -161,7 +161,23 @@ _ABBR_RE = r"\b(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + 
 
 
 def as_object(values: Any) -> np.ndarray:
-    """Values as an object array (``pd.factorize`` hashes it faster than the str dtype)."""
+    """Values as an object array (``pd.factorize`` hashes it faster than the str dtype).
+
+    Parameters
+    ----------
+    values : array-like or Series
+        Any values (missing values stay as they are).
+
+    Returns
+    -------
+    ndarray
+        1-D, dtype ``object``, one element per value.
+
+    Examples
+    --------
+    >>> as_object(pd.Series(["a", None, 1]))
+    array(['a', None, 1], dtype=object)
+    """
     return pd.Series(values).to_numpy(dtype=object)
 
 
@@ -173,6 +189,17 @@ def normalise_vendor(names: pd.Series) -> pd.Series:
     moved to the front ("Grainger, W W" -> "ww grainger"), "X dba Y" becomes
     "Y", clerks' abbreviations are expanded ("SVCS" -> "services") and runs of
     single letters are joined ("W. W. Grainger" -> "ww grainger").
+
+    Parameters
+    ----------
+    names : Series of str
+        Vendor names as the ledger spells them (missing names allowed).
+
+    Returns
+    -------
+    Series
+        The key of each name (str dtype, NaN for a missing name), with the
+        index of ``names``.
 
     Examples
     --------
@@ -192,11 +219,27 @@ def vendor_key_codes(names: pd.Series, *, with_person: bool = False) -> tuple[np
     keys of every line. ``with_person`` adds a third array: per distinct key,
     whether a name with that key looks like a person's (:func:`looks_like_person`).
 
+    Parameters
+    ----------
+    names : Series or array-like of str
+        Vendor names (missing names allowed).
+    with_person : bool
+        Also return the person flags of the distinct keys.
+
+    Returns
+    -------
+    (codes, keys) or (codes, keys, person)
+        ``codes``: int64 array, one per name, the position of its key in
+        ``keys`` (-1 for a missing name); ``keys``: object array of the distinct
+        keys in order of first appearance; ``person``: bool array per key.
+
     Examples
     --------
     >>> codes, keys = vendor_key_codes(pd.Series(["ACME Inc", "Acme, Inc.", None]))
     >>> codes.tolist(), keys.tolist()
     ([0, 0, -1], ['acme'])
+    >>> vendor_key_codes(pd.Series(["SMITH, JOHN", "Acme"]), with_person=True)[2].tolist()
+    [True, False]
     """
     # an object array hashes faster than the str dtype
     codes, uniq = pd.factorize(as_object(names), use_na_sentinel=True)
@@ -254,7 +297,25 @@ _VENDOR_STEPS = [
 
 
 def normalise_unique_vendors(uniq: Any) -> np.ndarray:
-    """Keys (object array) of distinct names: each step runs once over the joined names."""
+    """Keys (object array) of distinct names: each step runs once over the joined names.
+
+    Parameters
+    ----------
+    uniq : array-like of str
+        Distinct vendor names (no missing values), e.g. the uniques of
+        ``pd.factorize``.
+
+    Returns
+    -------
+    ndarray
+        Object array of the keys (see :func:`normalise_vendor`), one per name,
+        in the same order.
+
+    Examples
+    --------
+    >>> normalise_unique_vendors(["W.W. Grainger, Inc.", "Acme Corp"])
+    array(['ww grainger', 'acme'], dtype=object)
+    """
     import unicodedata
 
     # a line break inside a name is a blank like any other (the first "\s+" step)
@@ -309,6 +370,22 @@ def vendor_name_score(q: str, c: str, *, processor: Any = None, score_cutoff: An
       "EQUIPMENT", "INDUSTRIES", "CENTRAL") or adds a distinctive one
       ("GANNETT FLEMING" is not "Gannett").
 
+    Parameters
+    ----------
+    q : str
+        The ledger's name (normalised, :func:`normalise_vendor`).
+    c : str
+        A known name (normalised).
+    processor : callable, optional
+        Applied to both names first (the rapidfuzz scorer protocol).
+    score_cutoff : float, optional
+        Scores below it are returned as 0 (the rapidfuzz scorer protocol).
+
+    Returns
+    -------
+    float
+        The score, 0..100 (0: not the same firm).
+
     Examples
     --------
     >>> vendor_name_score("gannett fleming", "gannett")
@@ -317,6 +394,8 @@ def vendor_name_score(q: str, c: str, *, processor: Any = None, score_cutoff: An
     90.0
     >>> vendor_name_score("united", "united rentals")
     0.0
+    >>> vendor_name_score("grainger ww", "ww grainger")
+    98.0
     """
     from rapidfuzz import fuzz
 
@@ -382,6 +461,33 @@ def fuzzy_best(
     names are used only when the query has nothing rarer), so the cost grows
     with the number of unique unmatched names, not with their product with
     the vendor list.
+
+    Parameters
+    ----------
+    queries : list of str
+        Normalised names to match (each once).
+    choices : list of str
+        Normalised known names.
+    scorer : callable
+        A rapidfuzz-style scorer, e.g. :func:`vendor_name_score`.
+    threshold : float
+        Lowest score (0..100) that counts.
+    cache : dict, optional
+        Keeps the blocking index of ``choices`` between calls.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Per query: the index of the best choice in ``choices`` (int64, -1 when
+        none reaches ``threshold`` or several fit equally well) and its score
+        (0.0 when none).
+
+    Examples
+    --------
+    >>> rows, scores = fuzzy_best(["grainger ww", "zebra"], ["ww grainger", "fastenal"],
+    ...                           vendor_name_score, 85)
+    >>> rows.tolist(), scores.tolist()
+    ([0, -1], [98.0, 0.0])
     """
     from rapidfuzz import fuzz, process
 
@@ -425,6 +531,19 @@ def fuzzy_best(
 def distinctive(tokens: Any, generic: frozenset[str] | None = None) -> bool:
     """Whether a set of name words holds one that can tell a firm apart (not generic, 3+ letters).
 
+    Parameters
+    ----------
+    tokens : iterable of str
+        The words of a normalised name.
+    generic : frozenset of str, optional
+        The generic words; default :data:`GENERIC_WORDS`.
+
+    Returns
+    -------
+    bool
+        True when a word has 3 or more characters, is not all digits and is not
+        generic.
+
     Examples
     --------
     >>> distinctive({"united", "equipment"}), distinctive({"gannett"})
@@ -448,6 +567,16 @@ def looks_like_person(names: pd.Series) -> np.ndarray:
 
     A person's name is never fuzzy-matched to a firm.
 
+    Parameters
+    ----------
+    names : Series of str
+        Vendor names as the ledger spells them (missing names allowed).
+
+    Returns
+    -------
+    ndarray of bool
+        One per name (False for a missing name).
+
     Examples
     --------
     >>> looks_like_person(pd.Series(["SMITH, JOHN", "Grainger, W W", "Mr J Smith", "ACME LTD"]))
@@ -470,6 +599,16 @@ _AMP = re.compile(r"&")
 
 def fold_text(text: str) -> str:
     """Casefolded text with accents folded (å->a, é->e, ø->o, æ->ae); punctuation kept.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The folded text (a non-breaking space becomes a space).
 
     Examples
     --------
@@ -517,6 +656,18 @@ def normalise_text(values: pd.Series) -> pd.Series:
 
     ``|`` (between joined columns) is kept as a word of its own: phrases never
     match across it.
+
+    Parameters
+    ----------
+    values : Series of str
+        Account texts or descriptions (missing values allowed).
+
+    Returns
+    -------
+    Series
+        The word form of each text (folded, "&" as "and", punctuation a space,
+        words singular; str dtype, NaN for a missing value), with the index of
+        ``values``.
 
     Examples
     --------
@@ -794,6 +945,18 @@ def load_knowledge(folder: str | Path | None = None, *, census: bool = True) -> 
         ``naics_index``) as the last specific method; it is read on first
         need and skipped, with no error, when the file is not available.
 
+    Returns
+    -------
+    Knowledge
+        The tables (``phrases``, ``suppliers``, ``cues``, ``kostra`` indexed
+        by art, ``mcc``) with their matchers and the ``generic`` words; the same
+        object for the same folder and ``census``.
+
+    Raises
+    ------
+    KnowledgeError
+        For a bad cell in a table (file, row and column named).
+
     Examples
     --------
     >>> load_knowledge(census=False).kostra.loc["500", "exclude_reason"]
@@ -1017,6 +1180,16 @@ def _load_census_index() -> CensusIndex | None:
 def line_regions(lines: pd.DataFrame) -> np.ndarray:
     """Each line's region (``US``/``GB``/``NO`` or ``""``): ``country``, else the currency.
 
+    Parameters
+    ----------
+    lines : DataFrame
+        Lines with ``currency`` and/or ``country`` (neither: every region ``""``).
+
+    Returns
+    -------
+    ndarray
+        Object array, one region per line.
+
     Examples
     --------
     >>> line_regions(pd.DataFrame({"currency": ["GBP", "NOK", None]})).tolist()
@@ -1110,10 +1283,30 @@ def knowledge_hits(
     the department builds or whom it serves, used only to refine) and
     ``phrase_any`` (any phrase matched).
 
+    Parameters
+    ----------
+    lines : DataFrame
+        Canonical lines; ``vendor``, ``account``, ``account_name``,
+        ``description``, ``department``, ``mcc``, ``currency`` and ``country``
+        are used where present.
+    knowledge : Knowledge
+        From :func:`load_knowledge`.
+    mask : ndarray of bool, optional
+        The lines to look up (default all), e.g.
+        :func:`cohort_helpers.exclude.knowledge_mask`.
+
     Returns
     -------
     DataFrame
         Aligned with ``lines``; lines outside ``mask`` have no candidates.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"vendor": ["ACME LTD", "Smith, John"], "amount": [1.0, 2.0],
+    ...     "account_name": ["Grants and Subsidies", "Telephone"], "currency": "GBP"})
+    >>> kh = knowledge_hits(lines, load_knowledge(census=False))
+    >>> kh["phrase_reason"].tolist(), kh["phrase_code"].tolist(), kh["person"].tolist()
+    (['grant_passthrough', None], [None, '517311'], [False, True])
     """
     n = len(lines)
     mask = np.ones(n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)

@@ -22,21 +22,7 @@ import re
 import cohort_helpers
 
 #: (module, function) pairs allowed to be incomplete for now. Do not add to it.
-NOT_YET: set[tuple[str, str]] = {
-    ("cohort_helpers.rules", "as_object"),
-    ("cohort_helpers.rules", "distinctive"),
-    ("cohort_helpers.rules", "fold_text"),
-    ("cohort_helpers.rules", "fuzzy_best"),
-    ("cohort_helpers.rules", "knowledge_hits"),
-    ("cohort_helpers.rules", "line_regions"),
-    ("cohort_helpers.rules", "load_knowledge"),
-    ("cohort_helpers.rules", "looks_like_person"),
-    ("cohort_helpers.rules", "normalise_text"),
-    ("cohort_helpers.rules", "normalise_unique_vendors"),
-    ("cohort_helpers.rules", "normalise_vendor"),
-    ("cohort_helpers.rules", "vendor_key_codes"),
-    ("cohort_helpers.rules", "vendor_name_score"),
-}
+NOT_YET: set[tuple[str, str]] = set()
 
 
 def _section(name: str) -> re.Pattern[str]:
