@@ -1014,6 +1014,8 @@ CURRENCY_MARKS = {
     "dkk": {"DKK"},
 }
 _MARK_RE = r"(?i)(\$|£|€|\busd\b|\bgbp\b|\beur\b|\bnok\b|\bsek\b|\bdkk\b|\bkr\b\.?)"
+#: Cells of digits, separators, signs and blanks only: no currency mark possible.
+_NO_MARK_RE = r"[0-9.,()+\- ']*"
 
 
 def contradicting_currency(values: pd.Series, currency: str) -> np.ndarray:
@@ -1040,11 +1042,20 @@ def contradicting_currency(values: pd.Series, currency: str) -> np.ndarray:
     [True, False, False]
     """
     codes, uniq = pd.factorize(values.astype(str))
-    marks = pd.Series(uniq, dtype=object).str.extract(_MARK_RE, expand=False)
-    marks = marks.str.lower().str.rstrip(".")
-    cur = str(currency).upper()
-    bad_u = marks.map(lambda m: isinstance(m, str) and cur not in CURRENCY_MARKS.get(m, {cur}))
-    return bad_u.to_numpy(dtype=bool)[codes] if len(uniq) else np.zeros(len(values), dtype=bool)
+    if not len(uniq):
+        return np.zeros(len(values), dtype=bool)
+    # only a cell with a symbol or a letter can carry a mark: the regex runs on those
+    u = pd.Series(uniq, dtype="str")
+    maybe = ~u.str.fullmatch(_NO_MARK_RE).fillna(False).to_numpy(dtype=bool)
+    bad_u = np.zeros(len(uniq), dtype=bool)
+    if maybe.any():
+        marks = pd.Series(uniq[maybe], dtype=object).str.extract(_MARK_RE, expand=False)
+        marks = marks.str.lower().str.rstrip(".")
+        cur = str(currency).upper()
+        bad_u[maybe] = marks.map(
+            lambda m: isinstance(m, str) and cur not in CURRENCY_MARKS.get(m, {cur})
+        ).to_numpy(dtype=bool)
+    return bad_u[codes]
 
 
 def parse_amounts(
@@ -2032,14 +2043,23 @@ def read_ledger(
     else:
         amounts, bad, dec = parse_amounts(amount_raw, mapping["decimal"], mapping["thousands"])
         blank = np.isnan(amounts) & ~bad
-        amount_text = amount_raw.to_numpy(dtype=object)
+        amount_text = None  # the cells as objects: only an error message needs them
     h = amount_h
     examples = "1 234,56, (123,45) or -123,45" if dec == "," else "1,234.56, (123.45) or -123.45"
     if mapping.get("currency") and not amount_is_float:
-        wrong = contradicting_currency(pd.Series(amount_text).map(_cell_text), mapping["currency"])
+        if amount_text is None and amount_raw.dtype == "str":
+            # text cells (str or NaN): _cell_text is the text, "" for a blank cell
+            cells_text = amount_raw.fillna("").reset_index(drop=True)
+        else:
+            if amount_text is None:
+                amount_text = amount_raw.to_numpy(dtype=object)
+            cells_text = pd.Series(amount_text).map(_cell_text)
+        wrong = contradicting_currency(cells_text, mapping["currency"])
         if wrong.any():
             idx = np.flatnonzero(wrong)
             cur = str(mapping["currency"]).upper()
+            if amount_text is None:
+                amount_text = amount_raw.to_numpy(dtype=object)
             raise _cell_error(
                 fname,
                 h,
@@ -2051,6 +2071,10 @@ def read_ledger(
                 "the amounts first.",
                 unit,
             )
+    if amount_text is None and (
+        bad.any() or blank.any() or not (np.abs(amounts) <= MAX_ABS_AMOUNT).all()
+    ):
+        amount_text = amount_raw.to_numpy(dtype=object)
     if bad.any():
         idx = np.flatnonzero(bad)
         raise _cell_error(
