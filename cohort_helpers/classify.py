@@ -436,10 +436,10 @@ def classify(
     # service ("Spec Contracts/Capital Proj | Metro WWTP ...": 237110, not 221320)
     if "scope3_category" in out:
         cap_line = out["scope3_category"].to_numpy(dtype=float) == 2
-        ns = pd.Series(naics, dtype=object).str.slice(0, 4)
+        cap_pos = np.flatnonzero(cap_line)  # the capital lines only (no pass over every line)
+        ns = pd.Series(naics[cap_pos], dtype=object).str.slice(0, 4)
         for util, build in UTILITY_CONSTRUCTION.items():
-            m = cap_line & (ns == util).to_numpy(dtype=bool)
-            naics[m] = build
+            naics[cap_pos[(ns == util).to_numpy(dtype=bool)]] = build
         if kh is not None:
             # a capital purchase of unknown kind ("Spec Contracts/Capital Proj") whose texts
             # name a utility system ("Water & Sewer Capital Projects"): its construction
