@@ -510,9 +510,10 @@ def classify(
     conf[nocode] = 0.0
     status = out["status"].to_numpy(dtype=object).copy()
     status[nocode] = "unclassified"
-    out["status"] = pd.Series(status, index=out.index, dtype="str")
-    out["naics6"] = pd.Series(naics, index=out.index, dtype="str")
-    out["method"] = pd.Series(method, index=out.index, dtype="str")
+    # text columns through their few distinct values (no Python string per line)
+    out["status"] = rules_mod.text_column(status, out.index)
+    out["naics6"] = rules_mod.text_column(naics, out.index)
+    out["method"] = rules_mod.text_column(method, out.index)
     out["method_basis"] = _sparse_text(basis, out.index)
     out["confidence"] = np.clip(conf, 0.0, 1.0)
     canon = hits["vendor_canonical"]

@@ -51,6 +51,8 @@ from .rules import (
     knowledge_hits,
     load_knowledge,
     normalise_vendor,
+    take_text,
+    text_column,
     vendor_key_codes,
     vendor_name_score,
 )
@@ -1149,9 +1151,9 @@ def apply_exclusions(
     if (maybe & ~decided).any():
         flag.iloc[np.flatnonzero(maybe & ~decided)] = "possible_duplicate"
     # reasons are never NA once set: "decided" is the excluded lines
-    out["status"] = pd.Series(_STATUS_TEXT[decided.astype(np.int64)], index=out.index, dtype="str")
-    out["reason"] = pd.Series(reason, index=out.index, dtype="str")
-    out["exclusion_method"] = pd.Series(method, index=out.index, dtype="str")
+    out["status"] = take_text(decided.astype(np.int64), _STATUS_TEXT, out.index)
+    out["reason"] = text_column(reason, out.index)
+    out["exclusion_method"] = text_column(method, out.index)
     out["scope3_category"] = pd.Series(cat, index=out.index, dtype="Int64")
     out["flag"] = flag
     if overrides is not None:

@@ -45,6 +45,8 @@ from . import data, paths
 __all__ = [
     "as_object",
     "factorize_text",
+    "take_text",
+    "text_column",
     "normalise_vendor",
     "vendor_key_codes",
     "normalise_unique_vendors",
@@ -167,6 +169,37 @@ def factorize_text(values: Any) -> tuple[np.ndarray, np.ndarray]:
         codes, uniq = pd.factorize(s, use_na_sentinel=True)
         return np.asarray(codes), np.asarray(uniq, dtype=object)
     return pd.factorize(as_object(s), use_na_sentinel=True)
+
+
+def take_text(codes: np.ndarray, uniq: Any, index: pd.Index | None = None) -> pd.Series:
+    """The ``str`` column whose line ``i`` is ``uniq[codes[i]]`` (NaN where the code is -1).
+
+    The inverse of :func:`factorize_text`: the distinct values become one small
+    Arrow array and every line is one Arrow ``take`` (no Python string per line).
+
+    Examples
+    --------
+    >>> take_text(np.array([1, -1, 0]), np.array(["a", "b"], dtype=object)).tolist()
+    ['b', nan, 'a']
+    """
+    arr = pd.array(np.asarray(uniq, dtype=object), dtype="str")
+    return pd.Series(arr.take(np.asarray(codes, dtype=np.intp), allow_fill=True), index=index)
+
+
+def text_column(values: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """``pd.Series(values, index=index, dtype="str")`` for an object array of text and missing
+    values (None/NaN), through its distinct values (:func:`take_text`).
+
+    Only for arrays of ``str`` and missing values: objects that compare equal but
+    spell differently (``1``, ``1.0``, ``True``) would share one spelling.
+
+    Examples
+    --------
+    >>> text_column(np.array(["x", None, "x"], dtype=object)).tolist()
+    ['x', nan, 'x']
+    """
+    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return take_text(codes, uniq, index)
 
 
 def normalise_vendor(names: pd.Series) -> pd.Series:
