@@ -1730,9 +1730,68 @@ def _has_padding(body: bytes, delim: str) -> bool:
 _PLAIN_NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)$")
 
 
+#: Bodies at least this long are read with pyarrow's CSV reader when it can (text cells).
+ARROW_CSV_BYTES = 1_000_000
+
+
+def _arrow_text_frame(body: bytes, delim: str, ncols: int) -> pd.DataFrame | None:
+    """The text cells of a UTF-8 body with pyarrow's CSV reader, as pandas reads them.
+
+    Only for what both readers read alike: every row has ``ncols`` fields (a
+    short, long or blank line makes pyarrow refuse, and the pandas reader then
+    decides), no NUL byte and no byte-order mark. ``None`` when pyarrow cannot
+    be used; the caller then reads with pandas.
+    """
+    if ncols < 2 or len(delim) != 1 or delim == '"' or b"\x00" in body:
+        return None
+    if body.startswith(codecs.BOM_UTF8):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    names = [str(j) for j in range(ncols)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            # large blocks: few chunks to join (the columns are single arrays, as pandas')
+            read_options=pacsv.ReadOptions(
+                column_names=names, encoding="utf8", block_size=16 << 20
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=b'"' in body,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.large_string() for c in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, ValueError):
+        return None
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    cols = {
+        j: pd.Series(
+            pd.array(table.column(j).combine_chunks(), dtype=dtype)
+        )
+        for j in range(ncols)
+    }
+    return pd.DataFrame(cols, copy=False)
+
+
 def _csv_frame(
     body: bytes, delim: str, ncols: int, encoding: str, dtypes: dict[int, str] | None
 ) -> pd.DataFrame:
+    if not dtypes and encoding == "utf-8" and len(body) >= ARROW_CSV_BYTES:
+        frame = _arrow_text_frame(body, delim, ncols)
+        if frame is not None:
+            return frame
     dtype: Any = str
     if dtypes:
         dtype = {j: dtypes.get(j, str) for j in range(ncols)}
