@@ -1661,7 +1661,10 @@ def _read_csv_raw(
         if v.dtype.kind == "f":
             continue
         check_pad = padded and j not in raw_cols
-        blank, pad = _blank_or_padded(v.to_numpy(dtype=object), padding=check_pad)
+        if isinstance(v.dtype, pd.StringDtype) and v.dtype.storage == "pyarrow":
+            blank, pad = _text_blank_or_padded(v, padding=check_pad)
+        else:
+            blank, pad = _blank_or_padded(v.to_numpy(dtype=object), padding=check_pad)
         if not pad:
             if blank:
                 e = (v == "").to_numpy()
@@ -1677,6 +1680,27 @@ _WHITESPACE = (
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _WHITESPACE_CODES = np.array([ord(c) for c in _WHITESPACE])
+
+
+#: A cell that starts or ends with a character of _WHITESPACE (Arrow's RE2 syntax).
+_PADDED_RE = (
+    "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]|["
+    + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]$"
+)
+
+
+def _text_blank_or_padded(values: pd.Series, padding: bool = True) -> tuple[bool, bool]:
+    """:func:`_blank_or_padded` of an Arrow-backed text column, with Arrow compute.
+
+    Missing cells count as neither blank nor padded.
+    """
+    if not len(values):
+        return False, False
+    blank = bool(values.eq("").fillna(False).to_numpy(dtype=bool).any())
+    if not padding:
+        return blank, False
+    pad = values.str.contains(_PADDED_RE, regex=True, na=False).to_numpy(dtype=bool)
+    return blank, bool(pad.any())
 
 
 def _blank_or_padded(values: np.ndarray, padding: bool = True) -> tuple[bool, bool]:
