@@ -986,7 +986,7 @@ def to_factor_dollars(
     if rule == "currency_only":
         out["price_ratio"] = 1.0
         out["amount_adjusted"] = out["amount_usd"]
-        gap = sorted(set(pd.to_numeric(df[ycol]).astype(int)) - {fs.dollar_year})
+        gap = sorted(set(pd.unique(pd.to_numeric(df[ycol]).astype(int)).tolist()) - {fs.dollar_year})
         note = (
             f"{fs.name}: country factors, currency converted only (annual average rate of the "
             f"{'spend' if fx_year == 'spend' else 'factor'} year), no US price index."
@@ -1004,7 +1004,7 @@ def to_factor_dollars(
         )
         out["price_ratio"] = tmp["price_ratio"].to_numpy()
         out["amount_adjusted"] = tmp["amount_adjusted"].to_numpy()
-        years = sorted(set(pd.to_numeric(df[ycol]).astype(int)))
+        years = sorted(set(pd.unique(pd.to_numeric(df[ycol]).astype(int)).tolist()))
         note = (
             f"{fs.name}: converted to USD at the spend year's annual average rate, then US CPI-U "
             f"(BLS CUUR0000SA0, annual average) from the spend year to {fs.dollar_year} USD, the "
@@ -1032,7 +1032,8 @@ def to_factor_dollars(
         if method == "bea" and index is None:
             wide = price_index_table()
             after = sorted(
-                {int(y) for y in pd.to_numeric(df[ycol]).astype(int)} - set(wide.columns)
+                {int(y) for y in pd.unique(pd.to_numeric(df[ycol]).astype(int))}
+                - set(wide.columns)
             )
             if after:
                 c_last = int(_cpi_series(cpi).index.max())

@@ -444,10 +444,10 @@ def classify(
     # service ("Spec Contracts/Capital Proj | Metro WWTP ...": 237110, not 221320)
     if "scope3_category" in out:
         cap_line = out["scope3_category"].to_numpy(dtype=float) == 2
-        ns = pd.Series(naics, dtype=object).str.slice(0, 4)
+        cap_pos = np.flatnonzero(cap_line)  # the capital lines only (no pass over every line)
+        ns = pd.Series(naics[cap_pos], dtype=object).str.slice(0, 4)
         for util, build in UTILITY_CONSTRUCTION.items():
-            m = cap_line & (ns == util).to_numpy(dtype=bool)
-            naics[m] = build
+            naics[cap_pos[(ns == util).to_numpy(dtype=bool)]] = build
         if kh is not None:
             # a capital purchase of unknown kind ("Spec Contracts/Capital Proj") whose texts
             # name a utility system ("Water & Sewer Capital Projects"): its construction
@@ -518,9 +518,10 @@ def classify(
     conf[nocode] = 0.0
     status = out["status"].to_numpy(dtype=object).copy()
     status[nocode] = "unclassified"
-    out["status"] = pd.Series(status, index=out.index, dtype="str")
-    out["naics6"] = pd.Series(naics, index=out.index, dtype="str")
-    out["method"] = pd.Series(method, index=out.index, dtype="str")
+    # text columns through their few distinct values (no Python string per line)
+    out["status"] = rules_mod.text_column(status, out.index)
+    out["naics6"] = rules_mod.text_column(naics, out.index)
+    out["method"] = rules_mod.text_column(method, out.index)
     out["method_basis"] = _sparse_text(basis, out.index)
     out["confidence"] = np.clip(conf, 0.0, 1.0)
     canon = hits["vendor_canonical"]

@@ -46,11 +46,13 @@ from .overrides import apply_overrides, load_overrides
 from .rules import (
     Knowledge,
     TableError,
-    as_object,
+    factorize_text,
     fuzzy_best,
     knowledge_hits,
     load_knowledge,
     normalise_vendor,
+    take_text,
+    text_column,
     vendor_key_codes,
     vendor_name_score,
 )
@@ -590,7 +592,7 @@ def _lookup_codes(
     out = np.full(len(values), -1, dtype=np.int64)
     if not len(table):
         return out
-    codes, uniq = pd.factorize(as_object(values.astype("str")), use_na_sentinel=True)
+    codes, uniq = factorize_text(values.astype("str"))
     if not len(uniq):
         return out
     u = pd.Series(uniq, dtype=object).astype(str)
@@ -770,7 +772,7 @@ def rule_hits_and_rows(
     res["mcc_confidence"] = take(rules.mcc, mrows, "confidence", "float")
     # keywords
     desc = col_or_na("description")
-    fact = pd.factorize(as_object(desc), use_na_sentinel=True)
+    fact = factorize_text(desc)
     if factorized is not None and "description" in lines:
         factorized["description"] = fact
     km = match_keywords(desc, rules.keywords, factorized=fact)
@@ -794,11 +796,14 @@ def _source_order(lines: pd.DataFrame) -> np.ndarray:
     """Rank of each line in physical order (file, line), independent of row order."""
     n = len(lines)
     if "source_file" in lines and "source_line" in lines:
-        f = lines["source_file"].astype("str").fillna("").to_numpy(dtype=object)
+        # the file names factorized (Arrow for text): no object copy of every line's name
+        codes, names = factorize_text(lines["source_file"].astype("str").fillna(""))
         ln = lines["source_line"].to_numpy()
-        if n < 2 or _in_physical_order(f, ln):
+        if n < 2 or _in_physical_order(codes, ln, names):
             return np.arange(n, dtype=np.int64)
-        fcode, _ = pd.factorize(f, sort=True)  # codes in the order of the sorted names
+        sorted_rank = np.empty(len(names), dtype=np.int64)
+        sorted_rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+        fcode = sorted_rank[codes]  # codes in the order of the sorted names
         order = np.lexsort((ln, fcode))
     else:
         order = np.arange(n)
@@ -807,11 +812,17 @@ def _source_order(lines: pd.DataFrame) -> np.ndarray:
     return rank
 
 
-def _in_physical_order(files: np.ndarray, line_no: np.ndarray) -> bool:
-    """Whether the rows are sorted by (file name, line) already (the usual case)."""
+def _in_physical_order(
+    files: np.ndarray, line_no: np.ndarray, names: np.ndarray | None = None
+) -> bool:
+    """Whether the rows are sorted by (file name, line) already (the usual case).
+
+    ``files`` holds the names, or their codes into ``names``.
+    """
     same = files[1:] == files[:-1]  # one file's lines are one block of identical names
     starts = np.flatnonzero(~same) + 1
-    heads = files[np.r_[0, starts]].tolist()
+    heads = files[np.r_[0, starts]]
+    heads = (heads if names is None else names[heads]).tolist()
     if any(a >= b for a, b in zip(heads, heads[1:], strict=False)):
         return False
     return bool((np.diff(line_no)[same] > 0).all())
@@ -1300,9 +1311,9 @@ def apply_exclusions(
         return has[rows[src]]  # row -1 (no match) takes the appended False
 
     if "read_note" in out:
-        note = out["read_note"].astype("str").to_numpy(dtype=object)
+        note = out["read_note"].astype("str")
         for r in READ_NOTES:
-            assign(note == r, r, r)
+            assign((note == r).to_numpy(dtype=bool), r, r)
     purchase_account = present("oc", "naics6")
     cents = _cents(out["amount"])
     if "vendor" in out:
@@ -1353,9 +1364,9 @@ def apply_exclusions(
     if (maybe & ~decided).any():
         flag.iloc[np.flatnonzero(maybe & ~decided)] = "possible_duplicate"
     # reasons are never NA once set: "decided" is the excluded lines
-    out["status"] = pd.Series(_STATUS_TEXT[decided.astype(np.int64)], index=out.index, dtype="str")
-    out["reason"] = pd.Series(reason, index=out.index, dtype="str")
-    out["exclusion_method"] = pd.Series(method, index=out.index, dtype="str")
+    out["status"] = take_text(decided.astype(np.int64), _STATUS_TEXT, out.index)
+    out["reason"] = text_column(reason, out.index)
+    out["exclusion_method"] = text_column(method, out.index)
     out["scope3_category"] = pd.Series(cat, index=out.index, dtype="Int64")
     out["flag"] = flag
     if overrides is not None:

@@ -463,19 +463,21 @@ def compute_emissions(
         else factor_set
     )
     out = lines.copy()
-    for col in ("spend_factor_usd", "factor_kg_per_usd", "kg_co2e"):
-        out[col] = np.nan
-    out["bea_code"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out["factor_match"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out["factor_basis"] = pd.Series(pd.NA, index=out.index, dtype="string")
     inc = out["status"].eq("included").to_numpy()
     if not inc.any():
+        for col in ("spend_factor_usd", "factor_kg_per_usd", "kg_co2e"):
+            out[col] = np.nan
+        for col in ("bea_code", "factor_match", "factor_basis"):
+            out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
         out.attrs["factor_set"] = fs.name
         return out
-    sub = out.loc[inc, "naics6"]
+    # positions, numpy arrays and one take per text column: no label-based setitem
+    n = len(out)
+    pos = np.flatnonzero(inc)
+    sub = out["naics6"].iloc[pos]
     # coarse codes average with government purchase weights; capital (category 2) lines
     # with the investment columns (contract C5; factors.lookup)
-    cat = out.loc[inc, "scope3_category"] if "scope3_category" in out else None
+    cat = out["scope3_category"].iloc[pos] if "scope3_category" in out else None
     found = factors.lookup(
         sub.astype(str).reset_index(drop=True),
         fs,
@@ -484,30 +486,43 @@ def compute_emissions(
     )
     factor = found["factor_kg_per_usd"].to_numpy(dtype=float)
     missing = np.isnan(factor)
-    idx = sub.index
-    out.loc[idx, "factor_kg_per_usd"] = factor
-    out.loc[idx, "bea_code"] = found["bea_code"].astype("string").to_numpy()
-    out.loc[idx, "factor_match"] = found["match"].astype("string").to_numpy()
-    out.loc[idx, "factor_basis"] = found["factor_basis"].astype("string").to_numpy()
+    spend = np.full(n, np.nan)
+    fac = np.full(n, np.nan)
+    kg = np.full(n, np.nan)
+    fac[pos] = factor
+    where = np.full(n, -1, dtype=np.int64)  # line -> its row in `found` (-1: not included)
+    where[pos] = np.arange(len(pos))
+    texts = {
+        col: pd.Series(
+            found[key].astype("string").reset_index(drop=True).array.take(where, allow_fill=True),
+            index=out.index,
+        )
+        for col, key in (
+            ("bea_code", "bea_code"),
+            ("factor_match", "match"),
+            ("factor_basis", "factor_basis"),
+        )
+    }
     if missing.any():
-        gone = idx[missing]
+        gone = out.index[pos[missing]]
         out.loc[gone, "status"] = "unclassified"
         out.loc[gone, "reason"] = "no factor for code " + out.loc[gone, "naics6"].astype(str)
-        idx = idx[~missing]
-    if len(idx):
+    keep = pos[~missing]
+    if len(keep):
+        dates = out["date"].iloc[keep] if "date" in out else None
         year = (
-            out.loc[idx, "date"].dt.year
-            if "date" in out and out.loc[idx, "date"].notna().all()
-            else out.loc[idx, "fiscal_year"]
+            dates.dt.year
+            if dates is not None and dates.notna().all()
+            else out["fiscal_year"].iloc[keep]
         )
         frame = pd.DataFrame(
             {
-                "amount": out.loc[idx, "amount"].astype(float),
-                "currency": out.loc[idx, "currency"].fillna("USD").astype(str),
+                "amount": out["amount"].iloc[keep].astype(float),
+                "currency": out["currency"].iloc[keep].fillna("USD").astype(str),
                 "year": year.astype(int),
-                "bea_code": out.loc[idx, "bea_code"].astype(str),
+                "bea_code": texts["bea_code"].iloc[keep].astype(str),
             },
-            index=idx,
+            index=out.index[keep],
         )
         adj = adjust.to_factor_dollars(
             frame, fs, rates=rates, method=price_method, year_col="year", conversion=conversion
@@ -518,10 +533,13 @@ def compute_emissions(
             currency_rule=adj.attrs["currency_rule"],
             exchange_rates=adjust.rates_used(adj),
         )
-        out.loc[idx, "spend_factor_usd"] = adj["amount_adjusted"].to_numpy(dtype=float)
-        out.loc[idx, "kg_co2e"] = out.loc[idx, "spend_factor_usd"].to_numpy(dtype=float) * out.loc[
-            idx, "factor_kg_per_usd"
-        ].to_numpy(dtype=float)
+        spend[keep] = adj["amount_adjusted"].to_numpy(dtype=float)
+        kg[keep] = spend[keep] * fac[keep]
+    out["spend_factor_usd"] = spend
+    out["factor_kg_per_usd"] = fac
+    out["kg_co2e"] = kg
+    for col, values in texts.items():
+        out[col] = values
     out.attrs.update(factor_set=fs.name, price_method=price_method, dollar_year=fs.dollar_year)
     return out
 
@@ -903,7 +921,11 @@ def naics_titles(codes, factor_set="sef_v1.3") -> pd.Series:
     """
 
     fs = factor_set if isinstance(factor_set, factors.FactorSet) else None
-    codes = pd.Series(pd.unique(pd.Series(list(codes), dtype="str").dropna()), dtype="str")
+    if isinstance(codes, pd.Series | pd.Index) and codes.dtype == "str":
+        # already text: the distinct codes straight from the column (no Python list)
+        codes = pd.Series(pd.unique(codes.dropna()), dtype="str")
+    else:
+        codes = pd.Series(pd.unique(pd.Series(list(codes), dtype="str").dropna()), dtype="str")
     titles = pd.Series(np.nan, index=codes.to_numpy(), dtype=object)
     if not len(codes):
         return titles.astype("str")
@@ -1011,12 +1033,22 @@ def line_table(inv: Inventory) -> pd.DataFrame:
             )
     out = pd.DataFrame(cols, index=lines.index)
     if "date" in out and out["date"].dtype.kind == "M":
-        out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+        out["date"] = _iso_dates(out["date"])
     # cents and grams: enough to recompute every line, no float noise to read
     for c, digits in (("spend_factor_usd", 2), ("kg_co2e", 3)):
         if c in out:
             out[c] = pd.to_numeric(out[c], errors="coerce").round(digits)
     return out
+
+
+def _iso_dates(dates: pd.Series) -> pd.Series:
+    """``dates.dt.strftime("%Y-%m-%d")``, formatting each distinct date once."""
+    codes, uniq = pd.factorize(dates, use_na_sentinel=True)
+    text = pd.Series(uniq).dt.strftime("%Y-%m-%d")
+    if not len(text):
+        return dates.dt.strftime("%Y-%m-%d")
+    taken = text.take(np.where(codes < 0, 0, codes)).where(codes >= 0).set_axis(dates.index)
+    return taken.astype(text.dtype).rename(dates.name)
 
 
 def summary_table(inv: Inventory) -> pd.DataFrame:

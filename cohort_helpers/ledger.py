@@ -1044,6 +1044,8 @@ CURRENCY_MARKS = {
     "dkk": {"DKK"},
 }
 _MARK_RE = r"(?i)(\$|£|€|\busd\b|\bgbp\b|\beur\b|\bnok\b|\bsek\b|\bdkk\b|\bkr\b\.?)"
+#: Cells of digits, separators, signs and blanks only: no currency mark possible.
+_NO_MARK_RE = r"[0-9.,()+\- ']*"
 
 
 def contradicting_currency(values: pd.Series, currency: str) -> np.ndarray:
@@ -1070,11 +1072,20 @@ def contradicting_currency(values: pd.Series, currency: str) -> np.ndarray:
     [True, False, False]
     """
     codes, uniq = pd.factorize(values.astype(str))
-    marks = pd.Series(uniq, dtype=object).str.extract(_MARK_RE, expand=False)
-    marks = marks.str.lower().str.rstrip(".")
-    cur = str(currency).upper()
-    bad_u = marks.map(lambda m: isinstance(m, str) and cur not in CURRENCY_MARKS.get(m, {cur}))
-    return bad_u.to_numpy(dtype=bool)[codes] if len(uniq) else np.zeros(len(values), dtype=bool)
+    if not len(uniq):
+        return np.zeros(len(values), dtype=bool)
+    # only a cell with a symbol or a letter can carry a mark: the regex runs on those
+    u = pd.Series(uniq, dtype="str")
+    maybe = ~u.str.fullmatch(_NO_MARK_RE).fillna(False).to_numpy(dtype=bool)
+    bad_u = np.zeros(len(uniq), dtype=bool)
+    if maybe.any():
+        marks = pd.Series(uniq[maybe], dtype=object).str.extract(_MARK_RE, expand=False)
+        marks = marks.str.lower().str.rstrip(".")
+        cur = str(currency).upper()
+        bad_u[maybe] = marks.map(
+            lambda m: isinstance(m, str) and cur not in CURRENCY_MARKS.get(m, {cur})
+        ).to_numpy(dtype=bool)
+    return bad_u[codes]
 
 
 def parse_amounts(
@@ -1715,7 +1726,10 @@ def _read_csv_raw(
         if v.dtype.kind == "f":
             continue
         check_pad = padded and j not in raw_cols
-        blank, pad = _blank_or_padded(v.to_numpy(dtype=object), padding=check_pad)
+        if isinstance(v.dtype, pd.StringDtype) and v.dtype.storage == "pyarrow":
+            blank, pad = _text_blank_or_padded(v, padding=check_pad)
+        else:
+            blank, pad = _blank_or_padded(v.to_numpy(dtype=object), padding=check_pad)
         if not pad:
             if blank:
                 e = (v == "").to_numpy()
@@ -1731,6 +1745,27 @@ _WHITESPACE = (
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _WHITESPACE_CODES = np.array([ord(c) for c in _WHITESPACE])
+
+
+#: A cell that starts or ends with a character of _WHITESPACE (Arrow's RE2 syntax).
+_PADDED_RE = (
+    "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]|["
+    + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]$"
+)
+
+
+def _text_blank_or_padded(values: pd.Series, padding: bool = True) -> tuple[bool, bool]:
+    """:func:`_blank_or_padded` of an Arrow-backed text column, with Arrow compute.
+
+    Missing cells count as neither blank nor padded.
+    """
+    if not len(values):
+        return False, False
+    blank = bool(values.eq("").fillna(False).to_numpy(dtype=bool).any())
+    if not padding:
+        return blank, False
+    pad = values.str.contains(_PADDED_RE, regex=True, na=False).to_numpy(dtype=bool)
+    return blank, bool(pad.any())
 
 
 def _blank_or_padded(values: np.ndarray, padding: bool = True) -> tuple[bool, bool]:
@@ -1784,9 +1819,68 @@ def _has_padding(body: bytes, delim: str) -> bool:
 _PLAIN_NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)$")
 
 
+#: Bodies at least this long are read with pyarrow's CSV reader when it can (text cells).
+ARROW_CSV_BYTES = 1_000_000
+
+
+def _arrow_text_frame(body: bytes, delim: str, ncols: int) -> pd.DataFrame | None:
+    """The text cells of a UTF-8 body with pyarrow's CSV reader, as pandas reads them.
+
+    Only for what both readers read alike: every row has ``ncols`` fields (a
+    short, long or blank line makes pyarrow refuse, and the pandas reader then
+    decides), no NUL byte and no byte-order mark. ``None`` when pyarrow cannot
+    be used; the caller then reads with pandas.
+    """
+    if ncols < 2 or len(delim) != 1 or delim == '"' or b"\x00" in body:
+        return None
+    if body.startswith(codecs.BOM_UTF8):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    names = [str(j) for j in range(ncols)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            # large blocks: few chunks to join (the columns are single arrays, as pandas')
+            read_options=pacsv.ReadOptions(
+                column_names=names, encoding="utf8", block_size=16 << 20
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=b'"' in body,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.large_string() for c in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, ValueError):
+        return None
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    cols = {
+        j: pd.Series(
+            pd.array(table.column(j).combine_chunks(), dtype=dtype)
+        )
+        for j in range(ncols)
+    }
+    return pd.DataFrame(cols, copy=False)
+
+
 def _csv_frame(
     body: bytes, delim: str, ncols: int, encoding: str, dtypes: dict[int, str] | None
 ) -> pd.DataFrame:
+    if not dtypes and encoding == "utf-8" and len(body) >= ARROW_CSV_BYTES:
+        frame = _arrow_text_frame(body, delim, ncols)
+        if frame is not None:
+            return frame
     dtype: Any = str
     if dtypes:
         dtype = {j: dtypes.get(j, str) for j in range(ncols)}
@@ -2097,14 +2191,23 @@ def read_ledger(
     else:
         amounts, bad, dec = parse_amounts(amount_raw, mapping["decimal"], mapping["thousands"])
         blank = np.isnan(amounts) & ~bad
-        amount_text = amount_raw.to_numpy(dtype=object)
+        amount_text = None  # the cells as objects: only an error message needs them
     h = amount_h
     examples = "1 234,56, (123,45) or -123,45" if dec == "," else "1,234.56, (123.45) or -123.45"
     if mapping.get("currency") and not amount_is_float:
-        wrong = contradicting_currency(pd.Series(amount_text).map(_cell_text), mapping["currency"])
+        if amount_text is None and amount_raw.dtype == "str":
+            # text cells (str or NaN): _cell_text is the text, "" for a blank cell
+            cells_text = amount_raw.fillna("").reset_index(drop=True)
+        else:
+            if amount_text is None:
+                amount_text = amount_raw.to_numpy(dtype=object)
+            cells_text = pd.Series(amount_text).map(_cell_text)
+        wrong = contradicting_currency(cells_text, mapping["currency"])
         if wrong.any():
             idx = np.flatnonzero(wrong)
             cur = str(mapping["currency"]).upper()
+            if amount_text is None:
+                amount_text = amount_raw.to_numpy(dtype=object)
             raise _cell_error(
                 fname,
                 h,
@@ -2116,6 +2219,10 @@ def read_ledger(
                 "the amounts first.",
                 unit,
             )
+    if amount_text is None and (
+        bad.any() or blank.any() or not (np.abs(amounts) <= MAX_ABS_AMOUNT).all()
+    ):
+        amount_text = amount_raw.to_numpy(dtype=object)
     if bad.any():
         idx = np.flatnonzero(bad)
         raise _cell_error(

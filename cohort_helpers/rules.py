@@ -44,6 +44,9 @@ from . import data, paths
 
 __all__ = [
     "as_object",
+    "factorize_text",
+    "take_text",
+    "text_column",
     "normalise_vendor",
     "vendor_key_codes",
     "normalise_unique_vendors",
@@ -181,6 +184,59 @@ def as_object(values: Any) -> np.ndarray:
     return pd.Series(values).to_numpy(dtype=object)
 
 
+def factorize_text(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each value, -1 for a missing one; the distinct values as an object array).
+
+    What ``pd.factorize(as_object(values), use_na_sentinel=True)`` gives (distinct
+    values in order of first appearance), without an object copy of every line
+    for a text column of the Arrow-backed ``str``/``string`` dtypes: those are
+    factorized by Arrow, and only the distinct values become Python strings.
+    Match the distinct values once, then take the results back with the codes.
+
+    Examples
+    --------
+    >>> codes, uniq = factorize_text(pd.Series(["b", None, "a", "b"], dtype="str"))
+    >>> codes.tolist(), uniq.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        return np.asarray(codes), np.asarray(uniq, dtype=object)
+    return pd.factorize(as_object(s), use_na_sentinel=True)
+
+
+def take_text(codes: np.ndarray, uniq: Any, index: pd.Index | None = None) -> pd.Series:
+    """The ``str`` column whose line ``i`` is ``uniq[codes[i]]`` (NaN where the code is -1).
+
+    The inverse of :func:`factorize_text`: the distinct values become one small
+    Arrow array and every line is one Arrow ``take`` (no Python string per line).
+
+    Examples
+    --------
+    >>> take_text(np.array([1, -1, 0]), np.array(["a", "b"], dtype=object)).tolist()
+    ['b', nan, 'a']
+    """
+    arr = pd.array(np.asarray(uniq, dtype=object), dtype="str")
+    return pd.Series(arr.take(np.asarray(codes, dtype=np.intp), allow_fill=True), index=index)
+
+
+def text_column(values: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """``pd.Series(values, index=index, dtype="str")`` for an object array of text and missing
+    values (None/NaN), through its distinct values (:func:`take_text`).
+
+    Only for arrays of ``str`` and missing values: objects that compare equal but
+    spell differently (``1``, ``1.0``, ``True``) would share one spelling.
+
+    Examples
+    --------
+    >>> text_column(np.array(["x", None, "x"], dtype=object)).tolist()
+    ['x', nan, 'x']
+    """
+    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return take_text(codes, uniq, index)
+
+
 def normalise_vendor(names: pd.Series) -> pd.Series:
     """Vendor names reduced to a matching key (vectorised over unique names).
 
@@ -207,7 +263,7 @@ def normalise_vendor(names: pd.Series) -> pd.Series:
     ['ww grainger', 'ww grainger', 'grainger ww']
     """
     names = pd.Series(names)
-    codes, uniq = pd.factorize(as_object(names), use_na_sentinel=True)
+    codes, uniq = factorize_text(names)
     arr = np.append(normalise_unique_vendors(uniq), np.nan)
     return pd.Series(arr[codes], index=names.index, dtype="str")
 
@@ -242,7 +298,7 @@ def vendor_key_codes(names: pd.Series, *, with_person: bool = False) -> tuple[np
     [True, False]
     """
     # an object array hashes faster than the str dtype
-    codes, uniq = pd.factorize(as_object(names), use_na_sentinel=True)
+    codes, uniq = factorize_text(names)
     kcodes, kuniq = pd.factorize(normalise_unique_vendors(uniq))
     out = np.full(len(codes), -1, dtype=np.int64)
     has = codes >= 0
@@ -583,7 +639,7 @@ def looks_like_person(names: pd.Series) -> np.ndarray:
     array([ True, False,  True, False])
     """
     names = pd.Series(names)
-    codes, uniq = pd.factorize(as_object(names), use_na_sentinel=True)
+    codes, uniq = factorize_text(names)
     hit = np.array([bool(_PERSON_RX.search(str(u))) for u in uniq], dtype=bool)
     return np.append(hit, False)[codes]
 
@@ -675,7 +731,7 @@ def normalise_text(values: pd.Series) -> pd.Series:
     ['repair and maintenance', 'telecom | misc']
     """
     values = pd.Series(values)
-    codes, uniq = pd.factorize(as_object(values), use_na_sentinel=True)
+    codes, uniq = factorize_text(values)
     arr = np.array([_word_form(u) for u in uniq] + [None], dtype=object)
     return pd.Series(arr[codes], index=values.index, dtype="str")
 
@@ -1252,7 +1308,7 @@ def _match_column(
     rcode: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, list[list[int]], np.ndarray]:
     """Winning row per line (-1: none), per-line unique code, candidates and region code."""
-    codes, uniq = pd.factorize(as_object(values), use_na_sentinel=True)
+    codes, uniq = factorize_text(values)
     cands = matcher.candidates([str(u) for u in uniq])
     win = np.full((len(uniq) + 1, 4), -1, dtype=np.int64)
     for r in np.unique(rcode):
@@ -1479,7 +1535,7 @@ def knowledge_hits(
                 if not todo.any():
                     break
                 v = vals.iloc[np.flatnonzero(todo)]
-                uc, uu = pd.factorize(as_object(v), use_na_sentinel=True)
+                uc, uu = factorize_text(v)
                 got = [idx.match(str(u)) for u in uu] + [(None, 0)]
                 gc = np.array([g[0] for g in got], dtype=object)
                 gn = np.array([g[1] for g in got], dtype=np.int64)

@@ -120,6 +120,18 @@ def _text_columns(frame: pd.DataFrame) -> list:
     ]
 
 
+def _risky_values(s: pd.Series) -> list:
+    """The distinct values of a (non-categorical) column that :func:`is_risky` flags, in order."""
+    if isinstance(s.dtype, pd.StringDtype):
+        # vectorised on the text column, then the distinct hits only
+        hit = s.str.startswith(FORMULA_START, na=False).to_numpy(dtype=bool)
+        if not hit.any():
+            return []
+        return pd.unique(s[hit].to_numpy(dtype=object)).tolist()
+    uniq = pd.unique(s.to_numpy(dtype=object, na_value=None))
+    return [u for u in uniq if is_risky(u)]
+
+
 def neutralise(frame: pd.DataFrame, *, index: bool = False) -> pd.DataFrame:
     """The CSV/XLSX rule for a whole table: risky text cells get a leading apostrophe.
 
@@ -154,8 +166,7 @@ def neutralise(frame: pd.DataFrame, *, index: bool = False) -> pd.DataFrame:
             if any(is_risky(c) for c in cats):
                 out[col] = s.cat.rename_categories([neutralise_value(c) for c in cats])
             continue
-        uniq = pd.unique(s.to_numpy(dtype=object, na_value=None))
-        risky = [u for u in uniq if is_risky(u)]
+        risky = _risky_values(s)
         if not risky:
             continue
         fixed = {u: "'" + u for u in risky}
@@ -332,7 +343,14 @@ def _no_bare_cr(frame: pd.DataFrame) -> pd.DataFrame:
         s = frame[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
             s = s.astype(object)
-        uniq = [u for u in pd.unique(s.to_numpy(dtype=object)) if isinstance(u, str) and "\r" in u]
+        if isinstance(s.dtype, pd.StringDtype):
+            # vectorised on the text column, then the distinct hits only
+            hit = s.str.contains("\r", regex=False, na=False).to_numpy(dtype=bool)
+            uniq = pd.unique(s[hit].to_numpy(dtype=object)).tolist() if hit.any() else []
+        else:
+            uniq = [
+                u for u in pd.unique(s.to_numpy(dtype=object)) if isinstance(u, str) and "\r" in u
+            ]
         if uniq:
             if out is frame:
                 out = frame.copy(deep=False)
