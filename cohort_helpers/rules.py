@@ -193,6 +193,19 @@ def factorize_text(values: Any) -> tuple[np.ndarray, np.ndarray]:
     factorized by Arrow, and only the distinct values become Python strings.
     Match the distinct values once, then take the results back with the codes.
 
+    Parameters
+    ----------
+    values : Series or array-like
+        A text column (``str``/``string`` dtype, object, or a list); missing
+        values allowed.
+
+    Returns
+    -------
+    codes : ndarray of int
+        For each value, its position in ``uniq``; -1 where the value is missing.
+    uniq : ndarray of object
+        The distinct values, in order of first appearance.
+
     Examples
     --------
     >>> codes, uniq = factorize_text(pd.Series(["b", None, "a", "b"], dtype="str"))
@@ -212,6 +225,20 @@ def take_text(codes: np.ndarray, uniq: Any, index: pd.Index | None = None) -> pd
     The inverse of :func:`factorize_text`: the distinct values become one small
     Arrow array and every line is one Arrow ``take`` (no Python string per line).
 
+    Parameters
+    ----------
+    codes : ndarray of int
+        Position in ``uniq`` of each line's value; -1 for a missing value.
+    uniq : array-like of str
+        The distinct values.
+    index : Index, optional
+        Index of the result (default 0..n-1).
+
+    Returns
+    -------
+    Series
+        ``str`` dtype, one value per code.
+
     Examples
     --------
     >>> take_text(np.array([1, -1, 0]), np.array(["a", "b"], dtype=object)).tolist()
@@ -227,6 +254,18 @@ def text_column(values: np.ndarray, index: pd.Index | None = None) -> pd.Series:
 
     Only for arrays of ``str`` and missing values: objects that compare equal but
     spell differently (``1``, ``1.0``, ``True``) would share one spelling.
+
+    Parameters
+    ----------
+    values : ndarray of object
+        Text and missing values (None/NaN).
+    index : Index, optional
+        Index of the result (default 0..n-1).
+
+    Returns
+    -------
+    Series
+        ``str`` dtype, equal to ``pd.Series(values, index=index, dtype="str")``.
 
     Examples
     --------
