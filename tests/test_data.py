@@ -225,3 +225,16 @@ def test_download_of_a_wrong_file_is_rejected(local_server, tmp_path, monkeypatc
     with pytest.raises(data.DataNotFoundError, match="not valid"):
         data.fetch_file("dq_scores", progressbar=False)
     assert data.locate("dq_scores") is None  # nothing bad left in the cache
+
+
+def test_provenance_leaves_out_copies_a_run_does_not_use(tmp_path):
+    """A copy checked earlier in the process (another data folder) is not this run's file."""
+    real = data.locate("dq_scores")[0]
+    copy = tmp_path / real.name
+    copy.write_bytes(real.read_bytes() + b"\n")  # differs from the published bytes
+    with pytest.warns(data.UnverifiedDataWarning):
+        assert data.check_file("dq_scores", copy, allow=True)["state"] == "NOT VERIFIED"
+    states = {r["name"]: r["state"] for r in data.provenance()}
+    assert states.get("dq_scores", "verified") == "verified"
+    assert data.check_file("dq_scores", real)["state"] == "verified"
+    assert {r["name"]: r["state"] for r in data.provenance()}["dq_scores"] == "verified"
