@@ -905,9 +905,9 @@ def provenance() -> list[dict]:
         # the file a run would use now (the data folder may have changed in this process)
         found = locate(name)
         now = [r for r in recs if found and Path(r["file"]) == found[0]]
-        if found and not now:
-            continue  # only copies elsewhere were used (an earlier data folder): not this run's
-        out.append(dict((now or recs)[-1]))
+        if not now:
+            continue  # only copies elsewhere, or no longer found (an earlier data folder)
+        out.append(dict(now[-1]))
     return out
 
 

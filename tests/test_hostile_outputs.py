@@ -124,7 +124,9 @@ def test_cli_twice_into_the_same_folder_then_refuses_foreign(tmp_path, capsys, d
         ]
     )
     meta = json.loads((out / "metadata.json").read_text())
-    assert meta["reference_data_verified"] is True, meta["reference_files"]
+    assert meta["reference_data_verified"] is True, [
+        (r["name"], r["state"], r["file"]) for r in meta["reference_files"] if r["state"] != "verified"
+    ]
     refs = {r["name"]: r for r in meta["reference_files"]}
     assert refs["sef_co2e"]["sha256"].startswith("c7f508646ee0") and refs["sef_co2e"]["state"] == (
         "verified"
